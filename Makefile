@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is what those two stand on.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench setup
+
+# The environment: a virtualenv made by the machine's python3, uv pinned inside it,
+# then exactly the locked packages.
+$(UV):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY) --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: export DJANGO_DEBUG ?= 1
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "InvestPlan is running at http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password investplan-demo): viewer, head, finance, admin"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/cost_engine.py

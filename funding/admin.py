@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from funding.models import Allocation, FundingAvailability, FundingSource
+
+
+class FundingAvailabilityInline(admin.TabularInline):
+    model = FundingAvailability
+    extra = 0
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "kind", "end_date"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["name"]
+    inlines = [FundingAvailabilityInline]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = ["line", "source", "percent", "amount"]
+    list_filter = ["source"]

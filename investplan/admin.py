@@ -1,0 +1,102 @@
+from django.contrib import admin
+
+from investplan.models import (
+    Assumptions,
+    EmployerNIRate,
+    Finding,
+    Inspection,
+    Membership,
+    Organisation,
+    PayAward,
+    Plan,
+    Team,
+    Workstream,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["organisation", "role"]
+
+
+class WorkstreamInline(admin.TabularInline):
+    model = Workstream
+    extra = 0
+
+
+class AssumptionsInline(admin.StackedInline):
+    model = Assumptions
+    can_delete = False
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "first_year", "last_year", "status"]
+    list_filter = ["organisation", "status"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AssumptionsInline, WorkstreamInline]
+
+
+class PayAwardInline(admin.TabularInline):
+    model = PayAward
+    extra = 0
+
+
+class EmployerNIRateInline(admin.TabularInline):
+    model = EmployerNIRate
+    extra = 0
+
+
+@admin.register(Assumptions)
+class AssumptionsAdmin(admin.ModelAdmin):
+    list_display = ["plan", "on_cost_method", "flat_on_cost_percent", "increments"]
+    inlines = [PayAwardInline, EmployerNIRateInline]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "position"]
+    list_filter = ["plan"]
+    search_fields = ["name"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "kind", "date", "overall_judgement"]
+    list_filter = ["organisation", "kind"]
+    inlines = [FindingInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["reference", "text", "judgement_area", "inspection"]
+    list_filter = ["inspection__organisation"]
+    search_fields = ["reference", "text"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InvestPlanConfig(AppConfig):
+    name = "investplan"
+    verbose_name = "Plans"

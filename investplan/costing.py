@@ -1,0 +1,175 @@
+"""From models to the cost engine: read a plan's facts in a fixed number of queries and
+turn them into engine inputs. The arithmetic itself is in `investplan.costs`."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from investplan.costs import engine
+from investplan.costs.engine import CostEngine, CostingError, LineCost
+from investplan.costs.financial_year import FinancialYear
+from investplan.models import Assumptions, OnCostMethod, Plan
+
+HUNDRED = Decimal("100")
+
+
+def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> engine.Assumptions:
+    """The plan's assumptions as the engine reads them (percentages become fractions)."""
+    if assumptions is None:
+        assumptions = _assumptions_of(plan)
+    awards = {
+        FinancialYear(award.financial_year): engine.PayAward(award.percent / HUNDRED, award.agreed)
+        for award in assumptions.pay_awards.all()
+    }
+    if assumptions.on_cost_method == OnCostMethod.COMPUTED:
+        on_cost = engine.ComputedOnCost(
+            ni={
+                FinancialYear(rate.financial_year): engine.EmployerNI(
+                    rate.percent / HUNDRED, rate.secondary_threshold.amount
+                )
+                for rate in assumptions.ni_rates.all()
+            },
+            pension_rate=assumptions.pension_percent / HUNDRED,
+            levy_rate=assumptions.levy_percent / HUNDRED,
+        )
+    else:
+        on_cost = engine.FlatOnCost(assumptions.flat_on_cost_percent / HUNDRED)
+    return engine.Assumptions(
+        first_year=FinancialYear(plan.first_year),
+        last_year=FinancialYear(plan.last_year),
+        on_cost=on_cost,
+        pay_awards=awards,
+        increments=assumptions.increments,
+    )
+
+
+def _assumptions_of(plan: Plan) -> Assumptions:
+    try:
+        return Assumptions.objects.prefetch_related("pay_awards", "ni_rates").get(plan=plan)
+    except Assumptions.DoesNotExist:
+        # A plan with no assumptions yet is costed on the defaults, never refused.
+        return Assumptions(plan=plan)
+
+
+class SpineCache:
+    """Salaries of every point of the given pay scales, read in one query."""
+
+    def __init__(self, pay_scale_ids):
+        from posts.models import SpinalSalary
+
+        self._salaries: dict[int, dict[int, dict[FinancialYear, Decimal]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        self._codes: dict[int, dict[int, str]] = defaultdict(dict)
+        rows = SpinalSalary.objects.filter(point__pay_scale_id__in=set(pay_scale_ids)).values_list(
+            "point__pay_scale_id", "point__ordinal", "point__code", "financial_year", "salary"
+        )
+        for scale_id, ordinal, code, year, salary in rows:
+            self._salaries[scale_id][ordinal][FinancialYear(year)] = salary
+            self._codes[scale_id][ordinal] = code
+        self._grades: dict[int, engine.Grade] = {}
+
+    def grade(self, grade) -> engine.Grade:
+        found = self._grades.get(grade.pk)
+        if found is None:
+            scale_id = grade.pay_scale_id
+            found = self._grades[grade.pk] = engine.Grade(
+                code=grade.code,
+                bottom=grade.bottom_point.ordinal,
+                top=grade.top_point.ordinal,
+                salaries=self._salaries.get(scale_id, {}),
+                point_codes=self._codes.get(scale_id, {}),
+            )
+        return found
+
+
+def engine_line(line, spine: SpineCache) -> engine.Line:
+    """A plan line as the engine reads it."""
+    from posts.models import LineKind
+
+    if line.kind == LineKind.NON_STAFF:
+        amount = line.amount.amount if line.amount is not None else None
+        if amount is None and line.stated_annual_cost is not None:
+            amount = line.stated_annual_cost.amount
+        return engine.NonStaffLine(
+            amount=amount if amount is not None else Decimal("0"),
+            start=line.start_date,
+            end=line.effective_end_date,
+            one_off=line.one_off,
+        )
+
+    def pay_of(grade, point, salary):
+        if grade is not None:
+            engine_grade = spine.grade(grade)
+            return engine.GradePay(
+                engine_grade, point.ordinal if point is not None else engine_grade.bottom
+            )
+        if salary is not None:
+            return engine.StatedSalary(salary.amount)
+        return None
+
+    fte = line.fte
+    headcount = line.headcount or max(1, math.ceil(fte))  # whole people: 1.5 FTE is 2
+    return engine.StaffLine(
+        kind=engine.LineKind(line.kind),
+        fte=fte,
+        start=line.start_date,
+        end=line.effective_end_date,
+        pay=pay_of(line.grade, line.point, line.annual_salary),
+        from_pay=pay_of(line.from_grade, line.from_point, None),
+        headcount=headcount,
+        stated_annual_cost=(
+            line.stated_annual_cost.amount if line.stated_annual_cost is not None else None
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CostedLine:
+    line: object  # posts.models.PlanLine
+    cost: LineCost | None
+    error: str = ""
+
+
+class PlanCosting:
+    """A plan's lines, costed. Reads the plan in a fixed number of queries."""
+
+    def __init__(self, plan: Plan, lines=None, assumptions: engine.Assumptions | None = None):
+        from posts.models import PayScale, PlanLine
+
+        self.plan = plan
+        self.assumptions = assumptions or engine_assumptions(plan)
+        self.years = self.assumptions.years
+        if lines is None:
+            lines = PlanLine.objects.filter(plan=plan).for_costing()
+        self.lines = list(lines)
+        scale_ids = PayScale.objects.filter(organisation_id=plan.organisation_id).values_list(
+            "id", flat=True
+        )
+        self.spine = SpineCache(scale_ids)
+        self.engine = CostEngine(self.assumptions)
+        self.costed = [self._cost(line) for line in self.lines]
+
+    def _cost(self, line) -> CostedLine:
+        try:
+            return CostedLine(line, self.engine.cost(engine_line(line, self.spine)))
+        except CostingError as error:
+            return CostedLine(line, None, str(error))
+
+    @property
+    def errors(self) -> list[CostedLine]:
+        return [costed for costed in self.costed if costed.error]
+
+
+def line_cost_error(line) -> str:
+    """Why this line cannot be costed under its plan's assumptions, or "" if it can."""
+    plan = line.plan
+    spine = SpineCache(plan.organisation.pay_scales.values_list("id", flat=True))
+    try:
+        CostEngine(engine_assumptions(plan)).cost(engine_line(line, spine))
+    except CostingError as error:
+        return str(error)
+    return ""

@@ -1,0 +1,800 @@
+"""What a plan line costs, month by month and financial year by financial year.
+
+Plain Python over Decimal. Nothing here knows about Django; `investplan.costing` builds
+these inputs from the models.
+
+Exactness. Every day of every month is a whole number of *parts* of a year: a month has
+MONTH_PARTS = lcm(28, 29, 30, 31) parts, a year YEAR_PARTS = 12 * MONTH_PARTS. The engine
+multiplies annual rates by parts (exact, since inputs are finite decimals) and divides by
+YEAR_PARTS once, when a figure is read. So twelve whole months of a salary are exactly the
+salary, and two lines that meet mid-month add up to exactly one line across the month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, localcontext
+from enum import StrEnum
+from typing import NamedTuple
+
+from .financial_year import FinancialYear
+from .money import ONE, ZERO
+
+MONTH_PARTS = 377_580  # lcm(28, 29, 30, 31)
+YEAR_PARTS = 12 * MONTH_PARTS
+_DAY_PARTS = {days: MONTH_PARTS // days for days in (28, 29, 30, 31)}
+_PRECISION = 60  # enough for compounded awards times salaries times parts, exactly
+_YEAR_PARTS = Decimal(YEAR_PARTS)
+_MONTH_PARTS = Decimal(MONTH_PARTS)
+
+
+class LineKind(StrEnum):
+    NEW_POST = "new_post"
+    UPLIFT = "uplift"
+    RELEASED_BUDGET = "released_budget"
+    NON_STAFF = "non_staff"
+
+
+class CostingError(ValueError):
+    """The facts given cannot be costed; the message says which fact is missing."""
+
+
+class MissingSalary(CostingError):
+    def __init__(self, grade: str, point: str, year: FinancialYear):
+        self.grade, self.point, self.year = grade, point, year
+        super().__init__(
+            f"Grade {grade} has no salary for point {point} in {year} or any earlier year"
+        )
+
+
+class MissingNIRate(CostingError):
+    def __init__(self, year: FinancialYear):
+        self.year = year
+        super().__init__(f"There is no employer NI rate and threshold for {year} or earlier")
+
+
+# ---------------------------------------------------------------------------------------
+# Assumptions
+
+
+@dataclass(frozen=True, slots=True)
+class FlatOnCost:
+    """On-costs as one percentage of pay (seed 000 uses 29%)."""
+
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerNI:
+    rate: Decimal
+    annual_threshold: Decimal  # the secondary threshold, per employee per year
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedOnCost:
+    """Employer NI per month above the monthly threshold, plus pension, plus the levy."""
+
+    ni: Mapping[FinancialYear, EmployerNI]
+    pension_rate: Decimal
+    levy_rate: Decimal = Decimal("0.005")
+
+    def ni_for(self, year: FinancialYear) -> EmployerNI:
+        # Rates carry forward from the latest year set, as a budget would assume.
+        known = [known_year for known_year in self.ni if known_year <= year]
+        if not known:
+            raise MissingNIRate(year)
+        return self.ni[max(known)]
+
+
+@dataclass(frozen=True, slots=True)
+class PayAward:
+    rate: Decimal  # 0.02 for 2%
+    agreed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Assumptions:
+    first_year: FinancialYear
+    last_year: FinancialYear
+    on_cost: FlatOnCost | ComputedOnCost
+    pay_awards: Mapping[FinancialYear, PayAward] = field(default_factory=dict)
+    increments: bool = False
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        return FinancialYear.span(self.first_year, self.last_year)
+
+
+# ---------------------------------------------------------------------------------------
+# Pay
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A grade on a pay scale: spinal points `bottom`..`top` (ordinals), salaries by year.
+
+    `salaries[ordinal][year]` is the spine value for that point in that financial year.
+    """
+
+    code: str
+    bottom: int
+    top: int
+    salaries: Mapping[int, Mapping[FinancialYear, Decimal]]
+    point_codes: Mapping[int, str] = field(default_factory=dict)
+
+    def point_code(self, ordinal: int) -> str:
+        return self.point_codes.get(ordinal, str(ordinal))
+
+
+@dataclass(frozen=True, slots=True)
+class GradePay:
+    grade: Grade
+    point: int  # the ordinal the post starts on
+
+
+@dataclass(frozen=True, slots=True)
+class StatedSalary:
+    """An annual salary stated where the grade is "tbc", at the plan's first-year prices."""
+
+    annual: Decimal
+
+
+Pay = GradePay | StatedSalary
+
+
+# ---------------------------------------------------------------------------------------
+# Lines
+
+
+@dataclass(frozen=True, slots=True)
+class StaffLine:
+    """A new post, an uplift (regrading `from_pay` to `pay`) or released budget."""
+
+    kind: LineKind
+    fte: Decimal
+    start: date
+    end: date | None  # inclusive; None is permanent
+    pay: Pay | None = None
+    from_pay: Pay | None = None
+    headcount: int = 1
+    stated_annual_cost: Decimal | None = None  # a full year, at first-year prices
+
+
+@dataclass(frozen=True, slots=True)
+class NonStaffLine:
+    """A non-staff cost: recurring at `amount` a year pro rata, or `amount` once on `start`."""
+
+    amount: Decimal
+    start: date
+    end: date | None = None
+    one_off: bool = False
+    kind: LineKind = LineKind.NON_STAFF
+
+
+Line = StaffLine | NonStaffLine
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+
+
+class Piece(NamedTuple):
+    """A stretch of one financial year at one rate: the unit of working.
+
+    Either `months` whole months, or part of one month (`days` of `days_in_month`).
+    Money fields are pounds, signed as they count towards the line.
+    """
+
+    start: date
+    end: date
+    year: FinancialYear
+    months: int
+    days: int
+    days_in_month: int
+    basis: str
+    annual_rate: Decimal
+    fte: Decimal | None
+    pay: Decimal
+    on_costs: tuple[tuple[str, Decimal], ...]
+    amount: Decimal
+
+    @property
+    def per_month(self) -> Decimal:
+        return self.amount / self.months if self.months else self.amount
+
+    def describe(self) -> str:
+        """The working in words: salary x FTE x months, on-costs, award."""
+        if self.months:
+            span = f"{self.months} month{'s' if self.months != 1 else ''} / 12"
+        elif self.days_in_month:
+            span = f"{self.days}/{self.days_in_month} of a month / 12"
+        else:
+            span = "once"
+        fte = f" × {self.fte.normalize():f} FTE" if self.fte is not None else ""
+        text = f"{self.basis}: £{self.annual_rate:,.2f}{fte} × {span} = £{self.pay:,.2f}"
+        for name, amount in self.on_costs:
+            text += f"; {name} £{amount:,.2f}"
+        return text + f"; total £{self.amount:,.2f}"
+
+
+class _Raw(NamedTuple):
+    # Piece before division: money held as numerators over YEAR_PARTS.
+    start: date
+    end: date
+    year: FinancialYear
+    months: int
+    days: int
+    days_in_month: int
+    basis: str
+    annual_rate: Decimal
+    fte: Decimal | None
+    pay: Decimal
+    on_costs: tuple[tuple[str, Decimal], ...]
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class LineCost:
+    """The cost of one line within a window of financial years, with its working."""
+
+    years: dict[FinancialYear, Decimal]
+    full_year_effect: Decimal
+    start_year: FinancialYear
+    raw_pieces: list[_Raw]
+    full_year_pieces: list[_Raw]
+    stated_annual_cost: Decimal | None = None
+    computed_full_year_effect: Decimal | None = None
+    computed_note: str = ""
+
+    @property
+    def part_year_effect(self) -> Decimal | None:
+        """The cost in the financial year the line starts, when that year is costed."""
+        return self.years.get(self.start_year)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.years.values(), ZERO)
+
+    @property
+    def stated_difference(self) -> Decimal | None:
+        """Stated annual cost less the grade arithmetic, where both exist."""
+        if self.stated_annual_cost is None or self.computed_full_year_effect is None:
+            return None
+        return self.full_year_effect - self.computed_full_year_effect
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return [_finish(raw) for raw in self.raw_pieces]
+
+    @property
+    def full_year_working(self) -> list[Piece]:
+        return [_finish(raw) for raw in self.full_year_pieces]
+
+    def pieces_for(self, year: FinancialYear) -> list[Piece]:
+        return [_finish(raw) for raw in self.raw_pieces if raw.year == year]
+
+    def months(self) -> dict[date, Decimal]:
+        """The cost of each calendar month (keyed by its first day) in the window."""
+        with localcontext(prec=_PRECISION):
+            by_month: dict[date, Decimal] = {}
+            for raw in self.raw_pieces:
+                if raw.months:
+                    each = raw.amount / raw.months
+                    month = raw.start
+                    for _ in range(raw.months):
+                        by_month[month] = by_month.get(month, ZERO) + each
+                        month = _next_month(month)
+                else:
+                    month = raw.start.replace(day=1)
+                    by_month[month] = by_month.get(month, ZERO) + raw.amount
+            return {month: amount / _YEAR_PARTS for month, amount in sorted(by_month.items())}
+
+
+def _finish(raw: _Raw) -> Piece:
+    with localcontext(prec=_PRECISION):
+        return Piece(
+            raw.start,
+            raw.end,
+            raw.year,
+            raw.months,
+            raw.days,
+            raw.days_in_month,
+            raw.basis,
+            raw.annual_rate,
+            raw.fte,
+            raw.pay / _YEAR_PARTS,
+            tuple((name, amount / _YEAR_PARTS) for name, amount in raw.on_costs),
+            raw.amount / _YEAR_PARTS,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# The engine
+
+
+class CostEngine:
+    """Costs lines under one plan's assumptions; remembers salaries and awards it looked up."""
+
+    def __init__(self, assumptions: Assumptions):
+        self.assumptions = assumptions
+        self.window_start = assumptions.first_year.start
+        self.window_end = assumptions.last_year.end
+        self.years = assumptions.years
+        self._award_factors: dict[tuple[int, int], tuple[Decimal, str]] = {}
+        self._salaries: dict[tuple[int, int, int], tuple[Decimal, str]] = {}
+        self._on_cost_rates: dict[int, tuple] = {}
+        self._year_starts = [year.start for year in self.years]
+
+    # -- public -----------------------------------------------------------------------
+
+    def cost(self, line: Line) -> LineCost:
+        with localcontext(prec=_PRECISION):
+            if isinstance(line, NonStaffLine):
+                return self._cost_non_staff(line)
+            return self._cost_staff(line)
+
+    def cost_all(self, lines: Iterable[Line]) -> list[LineCost]:
+        with localcontext(prec=_PRECISION):
+            return [self.cost(line) for line in lines]
+
+    def salary(self, pay: Pay, point: int | None, year: FinancialYear) -> tuple[Decimal, str]:
+        """The annual salary in force for `pay` at `point` in `year`, and how it was found."""
+        if isinstance(pay, StatedSalary):
+            factor, note = self._award_factor(self.assumptions.first_year, year)
+            with localcontext(prec=_PRECISION):
+                basis = f"stated salary £{pay.annual:,.2f} at {self.assumptions.first_year} pay"
+                return pay.annual * factor, basis + note
+        key = (id(pay.grade), point, year.start_year)
+        found = self._salaries.get(key)
+        if found is None:
+            found = self._salaries[key] = self._spine_salary(pay.grade, point, year)
+        return found
+
+    # -- staff ------------------------------------------------------------------------
+
+    def _cost_staff(self, line: StaffLine) -> LineCost:
+        sign = -1 if line.kind == LineKind.RELEASED_BUDGET else 1
+        first_costed = max(line.start, self.window_start)
+        start_year = FinancialYear.containing(line.start)
+        fye_year = FinancialYear.containing(first_costed)
+
+        computed: tuple[list[_Raw], list[_Raw]] | None = None
+        computed_note = ""
+        try:
+            computed = self._staff_pieces(line, sign, fye_year)
+        except CostingError as error:
+            if line.stated_annual_cost is None:
+                raise
+            computed_note = str(error)
+
+        if line.stated_annual_cost is not None:
+            pieces, fye_pieces = self._stated_pieces(line, sign, fye_year)
+        else:
+            pieces, fye_pieces = computed
+
+        result = LineCost(
+            years=self._years_from(pieces),
+            full_year_effect=sum((raw.amount for raw in fye_pieces), ZERO) / _YEAR_PARTS,
+            start_year=start_year,
+            raw_pieces=pieces,
+            full_year_pieces=fye_pieces,
+            computed_note=computed_note,
+        )
+        if line.stated_annual_cost is not None:
+            result.stated_annual_cost = line.stated_annual_cost * sign
+            if computed is not None:
+                result.computed_full_year_effect = (
+                    sum((raw.amount for raw in computed[1]), ZERO) / _YEAR_PARTS
+                )
+        return result
+
+    def _staff_pieces(
+        self, line: StaffLine, sign: int, fye_year: FinancialYear
+    ) -> tuple[list[_Raw], list[_Raw]]:
+        if line.pay is None:
+            raise CostingError("A post needs a grade and point, or a stated salary")
+        pieces = self._pay_pieces(line, line.pay, sign)
+        fye = self._full_year_pieces(line, line.pay, sign, fye_year)
+        if line.kind == LineKind.UPLIFT:
+            if line.from_pay is None:
+                raise CostingError("An uplift needs the grade it moves from")
+            pieces += self._pay_pieces(line, line.from_pay, -sign, prefix="less ")
+            fye += self._full_year_pieces(line, line.from_pay, -sign, fye_year, prefix="less ")
+            pieces.sort(key=lambda raw: (raw.start, raw.basis.startswith("less ")))
+        return pieces, fye
+
+    def _pay_pieces(self, line: StaffLine, pay: Pay, sign: int, prefix: str = "") -> list[_Raw]:
+        start = max(line.start, self.window_start)
+        end = self.window_end if line.end is None else min(line.end, self.window_end)
+        if end < start:
+            return []
+        increment_dates = self._increment_dates(line, pay, end)
+        boundaries = [day for day in self._year_starts if start < day <= end]
+        if increment_dates:
+            boundaries = sorted(
+                {*boundaries, *(day for day in increment_dates if start < day <= end)}
+            )
+        pieces: list[_Raw] = []
+        period_start = start
+        for boundary in [*boundaries, end + timedelta(days=1)]:
+            period_end = boundary - timedelta(days=1)
+            point = self._point_at(pay, increment_dates, period_start)
+            year = FinancialYear.containing(period_start)
+            annual, basis = self.salary(pay, point, year)
+            pieces.extend(
+                self._chunk_pieces(
+                    period_start, period_end, year, prefix + basis, annual, line, sign
+                )
+            )
+            period_start = boundary
+        if isinstance(self.assumptions.on_cost, ComputedOnCost):
+            pieces = self._merge_shared_months(pieces, line, sign)
+        return pieces
+
+    def _full_year_pieces(
+        self, line: StaffLine, pay: Pay, sign: int, year: FinancialYear, prefix: str = ""
+    ) -> list[_Raw]:
+        # Twelve months at the rate in force on the first costed day: the full-year effect.
+        first_day = max(line.start, year.start)
+        point = self._point_at(pay, self._increment_dates(line, pay, first_day), first_day)
+        annual, basis = self.salary(pay, point, year)
+        return self._chunk_pieces(year.start, year.end, year, prefix + basis, annual, line, sign)
+
+    def _chunk_pieces(
+        self,
+        start: date,
+        end: date,
+        year: FinancialYear,
+        basis: str,
+        annual: Decimal,
+        line: StaffLine,
+        sign: int,
+    ) -> list[_Raw]:
+        pieces = []
+        rate = annual * line.fte
+        rates = self._on_cost_rates.get(year.start_year)
+        if rates is None:
+            rates = self._on_cost_rates[year.start_year] = self._rates_for(year)
+        flat = len(rates) == 1
+        for chunk_start, chunk_end, months, days, days_in_month, parts in _chunks(start, end):
+            pay = rate * parts
+            if flat:
+                on_cost = pay * rates[0][1]
+                on_costs = [(rates[0][0], on_cost)]
+                amount = pay + on_cost
+            else:
+                on_costs = self._on_costs(pay, months, line.headcount, year)
+                amount = pay + on_costs[0][1] + on_costs[1][1] + on_costs[2][1]
+            if sign < 0:
+                pay, amount = -pay, -amount
+                on_costs = [(name, -value) for name, value in on_costs]
+            pieces.append(
+                _Raw(
+                    chunk_start,
+                    chunk_end,
+                    year,
+                    months,
+                    days,
+                    days_in_month,
+                    basis,
+                    annual,
+                    line.fte,
+                    pay,
+                    tuple(on_costs),
+                    amount,
+                )
+            )
+        return pieces
+
+    def _on_costs(
+        self, pay: Decimal, months: int, headcount: int, year: FinancialYear
+    ) -> list[tuple[str, Decimal]]:
+        rates = self._on_cost_rates.get(year.start_year)
+        if rates is None:
+            rates = self._on_cost_rates[year.start_year] = self._rates_for(year)
+        if len(rates) == 1:
+            ((label, rate),) = rates
+            return [(label, pay * rate)]
+        (ni_label, ni_rate, threshold), (pension_label, pension), (levy_label, levy) = rates
+        # NI is charged per employee per month on pay above the monthly threshold; a
+        # part month still has the whole month's threshold, as in payroll.
+        month_count = months or 1
+        above = pay / month_count - threshold * headcount
+        ni = above * ni_rate * month_count if above > 0 else ZERO
+        return [(ni_label, ni), (pension_label, pay * pension), (levy_label, pay * levy)]
+
+    def _rates_for(self, year: FinancialYear) -> tuple:
+        on_cost = self.assumptions.on_cost
+        if isinstance(on_cost, FlatOnCost):
+            return ((f"on-costs {on_cost.rate * 100:.2f}%", on_cost.rate),)
+        ni = on_cost.ni_for(year)
+        return (
+            # The monthly threshold, in parts: annual / 12 pounds is annual * MONTH_PARTS.
+            (f"employer NI {ni.rate * 100:.2f}%", ni.rate, ni.annual_threshold * _MONTH_PARTS),
+            (f"pension {on_cost.pension_rate * 100:.2f}%", on_cost.pension_rate),
+            (f"apprenticeship levy {on_cost.levy_rate * 100:.2f}%", on_cost.levy_rate),
+        )
+
+    def _merge_shared_months(self, pieces: list[_Raw], line: StaffLine, sign: int) -> list[_Raw]:
+        # An increment mid-month puts two part-month pieces in one month; the NI
+        # threshold applies once to that month's whole pay, shared between them by pay.
+        by_month: dict[tuple[int, int], list[int]] = {}
+        for index, raw in enumerate(pieces):
+            if not raw.months and raw.days_in_month:
+                by_month.setdefault((raw.start.year, raw.start.month), []).append(index)
+        for indexes in by_month.values():
+            if len(indexes) < 2:
+                continue
+            group = [pieces[index] for index in indexes]
+            month_pay = sum((raw.pay for raw in group), ZERO) * sign
+            year = group[0].year
+            ni_name, month_ni = self._on_costs(month_pay, 1, line.headcount, year)[0]
+            for index, raw in zip(indexes, group, strict=True):
+                share = month_ni * sign * (raw.pay * sign) / month_pay if month_pay else ZERO
+                rest = tuple(item for item in raw.on_costs if item[0] != ni_name)
+                on_costs = ((ni_name, share), *rest)
+                amount = raw.pay + sum((value for _, value in on_costs), ZERO)
+                pieces[index] = raw._replace(on_costs=on_costs, amount=amount)
+        return pieces
+
+    def _stated_pieces(
+        self, line: StaffLine, sign: int, fye_year: FinancialYear
+    ) -> tuple[list[_Raw], list[_Raw]]:
+        stated = line.stated_annual_cost
+        first_year = self.assumptions.first_year
+
+        def pieces_between(start: date, end: date) -> list[_Raw]:
+            result = []
+            for year in self.years:
+                period_start, period_end = max(start, year.start), min(end, year.end)
+                if period_end < period_start:
+                    continue
+                factor, note = self._award_factor(first_year, year)
+                annual = stated * factor
+                basis = f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
+                for chunk in _chunks(period_start, period_end):
+                    chunk_start, chunk_end, months, days, days_in_month, parts = chunk
+                    amount = annual * parts * sign
+                    result.append(
+                        _Raw(
+                            chunk_start,
+                            chunk_end,
+                            year,
+                            months,
+                            days,
+                            days_in_month,
+                            basis,
+                            annual,
+                            None,
+                            amount,
+                            (),
+                            amount,
+                        )
+                    )
+            return result
+
+        start = max(line.start, self.window_start)
+        end = self.window_end if line.end is None else min(line.end, self.window_end)
+        pieces = pieces_between(start, end) if start <= end else []
+        factor, note = self._award_factor(first_year, fye_year)
+        full_year = [
+            _Raw(
+                fye_year.start,
+                fye_year.end,
+                fye_year,
+                12,
+                0,
+                0,
+                f"stated annual cost £{stated:,.2f} at {first_year} pay{note}",
+                stated * factor,
+                None,
+                stated * factor * _YEAR_PARTS * sign,
+                (),
+                stated * factor * _YEAR_PARTS * sign,
+            )
+        ]
+        return pieces, full_year
+
+    # -- non-staff --------------------------------------------------------------------
+
+    def _cost_non_staff(self, line: NonStaffLine) -> LineCost:
+        start_year = FinancialYear.containing(line.start)
+        if line.one_off:
+            pieces = []
+            if self.window_start <= line.start <= self.window_end:
+                amount = line.amount * _YEAR_PARTS
+                pieces.append(
+                    _Raw(
+                        line.start,
+                        line.start,
+                        start_year,
+                        0,
+                        0,
+                        0,
+                        "one-off cost",
+                        line.amount,
+                        None,
+                        amount,
+                        (),
+                        amount,
+                    )
+                )
+            return LineCost(
+                years=self._years_from(pieces),
+                full_year_effect=line.amount,
+                start_year=start_year,
+                raw_pieces=pieces,
+                full_year_pieces=list(pieces),
+            )
+        start = max(line.start, self.window_start)
+        end = self.window_end if line.end is None else min(line.end, self.window_end)
+        pieces = []
+        if start <= end:
+            for year in self.years:
+                period_start, period_end = max(start, year.start), min(end, year.end)
+                if period_end < period_start:
+                    continue
+                for chunk in _chunks(period_start, period_end):
+                    chunk_start, chunk_end, months, days, days_in_month, parts = chunk
+                    amount = line.amount * parts
+                    pieces.append(
+                        _Raw(
+                            chunk_start,
+                            chunk_end,
+                            year,
+                            months,
+                            days,
+                            days_in_month,
+                            "recurring cost",
+                            line.amount,
+                            None,
+                            amount,
+                            (),
+                            amount,
+                        )
+                    )
+        fye_year = FinancialYear.containing(max(line.start, self.window_start))
+        full_year = [
+            _Raw(
+                fye_year.start,
+                fye_year.end,
+                fye_year,
+                12,
+                0,
+                0,
+                "recurring cost",
+                line.amount,
+                None,
+                line.amount * _YEAR_PARTS,
+                (),
+                line.amount * _YEAR_PARTS,
+            )
+        ]
+        return LineCost(
+            years=self._years_from(pieces),
+            full_year_effect=line.amount,
+            start_year=start_year,
+            raw_pieces=pieces,
+            full_year_pieces=full_year,
+        )
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _years_from(self, pieces: list[_Raw]) -> dict[FinancialYear, Decimal]:
+        totals = dict.fromkeys(self.years, ZERO)
+        for raw in pieces:
+            totals[raw.year] += raw.amount
+        return {year: amount / _YEAR_PARTS if amount else ZERO for year, amount in totals.items()}
+
+    def _award_factor(self, base: FinancialYear, year: FinancialYear) -> tuple[Decimal, str]:
+        """The compounded pay awards from 1 April after `base` up to `year`, and their words."""
+        key = (base.start_year, year.start_year)
+        found = self._award_factors.get(key)
+        if found is not None:
+            return found
+        factor = ONE
+        words = []
+        with localcontext(prec=_PRECISION):
+            for start_year in range(base.start_year + 1, year.start_year + 1):
+                award_year = FinancialYear(start_year)
+                award = self.assumptions.pay_awards.get(award_year)
+                rate = award.rate if award else ZERO
+                factor *= ONE + rate
+                status = "agreed" if award and award.agreed else "assumed"
+                words.append(f"{award_year} award {rate * 100:.2f}% {status}")
+        note = f" × {factor.normalize():f} ({'; '.join(words)})" if words else ""
+        self._award_factors[key] = (factor, note)
+        return factor, note
+
+    def _spine_salary(self, grade: Grade, point: int, year: FinancialYear) -> tuple[Decimal, str]:
+        by_year = grade.salaries.get(point, {})
+        known = [spine_year for spine_year in by_year if spine_year <= year]
+        if not known:
+            raise MissingSalary(grade.code, grade.point_code(point), year)
+        spine_year = max(known)
+        factor, note = self._award_factor(spine_year, year)
+        basis = (
+            f"grade {grade.code} point {grade.point_code(point)}, "
+            f"{spine_year} spine £{by_year[spine_year]:,.2f}{note}"
+        )
+        with localcontext(prec=_PRECISION):
+            return by_year[spine_year] * factor, basis
+
+    def _increment_dates(self, line: StaffLine, pay: Pay, until: date) -> list[date]:
+        """The dates a post moves up a point: each 1 April, the first after six months'
+        service for a starter between 2 October and 31 March."""
+        if not self.assumptions.increments or not isinstance(pay, GradePay):
+            return []
+        steps = pay.grade.top - pay.point
+        if steps <= 0:
+            return []
+        start = line.start
+        starts_late = (start.month, start.day) >= (10, 2) or start.month < 4
+        first = _add_months(start, 6) if starts_late else date(start.year + 1, 4, 1)
+        dates = [first]
+        while len(dates) < steps:
+            previous = dates[-1]
+            following = date(previous.year + (1 if previous.month >= 4 else 0), 4, 1)
+            if following > until:
+                break
+            dates.append(following)
+        return [day for day in dates if day <= until] if dates[0] <= until else []
+
+    @staticmethod
+    def _point_at(pay: Pay, increment_dates: list[date], day: date) -> int | None:
+        if not isinstance(pay, GradePay):
+            return None
+        if not increment_dates:
+            return pay.point
+        steps = sum(1 for increment in increment_dates if increment <= day)
+        return min(pay.point + steps, max(pay.grade.top, pay.point))
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
+def _chunks(start: date, end: date):
+    """Split start..end (inclusive) into a part month at each end and a run of whole
+    months between: (start, end, months, days, days_in_month, parts)."""
+    day = start
+    if day.day != 1 or (day.year, day.month) == (end.year, end.month):
+        days_in_month = _days_in_month(day.year, day.month)
+        chunk_end = min(date(day.year, day.month, days_in_month), end)
+        if chunk_end.day != days_in_month or day.day != 1:
+            days = chunk_end.day - day.day + 1
+            yield day, chunk_end, 0, days, days_in_month, days * _DAY_PARTS[days_in_month]
+            if chunk_end == end:
+                return
+            day = chunk_end + _ONE_DAY
+    # `day` is now the first of a month. Whole months run to the last full month before end.
+    end_is_month_end = end.day == _days_in_month(end.year, end.month)
+    months = (end.year - day.year) * 12 + end.month - day.month + (1 if end_is_month_end else 0)
+    if months > 0:
+        last = _add_months(day, months) - _ONE_DAY
+        yield day, last, months, 0, 0, months * MONTH_PARTS
+        day = last + _ONE_DAY
+    if day <= end:
+        days_in_month = _days_in_month(end.year, end.month)
+        days = end.day
+        yield day, end, 0, days, days_in_month, days * _DAY_PARTS[days_in_month]
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, _days_in_month(year, month)))

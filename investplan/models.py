@@ -1,0 +1,317 @@
+"""Core plan models: councils, their people, plans, assumptions, workstreams, teams and
+the Ofsted findings that posts answer. Models hold facts; the arithmetic is in `costs`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from djmoney.models.fields import MoneyField
+
+from investplan.costs.financial_year import FinancialYear
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class FinancialYearField(models.PositiveSmallIntegerField):
+    """A financial year, stored as the calendar year it starts in (2020 is 2020/21)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [MinValueValidator(1990), MaxValueValidator(2100)])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        from investplan.forms import FinancialYearFormField
+
+        return super().formfield(**{"form_class": FinancialYearFormField, **kwargs})
+
+
+def financial_year_label(start_year: int | None) -> str:
+    return FinancialYear(start_year).label if start_year else ""
+
+
+class Organisation(models.Model):
+    """A council."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    FINANCE_OFFICER = "finance_officer", "Finance officer"
+    ADMIN = "admin", "Admin"
+
+
+class Membership(models.Model):
+    """A user's place in an organisation, and the role that says what they may do there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_org"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Plans of the organisations the user belongs to: nobody sees another council's."""
+        return self.filter(organisation__memberships__user=user)
+
+
+class Plan(models.Model):
+    """An organisation's investment programme."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    first_year = FinancialYearField(help_text="The first financial year, e.g. 2020/21.")
+    last_year = FinancialYearField(help_text="The last financial year, e.g. 2021/22.")
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    committee = models.CharField(max_length=200, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="plan_last_year_not_before_first",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="plan_status_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError(
+                {"last_year": "The last financial year is before the first financial year."}
+            )
+
+    @property
+    def financial_years(self) -> list[FinancialYear]:
+        return FinancialYear.span(FinancialYear(self.first_year), FinancialYear(self.last_year))
+
+    @property
+    def period_label(self) -> str:
+        """As councils head a total column: "Apr 2020 to Mar 2022"."""
+        return f"Apr {self.first_year} to Mar {self.last_year + 1}"
+
+
+class OnCostMethod(models.TextChoices):
+    FLAT = "flat", "Flat percentage of pay"
+    COMPUTED = "computed", "Employer NI, pension and apprenticeship levy"
+
+
+class Assumptions(models.Model):
+    """What a plan's costs rest on. Printed under every committee table."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="assumptions")
+    on_cost_method = models.CharField(
+        max_length=10, choices=OnCostMethod.choices, default=OnCostMethod.FLAT
+    )
+    flat_on_cost_percent = models.DecimalField(
+        "flat on-cost %",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("29"),
+        validators=PERCENT_VALIDATORS,
+        help_text="Used when on-costs are a flat percentage of pay (seed 000 uses 29%).",
+    )
+    pension_percent = models.DecimalField(
+        "employer pension %",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=PERCENT_VALIDATORS,
+    )
+    levy_percent = models.DecimalField(
+        "apprenticeship levy %",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=PERCENT_VALIDATORS,
+    )
+    increments = models.BooleanField(
+        default=False, help_text="Posts move up one spinal point each April to the grade's top."
+    )
+    vacancy_factor_percent = models.DecimalField(
+        "vacancy factor %",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=PERCENT_VALIDATORS,
+    )
+
+    class Meta:
+        verbose_name_plural = "assumptions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(on_cost_method__in=OnCostMethod.values),
+                name="assumptions_on_cost_method_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Assumptions for {self.plan}"
+
+
+class PayAward(models.Model):
+    """The pay award from 1 April of a financial year."""
+
+    assumptions = models.ForeignKey(
+        Assumptions, on_delete=models.CASCADE, related_name="pay_awards"
+    )
+    financial_year = FinancialYearField()
+    percent = models.DecimalField(max_digits=6, decimal_places=3, validators=PERCENT_VALIDATORS)
+    agreed = models.BooleanField(default=False, help_text="Agreed, rather than assumed.")
+
+    class Meta:
+        ordering = ["financial_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assumptions", "financial_year"], name="one_pay_award_per_year"
+            )
+        ]
+
+    def __str__(self):
+        status = "agreed" if self.agreed else "assumed"
+        return f"{financial_year_label(self.financial_year)}: {self.percent}% ({status})"
+
+
+class EmployerNIRate(models.Model):
+    """Employer National Insurance for a financial year: the rate above the threshold."""
+
+    assumptions = models.ForeignKey(Assumptions, on_delete=models.CASCADE, related_name="ni_rates")
+    financial_year = FinancialYearField()
+    percent = models.DecimalField(max_digits=6, decimal_places=3, validators=PERCENT_VALIDATORS)
+    secondary_threshold = MoneyField(
+        max_digits=12,
+        decimal_places=2,
+        default_currency="GBP",
+        help_text="The annual secondary threshold per employee.",
+    )
+
+    class Meta:
+        ordering = ["financial_year"]
+        verbose_name = "employer NI rate"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assumptions", "financial_year"], name="one_ni_rate_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{financial_year_label(self.financial_year)}: {self.percent}%"
+
+
+class Workstream(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="workstream_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """Where a post is based: a team, service area or district."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class InspectionKind(models.TextChoices):
+    ILACS = "ilacs", "ILACS inspection"
+    MONITORING_VISIT = "monitoring_visit", "Monitoring visit"
+    FOCUSED_VISIT = "focused_visit", "Focused visit"
+
+
+class Judgement(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Inspection(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="inspections"
+    )
+    kind = models.CharField(max_length=20, choices=InspectionKind.choices)
+    date = models.DateField(null=True, blank=True, help_text="Leave blank if not known.")
+    overall_judgement = models.CharField(max_length=30, choices=Judgement.choices, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self):
+        when = self.date.strftime("%B %Y") if self.date else "date not recorded"
+        return f"{self.get_kind_display()} ({when})"
+
+
+class Finding(models.Model):
+    """A finding or recommendation of an inspection, referenced as the letter writes it."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. para 36, Rec 14")
+    text = models.TextField()
+    judgement_area = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        head = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{self.reference}: {head}" if self.reference else head

@@ -1,0 +1,66 @@
+"""Reading figures and words as councils write them in their papers. No Django here:
+the demo loader, the line form and the appendix importer all read with these rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+PERMANENT = "permanent"
+ONE_OFF = "one-off"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    months: int | None = None  # None with kind PERMANENT or ONE_OFF
+    kind: str = "months"
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(years?|yrs?|months?|mths?)\s*$", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> Duration:
+    """`2 years`, `1 year`, `18 months`, `3 months`, `Permanent`, `Development`, `one-off`."""
+    cleaned = (text or "").strip()
+    lowered = cleaned.lower()
+    if lowered in {"permanent", "perm", "ongoing", "recurring"}:
+        return Duration(kind=PERMANENT)
+    if lowered in {"one-off", "one off", "oneoff", "development"}:
+        return Duration(kind=ONE_OFF)
+    match = _DURATION.match(cleaned)
+    if not match:
+        raise ValueError(f"“{text}” is not a duration like 2 years, 18 months or Permanent")
+    number = Decimal(match.group(1))
+    months = number * 12 if match.group(2).lower().startswith("y") else number
+    if months != months.to_integral_value() or months <= 0:
+        raise ValueError(f"“{text}” is not a whole number of months")
+    return Duration(months=int(months))
+
+
+_MONEY_NOISE = re.compile(r"[£,\s]")
+
+
+def parse_money(text) -> Decimal | None:
+    """`£46,355`, `200,000`, `-42,413`, `(42,413)`, `£ 551,210` -> Decimal; blank or `-`
+    -> None. Anything else is a ValueError naming the text."""
+    if text is None:
+        return None
+    if isinstance(text, int | Decimal):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(repr(text))
+    cleaned = str(text).strip()
+    if cleaned in {"", "-", "–", "—"}:
+        return None
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    if negative:
+        cleaned = cleaned[1:-1]
+    cleaned = _MONEY_NOISE.sub("", cleaned)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"“{text}” is not an amount of money") from None
+    if not value.is_finite():
+        raise ValueError(f"“{text}” is not an amount of money")
+    return -value if negative else value

@@ -1,0 +1,423 @@
+"""Pay scales and the lines of a plan: new posts, uplifts, released budget, non-staff costs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from djmoney.models.fields import MoneyField
+
+from investplan.costs.engine import LineKind as EngineLineKind
+from investplan.models import FinancialYearField, Finding, Organisation, Plan, Team, Workstream
+
+
+class PayScale(models.Model):
+    """A council's pay spine: spinal points, the grades over them, salaries by year."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pay_scales"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="pay_scale_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SpinalPoint(models.Model):
+    """A point on the spine, coded as the council writes it; `ordinal` orders the spine."""
+
+    pay_scale = models.ForeignKey(PayScale, on_delete=models.CASCADE, related_name="points")
+    code = models.CharField(max_length=30)
+    ordinal = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pay_scale", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["pay_scale", "code"], name="point_code_unique"),
+            models.UniqueConstraint(fields=["pay_scale", "ordinal"], name="point_ordinal_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}"
+
+
+class SpinalSalary(models.Model):
+    """The salary at a spinal point for one financial year: salaries are data."""
+
+    point = models.ForeignKey(SpinalPoint, on_delete=models.CASCADE, related_name="salaries")
+    financial_year = FinancialYearField()
+    salary = MoneyField(
+        max_digits=12,
+        decimal_places=2,
+        default_currency="GBP",
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["point", "financial_year"]
+        verbose_name_plural = "spinal salaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "financial_year"], name="one_salary_per_point_year"
+            ),
+            models.CheckConstraint(condition=Q(salary__gte=0), name="salary_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.point} {self.financial_year}: {self.salary}"
+
+
+class Grade(models.Model):
+    """A grade as councils write it (`K`, `PO8`, `Band E`, `Scp 26-36`, `G12`), spanning
+    the spinal points from `bottom_point` to `top_point`."""
+
+    pay_scale = models.ForeignKey(PayScale, on_delete=models.CASCADE, related_name="grades")
+    code = models.CharField(max_length=30)
+    bottom_point = models.ForeignKey(SpinalPoint, on_delete=models.PROTECT, related_name="+")
+    top_point = models.ForeignKey(SpinalPoint, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pay_scale", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["pay_scale", "code"], name="grade_code_unique")
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        if self.bottom_point_id and self.top_point_id:
+            if self.bottom_point.ordinal > self.top_point.ordinal:
+                raise ValidationError({"top_point": "The top point is below the bottom point."})
+            for field in ("bottom_point", "top_point"):
+                if getattr(self, field).pay_scale_id != self.pay_scale_id:
+                    raise ValidationError({field: "This point is on another pay scale."})
+
+    def spans(self, point: SpinalPoint) -> bool:
+        return (
+            point.pay_scale_id == self.pay_scale_id
+            and self.bottom_point.ordinal <= point.ordinal <= self.top_point.ordinal
+        )
+
+
+class LineKind(models.TextChoices):
+    NEW_POST = EngineLineKind.NEW_POST.value, "New post"
+    UPLIFT = EngineLineKind.UPLIFT.value, "Uplift (regrading)"
+    RELEASED_BUDGET = EngineLineKind.RELEASED_BUDGET.value, "Released budget"
+    NON_STAFF = EngineLineKind.NON_STAFF.value, "Non-staff cost"
+
+
+STAFF_KINDS = (LineKind.NEW_POST, LineKind.UPLIFT, LineKind.RELEASED_BUDGET)
+
+
+class LineStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    RECRUITING = "recruiting", "Recruiting"
+    FILLED = "filled", "Filled"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PlanLineQuerySet(models.QuerySet):
+    def for_costing(self):
+        """Everything the cost engine and the rollups read, in a fixed number of queries."""
+        from funding.models import Allocation
+
+        return self.select_related(
+            "workstream",
+            "team",
+            "grade__bottom_point",
+            "grade__top_point",
+            "point",
+            "from_grade__bottom_point",
+            "from_grade__top_point",
+            "from_point",
+        ).prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.order_by("position", "id")),
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("source").order_by("position", "id"),
+            ),
+        )
+
+    def for_user(self, user):
+        return self.filter(plan__organisation__memberships__user=user)
+
+
+class PlanLine(models.Model):
+    """One row of a plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the plan.")
+    section = models.CharField(
+        max_length=200, blank=True, help_text='The heading the line sits under, e.g. "Appendix 3".'
+    )
+    kind = models.CharField(max_length=20, choices=LineKind.choices, default=LineKind.NEW_POST)
+    title = models.CharField("post or item", max_length=300)
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name="where based",
+    )
+    phase = models.CharField(max_length=50, blank=True)
+    justification = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=LineStatus.choices, default=LineStatus.PROPOSED
+    )
+    findings = models.ManyToManyField(Finding, blank=True, related_name="lines")
+
+    # Pay: a grade and point, or a stated annual salary where the grade is "tbc".
+    grade = models.ForeignKey(
+        Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    point = models.ForeignKey(
+        SpinalPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        help_text="The point the post starts on; the grade's bottom point if left blank.",
+    )
+    grade_as_written = models.CharField(
+        max_length=30, blank=True, help_text='The grade as the source wrote it, e.g. "tbc".'
+    )
+    annual_salary = MoneyField(
+        "stated annual salary",
+        max_digits=12,
+        decimal_places=2,
+        default_currency="GBP",
+        null=True,
+        blank=True,
+        help_text="Where the grade is not known: the full-time salary at first-year pay.",
+    )
+    from_grade = models.ForeignKey(
+        Grade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uplifted_lines",
+        help_text="For an uplift: the grade the post moves from.",
+    )
+    from_point = models.ForeignKey(
+        SpinalPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fte = models.DecimalField("FTE", max_digits=7, decimal_places=2, null=True, blank=True)
+    headcount = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="People in the post; NI thresholds are per person."
+    )
+    fte_in_post = models.DecimalField(
+        "FTE in post", max_digits=7, decimal_places=2, default=Decimal("0")
+    )
+
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="The last day, if known.")
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Or a duration; leave both blank for permanent."
+    )
+
+    # Non-staff costs: recurring per year pro rata, or once on the start date.
+    amount = MoneyField(
+        max_digits=14,
+        decimal_places=2,
+        default_currency="GBP",
+        null=True,
+        blank=True,
+        help_text="Non-staff: the annual amount, or the whole amount if one-off.",
+    )
+    one_off = models.BooleanField(default=False)
+
+    stated_annual_cost = MoneyField(
+        max_digits=14,
+        decimal_places=2,
+        default_currency="GBP",
+        null=True,
+        blank=True,
+        help_text="A full-year cost stated by the source; used instead of the grade "
+        "arithmetic, and the difference is shown.",
+    )
+
+    objects = PlanLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LineKind.values), name="line_kind_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=LineStatus.values), name="line_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__isnull=True) | Q(fte__gt=0), name="line_fte_above_zero"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=LineKind.NON_STAFF) | Q(fte__isnull=False),
+                name="staff_line_has_fte",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte_in_post__gte=0), name="line_fte_in_post_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(headcount__isnull=True) | Q(headcount__gte=1),
+                name="line_headcount_at_least_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="line_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(duration_months__isnull=True),
+                name="line_end_date_or_duration",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_months__isnull=True) | Q(duration_months__gt=0),
+                name="line_duration_above_zero",
+            ),
+            models.CheckConstraint(
+                condition=Q(point__isnull=True) | Q(grade__isnull=False),
+                name="line_point_needs_grade",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="line_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(stated_annual_cost__isnull=True) | Q(stated_annual_cost__gte=0),
+                name="line_stated_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_salary__isnull=True) | Q(annual_salary__gte=0),
+                name="line_salary_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind in STAFF_KINDS
+
+    @property
+    def effective_end_date(self) -> date | None:
+        """The last day of the line: its end date, or the day before its duration ends."""
+        if self.end_date:
+            return self.end_date
+        if self.duration_months and self.start_date:
+            month_index = self.start_date.month - 1 + self.duration_months
+            year, month = self.start_date.year + month_index // 12, month_index % 12 + 1
+            # Same day-of-month, months later, less a day: 1 Apr + 24 months -> 31 Mar.
+            day = min(self.start_date.day, _days_in_month(year, month))
+            return date(year, month, day) - timedelta(days=1)
+        return None
+
+    @property
+    def is_costed(self) -> bool:
+        """False for a non-staff line whose amount the source did not state."""
+        return self.is_staff or self.amount is not None
+
+    @property
+    def is_permanent(self) -> bool:
+        return not self.end_date and not self.duration_months
+
+    @property
+    def duration_label(self) -> str:
+        """How a council paper writes it: "2 years", "18 months", "Permanent", "One-off"."""
+        if self.kind == LineKind.NON_STAFF and self.one_off:
+            return "One-off"
+        if self.is_permanent:
+            return "Permanent"
+        months = self.duration_months
+        if months is None:
+            end = self.end_date + timedelta(days=1)
+            months = (end.year - self.start_date.year) * 12 + end.month - self.start_date.month
+            if end.day != self.start_date.day:
+                return f"to {self.end_date:%-d %b %Y}"
+        if months % 12 == 0:
+            years = months // 12
+            return f"{years} year{'s' if years != 1 else ''}"
+        return f"{months} month{'s' if months != 1 else ''}"
+
+    @property
+    def grade_label(self) -> str:
+        if self.kind == LineKind.UPLIFT and self.from_grade_id and self.grade_id:
+            return f"{self.from_grade.code} to {self.grade.code}"
+        if self.grade_id:
+            return self.grade.code
+        return self.grade_as_written
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if self.fte is not None and self.fte <= 0:
+            add("fte", f"FTE must be above zero (you entered {self.fte.normalize():f}).")
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            add(
+                "end_date",
+                f"The end date ({self.end_date:%-d %b %Y}) is before the start date "
+                f"({self.start_date:%-d %b %Y}).",
+            )
+        if self.end_date and self.duration_months:
+            add("duration_months", "Give an end date or a duration, not both.")
+        if self.is_staff:
+            if self.fte is None:
+                add("fte", "A post needs an FTE.")
+            has_pay = self.grade_id or self.annual_salary is not None
+            if not has_pay and self.stated_annual_cost is None:
+                add("grade", "Choose a grade, or give a stated annual salary or cost.")
+        elif self.amount is None and self.stated_annual_cost is not None:
+            add("amount", "Give a non-staff cost as its amount, not a stated annual cost.")
+        if self.kind == LineKind.UPLIFT and self.stated_annual_cost is None:
+            if not self.from_grade_id:
+                add("from_grade", "An uplift needs the grade the post moves from.")
+            if not self.grade_id:
+                add("grade", "An uplift needs the grade the post moves to.")
+        if self.point_id and self.grade_id and not self.grade.spans(self.point):
+            add("point", f"Point {self.point.code} is not on grade {self.grade.code}.")
+        if self.from_point_id and self.from_grade_id and not self.from_grade.spans(self.from_point):
+            add("from_point", f"Point {self.from_point.code} is not on grade {self.from_grade}.")
+        if self.plan_id:
+            organisation_id = self.plan.organisation_id
+            if self.workstream_id and self.workstream.plan_id != self.plan_id:
+                add("workstream", "This workstream belongs to another plan.")
+            if self.team_id and self.team.organisation_id != organisation_id:
+                add("team", "This team belongs to another council.")
+            for field in ("grade", "from_grade"):
+                grade = getattr(self, field) if getattr(self, f"{field}_id") else None
+                if grade and grade.pay_scale.organisation_id != organisation_id:
+                    add(field, "This grade is on another council's pay scale.")
+        if errors:
+            raise ValidationError(errors)
+        if self.plan_id:
+            self._check_costable()
+
+    def _check_costable(self):
+        """Cost the line against its plan: a missing salary is a clear message, not a 500."""
+        from investplan.costing import line_cost_error
+
+        message = line_cost_error(self)
+        if message:
+            raise ValidationError({"grade" if self.is_staff else "amount": message})
+
+
+def _days_in_month(year: int, month: int) -> int:
+    import calendar
+
+    return calendar.monthrange(year, month)[1]

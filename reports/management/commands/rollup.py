@@ -1,0 +1,55 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from investplan.models import Plan
+from reports.rollups import GROUPINGS, rollup
+
+
+class Command(BaseCommand):
+    help = "Print a plan's costs grouped by line, workstream, funding source, team or finding."
+
+    def add_arguments(self, parser):
+        parser.add_argument("plan", help="the plan's slug")
+        parser.add_argument("--by", choices=GROUPINGS, default="workstream")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, plan, by, json: bool, **options):
+        found = Plan.objects.filter(slug=plan).first()
+        if found is None:
+            self.stderr.write(f"No plan with the slug “{plan}”.")
+            sys.exit(1)
+        result = rollup(found, by)
+        if json:
+            self.stdout.write(_dumps(result.as_json()))
+            return
+        self._print_table(result)
+
+    def _print_table(self, result):
+        years = [year.label for year in result.financial_years]
+        header = ["", "FTE", "Full year", *years, "Total"]
+        rows = [
+            [group.name, f"{group.figures.fte:.2f}", f"{group.figures.full_year:,.2f}"]
+            + [f"{group.figures.years[year]:,.2f}" for year in result.financial_years]
+            + [f"{group.figures.total:,.2f}"]
+            for group in result.groups
+        ]
+        totals = result.totals
+        rows.append(
+            ["Total", f"{totals.fte:.2f}", f"{totals.full_year:,.2f}"]
+            + [f"{totals.years[year]:,.2f}" for year in result.financial_years]
+            + [f"{totals.total:,.2f}"]
+        )
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            cells = [row[0].ljust(widths[0])] + [
+                cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+            ]
+            self.stdout.write("  ".join(cells))
+        for error in result.errors:
+            self.stderr.write(f"Not costed: {error.line.title}: {error.error}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

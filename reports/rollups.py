@@ -1,0 +1,233 @@
+"""Rollups of a plan: lines grouped by workstream, team, finding, funding source or line,
+with FTE, full-year effect, the cost of each financial year and the total.
+
+Figures are rounded once, per line, to the precision shown; groups and totals add those
+rounded figures, so every total is the sum of the figures above it. Where a line is shared
+between groups (funding sources, several findings) its figures are split so the parts sum
+exactly to the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from investplan.costing import CostedLine, PlanCosting
+from investplan.costs.financial_year import FinancialYear
+from investplan.costs.money import PENNY, ZERO, Share, apportion, round_money, split_money
+from posts.models import LineKind
+
+GROUPINGS = ("line", "workstream", "funding", "team", "finding")
+NO_WORKSTREAM = "No workstream"
+NO_TEAM = "No team"
+NO_FINDING = "Not linked to a finding"
+UNFUNDED = "Requires additional funding"
+
+
+@dataclass
+class Figures:
+    """FTE, full-year effect, each year's cost and the total, as shown."""
+
+    fte: Decimal = ZERO
+    full_year: Decimal = ZERO
+    years: dict[FinancialYear, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.years.values(), ZERO)
+
+    def add(self, other: Figures) -> None:
+        self.fte += other.fte
+        self.full_year += other.full_year
+        for year, amount in other.years.items():
+            self.years[year] = self.years.get(year, ZERO) + amount
+
+
+@dataclass
+class Group:
+    key: object
+    name: str
+    figures: Figures
+    lines: list[CostedLine] = field(default_factory=list)
+
+
+@dataclass
+class Rollup:
+    plan: object
+    by: str
+    financial_years: list[FinancialYear]
+    groups: list[Group]
+    totals: Figures
+    errors: list[CostedLine]
+
+    def as_json(self) -> dict:
+        def figures_json(name: str, figures: Figures) -> dict:
+            return {
+                "name": name,
+                "fte": f"{figures.fte:.2f}",
+                "full_year": money_text(figures.full_year),
+                "years": {
+                    year.label: money_text(figures.years[year]) for year in self.financial_years
+                },
+                "total": money_text(figures.total),
+            }
+
+        return {
+            "plan": self.plan.slug,
+            "by": self.by,
+            "financial_years": [year.label for year in self.financial_years],
+            "groups": [figures_json(group.name, group.figures) for group in self.groups],
+            "totals": figures_json("Total", self.totals),
+            "errors": [
+                {"line": costed.line.title, "position": costed.line.position, "error": costed.error}
+                for costed in self.errors
+            ],
+        }
+
+
+def money_text(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def line_figures(costed: CostedLine, years: list[FinancialYear], quantum: Decimal) -> Figures:
+    """A line's figures rounded to `quantum`: the atoms every table adds up."""
+    line, cost = costed.line, costed.cost
+    if cost is None:
+        return Figures(years={year: ZERO for year in years})
+    return Figures(
+        fte=line_fte(line),
+        full_year=round_money(cost.full_year_effect, quantum),
+        years={year: round_money(cost.years.get(year, ZERO), quantum) for year in years},
+    )
+
+
+def line_fte(line) -> Decimal:
+    """FTE added to the establishment: released budget takes its FTE away; an uplift and a
+    non-staff cost add none."""
+    if line.kind == LineKind.NEW_POST:
+        return line.fte
+    if line.kind == LineKind.RELEASED_BUDGET:
+        return -line.fte
+    return ZERO
+
+
+def rollup(plan, by: str, quantum: Decimal = PENNY, costing: PlanCosting | None = None) -> Rollup:
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
+    costing = costing or PlanCosting(plan)
+    years = costing.years
+    groups: dict[object, Group] = {}
+    order: dict[object, tuple] = {}
+    totals = Figures(years={year: ZERO for year in years})
+    for index, costed in enumerate(costing.costed):
+        figures = line_figures(costed, years, quantum)
+        totals.add(figures)
+        for key, name, sort_key, part in _parts(by, index, costed, figures, years, quantum):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(key, name, Figures(years={y: ZERO for y in years}))
+                order[key] = sort_key
+            group.figures.add(part)
+            group.lines.append(costed)
+    ordered = sorted(groups.values(), key=lambda group: order[group.key])
+    return Rollup(plan, by, years, ordered, totals, costing.errors)
+
+
+_LAST = (1, 0, "")
+
+
+def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
+    line = costed.line
+    if by == "line":
+        yield ("line", line.pk), line.title, (0, index, ""), figures
+    elif by == "workstream":
+        workstream = line.workstream
+        if workstream is None:
+            yield "none", NO_WORKSTREAM, _LAST, figures
+        else:
+            yield workstream.pk, workstream.name, (0, workstream.position, workstream.name), figures
+    elif by == "team":
+        team = line.team
+        if team is None:
+            yield "none", NO_TEAM, _LAST, figures
+        else:
+            yield team.pk, team.name, (0, 0, team.name), figures
+    elif by == "finding":
+        findings = list(line.findings.all())
+        if not findings:
+            yield "none", NO_FINDING, _LAST, figures
+            return
+        # A line answering several findings counts once: its figures are shared equally.
+        shares = _apportion_figures(figures, [Decimal(1)] * len(findings), quantum)
+        for finding, part in zip(findings, shares, strict=True):
+            yield finding.pk, str(finding), (0, finding.position, str(finding.pk)), part
+    else:
+        yield from _funding_parts(costed, figures, years, quantum)
+
+
+def _apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
+    fte_parts = apportion(figures.fte, weights, PENNY)
+    full_year_parts = apportion(figures.full_year, weights, quantum)
+    year_parts = {
+        year: apportion(amount, weights, quantum) for year, amount in figures.years.items()
+    }
+    return [
+        Figures(
+            fte=fte_parts[i],
+            full_year=full_year_parts[i],
+            years={year: parts[i] for year, parts in year_parts.items()},
+        )
+        for i in range(len(weights))
+    ]
+
+
+def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
+    allocations = list(costed.line.allocations.all())
+    sources = [allocation.source for allocation in allocations]
+
+    def shares_for(year: FinancialYear | None) -> list[Share]:
+        shares = []
+        for allocation in allocations:
+            source = allocation.source
+            # A source that has ended before the year begins pays nothing in it.
+            if year is not None and source.end_date and source.end_date < year.start:
+                continue
+            if allocation.percent is not None:
+                shares.append(Share(source.pk, fraction=allocation.percent / 100))
+            else:
+                shares.append(Share(source.pk, amount=allocation.amount.amount))
+        return shares
+
+    first_year = years[0] if years else None
+    full_year_split = split_money(figures.full_year, shares_for(first_year), quantum)
+    year_splits = {
+        year: split_money(figures.years[year], shares_for(year), quantum) for year in years
+    }
+    keys = [source.pk for source in sources] + [UNFUNDED]
+    weights = [full_year_split.parts.get(key, ZERO) for key in keys[:-1]] + [
+        full_year_split.unfunded
+    ]
+    if not any(weights):
+        weights = [ZERO] * (len(keys) - 1) + [Decimal(1)]
+    fte_parts = apportion(figures.fte, [abs(weight) for weight in weights], PENNY)
+    for index, key in enumerate(keys):
+        is_unfunded = key == UNFUNDED
+        part = Figures(
+            fte=fte_parts[index],
+            full_year=full_year_split.unfunded if is_unfunded else full_year_split.parts[key],
+            years={
+                year: split.unfunded if is_unfunded else split.parts.get(key, ZERO)
+                for year, split in year_splits.items()
+            },
+        )
+        if is_unfunded and not (part.fte or part.full_year or any(part.years.values())) and sources:
+            continue
+        if is_unfunded:
+            yield "unfunded", UNFUNDED, _LAST, part
+        else:
+            source = sources[index]
+            yield source.pk, source.name, (0, 0, source.name), part
+
+
+SortKey = Callable[[Group], tuple]
