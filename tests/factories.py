@@ -1,0 +1,122 @@
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from funding.models import Allocation, FundingSource, SourceKind
+from investplan.models import Assumptions, Membership, Organisation, Plan, Role, Team, Workstream
+from posts.models import Grade, LineKind, PayScale, PlanLine, SpinalPoint, SpinalSalary
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Council {n}")
+    slug = factory.Sequence(lambda n: f"council-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("a-long-test-password")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.FINANCE_OFFICER
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Improvement plan {n}")
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    first_year = 2020
+    last_year = 2021
+
+    @factory.post_generation
+    def assumptions(plan, create, extracted, **kwargs):
+        if create:
+            Assumptions.objects.create(plan=plan, flat_on_cost_percent=Decimal("29"), **kwargs)
+
+
+class WorkstreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workstream
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Workstream {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class PayScaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PayScale
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Pay scale {n}")
+
+
+def make_grade(pay_scale, code, salaries, year=2020) -> Grade:
+    """A grade over one point per salary given, valued for `year`."""
+    start = pay_scale.points.count() + 1
+    points = []
+    for offset, salary in enumerate(salaries):
+        point = SpinalPoint.objects.create(
+            pay_scale=pay_scale, code=f"{code}{offset + 1}", ordinal=start + offset
+        )
+        SpinalSalary.objects.create(point=point, financial_year=year, salary=Decimal(salary))
+        points.append(point)
+    return Grade.objects.create(
+        pay_scale=pay_scale, code=code, bottom_point=points[0], top_point=points[-1]
+    )
+
+
+class PlanLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanLine
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = LineKind.NEW_POST
+    title = factory.Sequence(lambda n: f"Social Worker {n}")
+    fte = Decimal("1")
+    start_date = date(2020, 4, 1)
+    annual_salary = Decimal("32878")
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingSource
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Grant {n}")
+    kind = SourceKind.GRANT
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    line = factory.SubFactory(PlanLineFactory)
+    source = factory.SubFactory(
+        FundingSourceFactory, organisation=factory.SelfAttribute("..line.plan.organisation")
+    )
+    percent = Decimal("50")

@@ -1,0 +1,92 @@
+"""A line's allocations to funding sources come to at most 100%: the form, the admin and
+the database all hold it."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from funding.models import Allocation
+from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_an_allocation_that_takes_a_line_over_100_percent():
+    first = AllocationFactory(percent=Decimal("70"))
+    second = Allocation(
+        line=first.line,
+        source=FundingSourceFactory(organisation=first.line.plan.organisation),
+        percent=Decimal("40"),
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        second.full_clean()
+
+    assert raised.value.messages == [
+        "Allocations to funding sources come to 110%, more than 100%. "
+        "Reduce them so the line is funded at most once."
+    ]
+
+
+def test_it_shows_the_over_allocation_in_the_admin(admin_client):
+    line = PlanLineFactory()
+    sources = [FundingSourceFactory(organisation=line.plan.organisation) for _ in range(2)]
+    data = {
+        "plan": line.plan.pk,
+        "position": 1,
+        "kind": "new_post",
+        "title": line.title,
+        "status": "proposed",
+        "annual_salary_0": "32878",
+        "annual_salary_1": "GBP",
+        "fte": "1",
+        "fte_in_post": "0",
+        "start_date": "2020-04-01",
+        "amount_1": "GBP",
+        "stated_annual_cost_1": "GBP",
+        "allocations-TOTAL_FORMS": "2",
+        "allocations-INITIAL_FORMS": "0",
+        "allocations-MIN_NUM_FORMS": "0",
+        "allocations-MAX_NUM_FORMS": "1000",
+    }
+    for index, (source, percent) in enumerate(zip(sources, ["60", "60"], strict=True)):
+        data[f"allocations-{index}-source"] = source.pk
+        data[f"allocations-{index}-percent"] = percent
+        data[f"allocations-{index}-amount_1"] = "GBP"
+        data[f"allocations-{index}-position"] = index
+
+    response = admin_client.post(reverse("admin:posts_planline_change", args=[line.pk]), data)
+
+    assert "Allocations to funding sources come to 120%, more than 100%." in (
+        response.content.decode()
+    )
+    assert not Allocation.objects.exists()
+
+
+def test_it_is_refused_by_the_database_when_allocations_pass_100_percent():
+    first = AllocationFactory(percent=Decimal("70"))
+    source = FundingSourceFactory(organisation=first.line.plan.organisation)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allocation.objects.create(line=first.line, source=source, percent=Decimal("31"))
+        if connection.vendor == "postgresql":
+            # The PostgreSQL trigger is deferred to commit; ask for it now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    assert Allocation.objects.count() == 1
+
+
+def test_it_lets_allocations_reach_exactly_100_percent():
+    first = AllocationFactory(percent=Decimal("33.333"))
+    for percent in ("33.333", "33.334"):
+        Allocation.objects.create(
+            line=first.line,
+            source=FundingSourceFactory(organisation=first.line.plan.organisation),
+            percent=Decimal(percent),
+        )
+
+    assert Allocation.objects.filter(line=first.line).count() == 3

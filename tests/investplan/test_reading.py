@@ -1,0 +1,50 @@
+from decimal import Decimal as D
+
+import pytest
+
+from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "kind"),
+    [
+        ("2 years", 24, "months"),
+        ("1 year", 12, "months"),
+        ("18 months", 18, "months"),
+        ("3 months", 3, "months"),
+        ("Permanent", None, PERMANENT),
+        ("Development", None, ONE_OFF),
+        ("one-off", None, ONE_OFF),
+    ],
+)
+def test_it_reads_durations_as_council_papers_write_them(text, months, kind):
+    duration = parse_duration(text)
+
+    assert (duration.months, duration.kind) == (months, kind)
+
+
+def test_it_names_a_duration_it_cannot_read():
+    with pytest.raises(ValueError, match="“about a year” is not a duration"):
+        parse_duration("about a year")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("£46,355", D("46355")),
+        ("200,000", D("200000")),
+        ("-42,413", D("-42413")),
+        ("(42,413)", D("-42413")),
+        ("£ 551,210", D("551210")),
+        ("£306,600.00", D("306600.00")),
+        ("-", None),
+        ("", None),
+    ],
+)
+def test_it_reads_money_as_council_papers_write_it(text, amount):
+    assert parse_money(text) == amount
+
+
+def test_it_names_money_it_cannot_read():
+    with pytest.raises(ValueError, match="“about £5k” is not an amount of money"):
+        parse_money("about £5k")

@@ -1,0 +1,147 @@
+"""Bad input on a line gets a clear message on the field, in the form and in the admin,
+and the database refuses it too."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from posts.forms import PlanLineForm
+from posts.models import LineKind, PlanLine
+from tests.factories import PayScaleFactory, PlanLineFactory, make_grade
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(plan, **overrides):
+    data = {
+        "plan": plan.pk,
+        "position": 1,
+        "kind": LineKind.NEW_POST,
+        "title": "Social Worker",
+        "status": "proposed",
+        "annual_salary_0": "32878",
+        "annual_salary_1": "GBP",
+        "fte": "1",
+        "fte_in_post": "0",
+        "start_date": "2020-04-01",
+        "amount_1": "GBP",
+        "stated_annual_cost_1": "GBP",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_accepts_a_valid_line(plan):
+    form = PlanLineForm(data=form_data(plan))
+
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("fte", ["0", "-0.5"])
+def test_it_refuses_fte_of_zero_or_below_on_the_form(plan, fte):
+    form = PlanLineForm(data=form_data(plan, fte=fte))
+
+    assert not form.is_valid()
+    assert form.errors["fte"] == [
+        f"FTE must be above zero (you entered {Decimal(fte).normalize():f})."
+    ]
+
+
+def test_it_refuses_an_end_before_the_start_on_the_form(plan):
+    form = PlanLineForm(data=form_data(plan, start_date="2020-10-01", end_date="2020-09-30"))
+
+    assert not form.is_valid()
+    assert form.errors["end_date"] == [
+        "The end date (30 Sep 2020) is before the start date (1 Oct 2020)."
+    ]
+
+
+def test_it_refuses_a_grade_with_no_salary_for_a_year_the_line_spans(plan):
+    scale = PayScaleFactory(organisation=plan.organisation)
+    grade = make_grade(scale, "K", ["32878"], year=2021)
+
+    form = PlanLineForm(data=form_data(plan, grade=grade.pk, annual_salary_0=""))
+
+    assert not form.is_valid()
+    assert form.errors["grade"] == [
+        "Grade K has no salary for point K1 in 2020/21 or any earlier year"
+    ]
+
+
+def test_it_refuses_a_grade_from_another_councils_pay_scale(plan):
+    grade = make_grade(PayScaleFactory(), "K", ["32878"])
+
+    form = PlanLineForm(data=form_data(plan, grade=grade.pk, annual_salary_0=""))
+
+    assert not form.is_valid()
+    assert "This grade is on another council's pay scale." in form.errors["grade"]
+
+
+def test_it_shows_the_fte_message_in_the_admin(admin_client, plan):
+    url = reverse("admin:posts_planline_add")
+    data = form_data(plan, fte="0")
+    data.update(
+        {
+            "allocations-TOTAL_FORMS": "0",
+            "allocations-INITIAL_FORMS": "0",
+            "allocations-MIN_NUM_FORMS": "0",
+            "allocations-MAX_NUM_FORMS": "1000",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "FTE must be above zero (you entered 0)." in response.content.decode()
+    assert not PlanLine.objects.exists()
+
+
+def test_it_shows_the_end_date_message_in_the_admin(admin_client, plan):
+    line = PlanLineFactory(plan=plan)
+    url = reverse("admin:posts_planline_change", args=[line.pk])
+    data = form_data(plan, start_date="2021-01-01", end_date="2020-12-31")
+    data.update(
+        {
+            "allocations-TOTAL_FORMS": "0",
+            "allocations-INITIAL_FORMS": "0",
+            "allocations-MIN_NUM_FORMS": "0",
+            "allocations-MAX_NUM_FORMS": "1000",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert "The end date (31 Dec 2020) is before the start date (1 Jan 2021)." in (
+        response.content.decode()
+    )
+    line.refresh_from_db()
+    assert line.end_date is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"fte": Decimal("0")}, "line_fte_above_zero"),
+        ({"end_date": date(2020, 3, 31)}, "line_end_not_before_start"),
+        ({"fte": None}, "staff_line_has_fte"),
+    ],
+)
+def test_it_is_refused_by_the_database_even_without_the_form(plan, fields, constraint):
+    line = PlanLineFactory(plan=plan)
+    for field, value in fields.items():
+        setattr(line, field, value)
+
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
+        line.save()
+
+    assert constraint in str(raised.value) or "CHECK constraint failed" in str(raised.value)
+
+
+def test_it_reads_a_duration_in_months_as_an_end_date(plan):
+    line = PlanLineFactory.build(plan=plan, start_date=date(2020, 4, 1), duration_months=24)
+
+    assert line.effective_end_date == date(2022, 3, 31)
+    assert line.duration_label == "2 years"
