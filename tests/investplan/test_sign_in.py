@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+from investplan.models import Role
+from tests.factories import MembershipFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lets_a_non_staff_finance_officer_sign_in_and_see_their_plans(client):
+    membership = MembershipFactory(role=Role.FINANCE_OFFICER)
+    plan = PlanFactory(organisation=membership.organisation, name="Getting to Good")
+
+    response = client.post(
+        reverse("sign-in"),
+        {"username": membership.user.username, "password": "a-long-test-password"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert plan.name in response.content.decode()
+
+
+def test_it_shows_no_other_councils_plans(client):
+    membership = MembershipFactory()
+    other = PlanFactory(name="Another council's plan")
+    client.force_login(membership.user)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert other.name not in response.content.decode()
+
+
+def test_it_sends_a_signed_out_visitor_to_sign_in(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
+
+
+def test_it_says_why_a_sign_in_failed(client):
+    response = client.post(reverse("sign-in"), {"username": "nobody", "password": "wrong"})
+
+    assert "Please enter a correct username and password" in response.content.decode()
