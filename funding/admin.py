@@ -20,3 +20,9 @@ class FundingSourceAdmin(admin.ModelAdmin):
 class AllocationAdmin(admin.ModelAdmin):
     list_display = ["line", "source", "percent", "amount"]
     list_filter = ["source"]
+
+
+@admin.register(FundingAvailability)
+class FundingAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["source", "financial_year", "amount"]
+    list_filter = ["source"]

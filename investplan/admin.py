@@ -100,3 +100,13 @@ class FindingAdmin(admin.ModelAdmin):
     list_display = ["reference", "text", "judgement_area", "inspection"]
     list_filter = ["inspection__organisation"]
     search_fields = ["reference", "text"]
+
+
+@admin.register(PayAward)
+class PayAwardAdmin(admin.ModelAdmin):
+    list_display = ["assumptions", "financial_year", "percent", "agreed"]
+
+
+@admin.register(EmployerNIRate)
+class EmployerNIRateAdmin(admin.ModelAdmin):
+    list_display = ["assumptions", "financial_year", "percent", "secondary_threshold"]

@@ -164,12 +164,17 @@ class PlanCosting:
         return [costed for costed in self.costed if costed.error]
 
 
-def line_cost_error(line) -> str:
-    """Why this line cannot be costed under its plan's assumptions, or "" if it can."""
+def cost_line(line) -> LineCost:
+    """One line costed under its plan's assumptions; CostingError says why it cannot be."""
     plan = line.plan
     spine = SpineCache(plan.organisation.pay_scales.values_list("id", flat=True))
+    return CostEngine(engine_assumptions(plan)).cost(engine_line(line, spine))
+
+
+def line_cost_error(line) -> str:
+    """Why this line cannot be costed under its plan's assumptions, or "" if it can."""
     try:
-        CostEngine(engine_assumptions(plan)).cost(engine_line(line, spine))
+        cost_line(line)
     except CostingError as error:
         return str(error)
     return ""

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 
 from funding.forms import AllocationInlineFormSet
 from funding.models import Allocation
+from investplan.costing import cost_line
+from investplan.costs.engine import CostingError
 from posts.forms import PlanLineForm
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 
@@ -26,6 +29,12 @@ class PayScaleAdmin(admin.ModelAdmin):
 class SpinalSalaryInline(admin.TabularInline):
     model = SpinalSalary
     extra = 0
+
+
+@admin.register(SpinalSalary)
+class SpinalSalaryAdmin(admin.ModelAdmin):
+    list_display = ["point", "financial_year", "salary"]
+    list_filter = ["point__pay_scale", "financial_year"]
 
 
 @admin.register(SpinalPoint)
@@ -57,3 +66,15 @@ class PlanLineAdmin(admin.ModelAdmin):
     filter_horizontal = ["findings"]
     inlines = [AllocationInline]
     list_select_related = ["plan", "grade", "from_grade", "workstream"]
+    readonly_fields = ["costing"]
+
+    @admin.display(description="Cost and working")
+    def costing(self, line):
+        """What the line costs and how: each figure with its working."""
+        if not line.pk:
+            return "Save the line to see its cost."
+        try:
+            cost = cost_line(line)
+        except CostingError as error:
+            return str(error)
+        return render_to_string("posts/line_costing.html", {"line": line, "cost": cost})

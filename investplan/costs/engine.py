@@ -247,6 +247,7 @@ class LineCost:
     stated_annual_cost: Decimal | None = None
     computed_full_year_effect: Decimal | None = None
     computed_note: str = ""
+    computed_full_year_pieces: list[_Raw] = field(default_factory=list)
 
     @property
     def part_year_effect(self) -> Decimal | None:
@@ -271,6 +272,11 @@ class LineCost:
     @property
     def full_year_working(self) -> list[Piece]:
         return [_finish(raw) for raw in self.full_year_pieces]
+
+    @property
+    def computed_full_year_working(self) -> list[Piece]:
+        """The grade arithmetic behind a stated annual cost, to show the difference."""
+        return [_finish(raw) for raw in self.computed_full_year_pieces]
 
     def pieces_for(self, year: FinancialYear) -> list[Piece]:
         return [_finish(raw) for raw in self.raw_pieces if raw.year == year]
@@ -385,6 +391,7 @@ class CostEngine:
         if line.stated_annual_cost is not None:
             result.stated_annual_cost = line.stated_annual_cost * sign
             if computed is not None:
+                result.computed_full_year_pieces = computed[1]
                 result.computed_full_year_effect = (
                     sum((raw.amount for raw in computed[1]), ZERO) / _YEAR_PARTS
                 )

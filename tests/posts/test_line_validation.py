@@ -145,3 +145,23 @@ def test_it_reads_a_duration_in_months_as_an_end_date(plan):
 
     assert line.effective_end_date == date(2022, 3, 31)
     assert line.duration_label == "2 years"
+
+
+def test_it_shows_the_stated_cost_the_grade_arithmetic_and_the_difference_in_the_admin(
+    admin_client, plan
+):
+    grade = make_grade(PayScaleFactory(organisation=plan.organisation), "N", ["41675"])
+    line = PlanLineFactory(
+        plan=plan,
+        grade=grade,
+        annual_salary=None,
+        fte=Decimal("4"),
+        stated_annual_cost=Decimal("212000"),
+    )
+
+    page = admin_client.get(reverse("admin:posts_planline_change", args=[line.pk])).content.decode()
+
+    assert "Stated annual cost (used)</th><td>212,000.00" in page
+    assert "By the grade arithmetic</th><td>215,043.00" in page
+    assert "Difference (stated less arithmetic)</th><td>-3,043.00" in page
+    assert "grade N point N1, 2020/21 spine £41,675.00" in page
