@@ -12,6 +12,7 @@ salary, and two lines that meet mid-month add up to exactly one line across the 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -219,20 +220,8 @@ class Piece(NamedTuple):
         return text + f"; total £{self.amount:,.2f}"
 
 
-class _Raw(NamedTuple):
-    # Piece before division: money held as numerators over YEAR_PARTS.
-    start: date
-    end: date
-    year: FinancialYear
-    months: int
-    days: int
-    days_in_month: int
-    basis: str
-    annual_rate: Decimal
-    fte: Decimal | None
-    pay: Decimal
-    on_costs: tuple[tuple[str, Decimal], ...]
-    amount: Decimal
+# A piece before division: the same fields, money held as numerators over YEAR_PARTS.
+_Raw = namedtuple("_Raw", Piece._fields)
 
 
 @dataclass(slots=True)
