@@ -29,7 +29,11 @@ run: setup
 	@echo ""
 	@echo "InvestPlan is running at http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password investplan-demo): viewer, head, finance, admin"
+	@echo "(long PDFs are laid out by a background worker, started alongside)"
 	@echo ""
+	@# The worker makes long PDFs; it stops when the server stops.
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.

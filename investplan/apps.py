@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class InvestPlanConfig(AppConfig):
     name = "investplan"
     verbose_name = "Plans"
+
+    def ready(self):
+        from investplan import signals  # noqa: F401

@@ -34,8 +34,34 @@ def financial_year_label(start_year: int | None) -> str:
     return FinancialYear(start_year).label if start_year else ""
 
 
-class Organisation(models.Model):
-    """A council."""
+class RevisedModel(models.Model):
+    """A row whose `revision` counts changes to what hangs off it, to key cached reports.
+
+    The counter moves only by `bump_revision` (an UPDATE ... + 1); ordinary saves leave it
+    alone, so a stale instance saved later can never wind it back."""
+
+    revision = models.PositiveBigIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "revision"
+            ]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def bump_revision(cls, pk) -> None:
+        cls.objects.filter(pk=pk).update(revision=F("revision") + 1)
+
+
+class Organisation(RevisedModel):
+    """A council. Its revision moves when its reference data (pay scales, funding
+    sources, findings, teams) changes."""
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -87,8 +113,9 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(organisation__memberships__user=user)
 
 
-class Plan(models.Model):
-    """An organisation's investment programme."""
+class Plan(RevisedModel):
+    """An organisation's investment programme. Its revision moves with every change to
+    it, its lines, allocations and assumptions."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "djmoney",
+    "django_tasks",
+    "django_tasks_db",
     "investplan",
     "posts",
     "funding",
@@ -89,6 +91,14 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
+}
+
+# Long PDFs are laid out in the background by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

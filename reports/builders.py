@@ -1,0 +1,722 @@
+"""The committee tables, each built once as rows (see `reports.tables`) from one costing of
+the plan. Figures are whole pounds, rounded per line; every total adds printed figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from funding.models import FundingAvailability, FundingSource
+from investplan.costing import CostedLine, PlanCosting
+from investplan.costs.engine import ComputedOnCost, FlatOnCost
+from investplan.costs.financial_year import FinancialYear
+from investplan.costs.money import POUND, ZERO, round_money
+from investplan.models import Finding, Plan, PlanStatus
+from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
+from reports.rollups import UNFUNDED, Figures, line_figures, rollup
+from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
+
+MULTI_YEAR_GROUPINGS = {
+    "workstream": "Workstream",
+    "team": "Where based",
+    "funding": "Funding source",
+}
+SORTABLE = {
+    "position": lambda item: item.line.position,
+    "title": lambda item: item.line.title.lower(),
+    "grade": lambda item: item.line.grade_label.lower(),
+    "fte": lambda item: item.figures.fte,
+    "annual_cost": lambda item: item.figures.full_year,
+    "total": lambda item: item.figures.total,
+    "phase": lambda item: item.line.phase.lower(),
+    "team": lambda item: (item.line.team.name if item.line.team else "").lower(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """What the reader asked for: filters, sorting, grouping and the appendix number."""
+
+    workstream: int | None = None
+    status: str = ""
+    phase: str = ""
+    sort: str = "position"
+    descending: bool = False
+    by: str = "workstream"
+    appendix: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> ReportOptions:
+        """Read options from a query string, ignoring what is not a valid choice."""
+        workstream = query.get("workstream") or ""
+        status = query.get("status") or ""
+        sort = query.get("sort") or "position"
+        by = query.get("by") or "workstream"
+        return cls(
+            workstream=int(workstream) if workstream.isdigit() else None,
+            status=status if status in LineStatus.values else "",
+            phase=(query.get("phase") or "")[:50],
+            sort=sort if sort in SORTABLE else "position",
+            descending=query.get("dir") == "desc",
+            by=by if by in MULTI_YEAR_GROUPINGS else "workstream",
+            appendix=(query.get("appendix") or "")[:20],
+        )
+
+    def as_query(self, **changes) -> dict[str, str]:
+        options = replace(self, **changes)
+        query = {
+            "workstream": str(options.workstream or ""),
+            "status": options.status,
+            "phase": options.phase,
+            "sort": "" if options.sort == "position" else options.sort,
+            "dir": "desc" if options.descending else "",
+            "by": "" if options.by == "workstream" else options.by,
+            "appendix": options.appendix,
+        }
+        return {key: value for key, value in query.items() if value}
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.workstream or self.status or self.phase)
+
+    def describe_filters(self, plan) -> str:
+        parts = []
+        if self.workstream:
+            workstream = plan.workstreams.filter(pk=self.workstream).first()
+            parts.append(f"workstream “{workstream.name if workstream else 'none'}”")
+        if self.status:
+            parts.append(f"status “{LineStatus(self.status).label}”")
+        if self.phase:
+            parts.append(f"phase “{self.phase}”")
+        return "Showing only lines with " + " and ".join(parts) + "." if parts else ""
+
+
+@dataclass(slots=True)
+class Item:
+    """A costed line with its printed (whole-pound) figures."""
+
+    costed: CostedLine
+    figures: Figures
+
+    @property
+    def line(self) -> PlanLine:
+        return self.costed.line
+
+
+@dataclass
+class ReportContext:
+    plan: Plan
+    options: ReportOptions
+    costing: PlanCosting
+    items: list[Item]
+    produced_at: datetime = field(default_factory=timezone.now)
+
+    @classmethod
+    def build(cls, plan: Plan, options: ReportOptions | None = None) -> ReportContext:
+        options = options or ReportOptions()
+        lines = PlanLine.objects.filter(plan=plan)
+        if options.workstream:
+            lines = lines.filter(workstream_id=options.workstream)
+        if options.status:
+            lines = lines.filter(status=options.status)
+        if options.phase:
+            lines = lines.filter(phase=options.phase)
+        costing = PlanCosting(plan, lines.for_costing())
+        items = [
+            Item(costed, line_figures(costed, costing.years, POUND)) for costed in costing.costed
+        ]
+        return cls(plan, options, costing, items)
+
+    @property
+    def years(self) -> list[FinancialYear]:
+        return self.costing.years
+
+    def year_columns(self) -> list[Column]:
+        return [
+            Column(f"y{year.start_year}", year.label, Kind.MONEY, summed=True, width=12)
+            for year in self.years
+        ]
+
+    def year_cells(self, figures: Figures) -> dict[str, Decimal]:
+        return {f"y{year.start_year}": figures.years[year] for year in self.years}
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def resource_requirement(context: ReportContext) -> list[Table]:
+    plan = context.plan
+    table = Table(
+        "resource-requirement",
+        "Resource requirement",
+        [
+            Column("title", "Post / role", width=30),
+            Column("grade", "Grade", width=8),
+            Column("fte", "FTE", Kind.FTE, summed=True, width=7),
+            Column("duration", "Duration", width=11),
+            Column("salary", "Salary £", Kind.MONEY, width=11),
+            Column("annual_cost", "Annual cost £", Kind.MONEY, summed=True, width=12),
+            Column(
+                "total", f"Total cost ({plan.period_label}) £", Kind.MONEY, summed=True, width=14
+            ),
+            Column("team", "Where based", width=16),
+            Column("justification", "Justification", width=40, wide=True),
+            Column("phase", "Phase", width=7),
+            Column("finding", "Ofsted finding", width=40, wide=True),
+        ],
+        empty_message="No lines match.",
+    )
+    builder = TableBuilder(table)
+    for name, items in _by_workstream(context.items):
+        items = _sorted(items, context.options)
+        builder.heading(name)
+        for item in items:
+            line = item.line
+            builder.line(
+                {
+                    "title": line.title,
+                    "grade": line.grade_label,
+                    "fte": item.figures.fte if line.fte is not None else None,
+                    "duration": line.duration_label,
+                    "salary": _salary(item),
+                    "annual_cost": item.figures.full_year,
+                    "total": item.figures.total,
+                    "team": line.team.name if line.team else "",
+                    "justification": line.justification,
+                    "phase": line.phase,
+                    "finding": join_nonempty(finding.text for finding in line.findings.all()),
+                }
+            )
+        builder.subtotal(f"Subtotal: {name}")
+    if table.rows:
+        builder.total()
+    table.notes.extend(_stated_cost_notes(context))
+    table.notes.extend(_not_costed_notes(context))
+    return [table]
+
+
+def multi_year_summary(context: ReportContext) -> list[Table]:
+    by = context.options.by
+    label = MULTI_YEAR_GROUPINGS[by]
+    table = Table(
+        f"multi-year-{by}",
+        f"Multi-year summary by {label.lower()}",
+        [
+            Column("name", label, width=36),
+            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+            Column("full_year", "Full-year effect £", Kind.MONEY, summed=True, width=14),
+            *context.year_columns(),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+        ],
+    )
+    result = rollup(context.plan, by, POUND, costing=context.costing)
+    builder = TableBuilder(table)
+    for group in result.groups:
+        builder.line(
+            {
+                "name": group.name,
+                "fte": group.figures.fte,
+                "full_year": group.figures.full_year,
+                **context.year_cells(group.figures),
+                "total": group.figures.total,
+            }
+        )
+    if table.rows:
+        builder.total()
+    if by == "funding":
+        table.notes.append(
+            "FTE is shared between sources in proportion to the full-year cost each pays."
+        )
+    table.notes.extend(_not_costed_notes(context))
+    return [table]
+
+
+def sources_of_funding(context: ReportContext) -> list[Table]:
+    result = rollup(context.plan, "funding", POUND, costing=context.costing)
+    kinds = {
+        source.pk: source.get_kind_display()
+        for source in FundingSource.objects.filter(organisation_id=context.plan.organisation_id)
+    }
+    sources = Table(
+        "sources-of-funding",
+        "Sources of funding",
+        [
+            Column("name", "Source", width=36),
+            Column("kind", "Kind", width=18),
+            Column("full_year", "Full year £", Kind.MONEY, summed=True, width=14),
+            *context.year_columns(),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+        ],
+    )
+    builder = TableBuilder(sources)
+    for group in result.groups:
+        builder.line(
+            {
+                "name": group.name,
+                "kind": kinds.get(group.key, "") if group.key != "unfunded" else "",
+                "full_year": group.figures.full_year,
+                **context.year_cells(group.figures),
+                "total": group.figures.total,
+            }
+        )
+    if sources.rows:
+        builder.total("Total: the cost of the lines")
+    sources.notes.append(
+        f"“{UNFUNDED}” is the part of each line's cost no source is allocated to pay."
+    )
+    return [sources, _available_against_allocated(context, result)]
+
+
+def _available_against_allocated(context: ReportContext, result) -> Table:
+    table = Table(
+        "funding-available",
+        "Funding available against allocated",
+        [
+            Column("name", "Source and year", width=36),
+            Column("available", "Available £", Kind.MONEY, summed=True, width=14),
+            Column("allocated", "Allocated £", Kind.MONEY, summed=True, width=14),
+            Column("balance", "Balance £", Kind.MONEY, summed=True, width=14),
+            Column("flag", "", width=16),
+        ],
+        empty_message="No funding source has an amount available or an allocation.",
+    )
+    allocated = {group.key: group.figures for group in result.groups if group.key != "unfunded"}
+    available: dict[int, dict[int, Decimal]] = {}
+    for row in FundingAvailability.objects.filter(
+        source__organisation_id=context.plan.organisation_id,
+        financial_year__gte=context.plan.first_year,
+        financial_year__lte=context.plan.last_year,
+    ).values("source_id", "financial_year", "amount"):
+        available.setdefault(row["source_id"], {})[row["financial_year"]] = round_money(
+            row["amount"], POUND
+        )
+    sources = FundingSource.objects.filter(
+        Q(pk__in=allocated.keys()) | Q(pk__in=available.keys())
+    ).order_by("name")
+    builder = TableBuilder(table)
+    for source in sources:
+        builder.heading(source.name)
+        for year in context.years:
+            have = available.get(source.pk, {}).get(year.start_year, ZERO)
+            used = allocated[source.pk].years[year] if source.pk in allocated else ZERO
+            balance = have - used
+            flag = "Over-allocated" if balance < 0 else ""
+            if source.end_date and source.end_date < year.end:
+                flag = join_nonempty([flag, f"Ends {source.end_date:%-d %b %Y}"])
+            builder.line(
+                {
+                    "name": year.label,
+                    "available": have,
+                    "allocated": used,
+                    "balance": balance,
+                    "flag": flag,
+                }
+            )
+        builder.subtotal(f"Subtotal: {source.name}")
+    if table.rows:
+        builder.total()
+    return table
+
+
+def findings(context: ReportContext) -> list[Table]:
+    table = Table(
+        "findings",
+        "Ofsted findings and the lines that answer them",
+        [
+            Column("title", "Finding / post", width=40, wide=True),
+            Column("grade", "Grade", width=8),
+            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+            Column("annual_cost", "Annual cost £", Kind.MONEY, summed=True, width=13),
+            *context.year_columns(),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=13),
+        ],
+        empty_message="No lines match.",
+    )
+    all_findings = list(
+        Finding.objects.filter(inspection__organisation_id=context.plan.organisation_id)
+        .select_related("inspection")
+        .order_by("inspection__date", "inspection_id", "position", "id")
+    )
+    by_finding: dict[int | None, list[tuple[Item, Figures, int]]] = {}
+    for item in context.items:
+        linked = list(item.line.findings.all())
+        if not linked:
+            by_finding.setdefault(None, []).append((item, item.figures, 1))
+            continue
+        # A line answering several findings is shared equally, so the table casts.
+        parts = _share(item.figures, len(linked))
+        for finding, part in zip(linked, parts, strict=True):
+            by_finding.setdefault(finding.pk, []).append((item, part, len(linked)))
+    builder = TableBuilder(table)
+    shared = False
+    for finding in [*all_findings, None]:
+        entries = by_finding.get(finding.pk if finding else None)
+        if not entries:
+            continue
+        heading = _finding_label(finding) if finding else "Not linked to a finding"
+        builder.heading(heading)
+        for item, part, ways in entries:
+            title = item.line.title
+            if ways > 1:
+                shared = True
+                title += f" (shared equally with {ways - 1} other finding{'s' if ways > 2 else ''})"
+            builder.line(
+                {
+                    "title": title,
+                    "grade": item.line.grade_label,
+                    "fte": part.fte,
+                    "annual_cost": part.full_year,
+                    **context.year_cells(part),
+                    "total": part.total,
+                }
+            )
+        builder.subtotal("Subtotal")
+    if table.rows:
+        builder.total()
+    if shared:
+        table.notes.append(
+            "A line answering several findings is shared equally between them, so each "
+            "line's cost is counted once."
+        )
+    answered = {key for key in by_finding if key is not None}
+    gaps = Table(
+        "finding-gaps",
+        "Findings no line answers",
+        [
+            Column("reference", "Reference", width=16),
+            Column("text", "Finding", width=60, wide=True),
+            Column("area", "Judgement area", width=30),
+            Column("inspection", "Inspection", width=24),
+        ],
+        empty_message="Every finding is answered by at least one line.",
+    )
+    gap_builder = TableBuilder(gaps)
+    for finding in all_findings:
+        if finding.pk not in answered:
+            gap_builder.line(
+                {
+                    "reference": finding.reference,
+                    "text": finding.text,
+                    "area": finding.judgement_area,
+                    "inspection": str(finding.inspection),
+                }
+            )
+    return [table, gaps]
+
+
+def recruitment(context: ReportContext) -> list[Table]:
+    table = Table(
+        "recruitment",
+        "Recruitment: FTE funded against FTE in post",
+        [
+            Column("title", "Post", width=34),
+            Column("status", "Status", width=12),
+            Column("funded", "FTE funded", Kind.FTE, summed=True, width=10),
+            Column("in_post", "FTE in post", Kind.FTE, summed=True, width=10),
+            Column("vacant", "FTE vacant", Kind.FTE, summed=True, width=10),
+            Column("annual_cost", "Annual cost £", Kind.MONEY, summed=True, width=13),
+        ],
+        empty_message="No new posts match.",
+    )
+    posts = [item for item in context.items if item.line.kind == LineKind.NEW_POST]
+    builder = TableBuilder(table)
+    for name, items in _by_workstream(posts):
+        builder.heading(name)
+        for item in _sorted(items, context.options):
+            line = item.line
+            builder.line(
+                {
+                    "title": line.title,
+                    "status": line.get_status_display(),
+                    "funded": line.fte,
+                    "in_post": line.fte_in_post,
+                    "vacant": line.fte - line.fte_in_post,
+                    "annual_cost": item.figures.full_year,
+                }
+            )
+        builder.subtotal(f"Subtotal: {name}")
+    if table.rows:
+        builder.total()
+    table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
+    return [table]
+
+
+def establishment(context: ReportContext) -> list[Table]:
+    table = Table(
+        "establishment",
+        "Establishment: FTE and cost by team and role",
+        [
+            Column("role", "Team / role", width=36),
+            Column("grade", "Grade", width=8),
+            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+            Column("unit_cost", "Unit cost £", Kind.MONEY, width=12),
+            Column("budget", "Annual budget £", Kind.MONEY, summed=True, width=14),
+        ],
+        empty_message="No lines match.",
+    )
+    teams: dict[str, dict[tuple[str, str], list[Item]]] = {}
+    for item in context.items:
+        team = item.line.team.name if item.line.team else "No team"
+        teams.setdefault(team, {}).setdefault((item.line.title, item.line.grade_label), []).append(
+            item
+        )
+    builder = TableBuilder(table)
+    for team in sorted(teams, key=lambda name: (name == "No team", name.lower())):
+        builder.heading(team)
+        for (role, grade), items in teams[team].items():
+            fte = sum((item.figures.fte for item in items), ZERO)
+            budget = sum((item.figures.full_year for item in items), ZERO)
+            builder.line(
+                {
+                    "role": f"{format_fte(fte)} {role}" if fte else role,
+                    "grade": grade,
+                    "fte": fte,
+                    "unit_cost": round_money(budget / fte, POUND) if fte else None,
+                    "budget": budget,
+                }
+            )
+        builder.subtotal(f"Subtotal: {team}")
+    if table.rows:
+        builder.total()
+    table.notes.append(
+        "Annual budget is the full-year effect. Unit cost is the budget per FTE, shown for "
+        "reference and not added up."
+    )
+    return [table]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    slug: str
+    title: str
+    build: Callable[[ReportContext], list[Table]]
+    about: str
+
+
+REPORTS = {
+    report.slug: report
+    for report in [
+        Report(
+            "resource-requirement",
+            "Resource requirement",
+            resource_requirement,
+            "Every line by workstream: grade, FTE, duration, salary, annual and total cost.",
+        ),
+        Report(
+            "multi-year",
+            "Multi-year summary",
+            multi_year_summary,
+            "Workstreams, teams or funding sources against financial years.",
+        ),
+        Report(
+            "funding",
+            "Sources of funding",
+            sources_of_funding,
+            "What each source pays, what requires additional funding, and what is available.",
+        ),
+        Report(
+            "findings",
+            "Findings",
+            findings,
+            "Each Ofsted finding with the lines that answer it, and the findings nothing answers.",
+        ),
+        Report(
+            "recruitment",
+            "Recruitment",
+            recruitment,
+            "FTE funded against FTE in post, by post and workstream.",
+        ),
+        Report(
+            "establishment",
+            "Establishment",
+            establishment,
+            "FTE and annual cost by team and role.",
+        ),
+    ]
+}
+
+
+def build_report(slug: str, context: ReportContext) -> list[Table]:
+    return REPORTS[slug].build(context)
+
+
+# ---------------------------------------------------------------------------------------
+# Assumptions: what every table rests on, printed beneath it.
+
+
+def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
+    plan, engine_assumptions = context.plan, context.costing.assumptions
+    first, last = engine_assumptions.first_year, engine_assumptions.last_year
+    lines = [("Financial years", f"{first} to {last}, each 1 April to 31 March.")]
+    spine_years = sorted(
+        set(
+            SpinalSalary.objects.filter(
+                point__pay_scale__organisation_id=plan.organisation_id
+            ).values_list("financial_year", flat=True)
+        )
+    )
+    stated = sum(
+        1
+        for item in context.items
+        if item.line.stated_annual_cost is not None or item.line.annual_salary is not None
+    )
+    salary_text = (
+        "Pay spine values for "
+        + ", ".join(FinancialYear(year).label for year in spine_years)
+        + "; a later year uses the latest value before it, raised by the pay awards below."
+        if spine_years
+        else "No pay spine values are recorded."
+    )
+    if stated:
+        salary_text += (
+            f" {stated} line{'s' if stated != 1 else ''} use a salary or annual cost stated "
+            f"by the source, taken at {first} pay."
+        )
+    lines.append(("Salary base", salary_text))
+    on_cost = engine_assumptions.on_cost
+    if isinstance(on_cost, FlatOnCost):
+        lines.append(("On-costs", f"A flat {_percent(on_cost.rate)} of pay."))
+    elif isinstance(on_cost, ComputedOnCost):
+        ni = "; ".join(
+            f"{year}: {_percent(rate.rate)} above £{rate.annual_threshold:,.0f} a year per employee"
+            for year, rate in sorted(on_cost.ni.items())
+        )
+        lines.append(
+            (
+                "On-costs",
+                f"Employer NI ({ni or 'no rates recorded'}), charged monthly per person; "
+                f"employer pension {_percent(on_cost.pension_rate)}; apprenticeship levy "
+                f"{_percent(on_cost.levy_rate)}.",
+            )
+        )
+    awards = [
+        f"{year}: {_percent(award.rate)} ({'agreed' if award.agreed else 'assumed'})"
+        for year, award in sorted(engine_assumptions.pay_awards.items())
+    ]
+    lines.append(
+        ("Pay awards", ("From 1 April. " + "; ".join(awards) + ".") if awards else "None.")
+    )
+    lines.append(
+        (
+            "Increments",
+            "On: one spinal point each 1 April to the top of the grade; starters from 2 "
+            "October to 31 March move after six months."
+            if engine_assumptions.increments
+            else "Off: posts stay on their starting point.",
+        )
+    )
+    vacancy = plan.assumptions.vacancy_factor_percent if hasattr(plan, "assumptions") else ZERO
+    lines.append(("Vacancy factor", f"{vacancy.normalize():f}%, not deducted from these figures."))
+    lines.append(
+        (
+            "Rounding",
+            "Each line's figures are rounded to whole pounds; every subtotal and total adds "
+            "the rounded figures printed above it.",
+        )
+    )
+    return lines
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _by_workstream(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    groups: dict[object, tuple[tuple, str, list[Item]]] = {}
+    for item in items:
+        workstream = item.line.workstream
+        key = workstream.pk if workstream else None
+        if key not in groups:
+            order = (1, 0, "") if workstream is None else (0, workstream.position, workstream.name)
+            groups[key] = (order, workstream.name if workstream else "No workstream", [])
+        groups[key][2].append(item)
+    return [(name, members) for _, name, members in sorted(groups.values(), key=lambda g: g[0])]
+
+
+def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:
+    key = SORTABLE.get(options.sort, SORTABLE["position"])
+    return sorted(
+        items, key=lambda item: (key(item), item.line.position), reverse=options.descending
+    )
+
+
+def _salary(item: Item) -> Decimal | None:
+    cost = item.costed.cost
+    line = item.line
+    if cost is None or line.kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
+        return None
+    working = (
+        cost.computed_full_year_working
+        if line.stated_annual_cost is not None
+        else (cost.full_year_working)
+    )
+    if not working:
+        return None
+    salary = round_money(working[0].annual_rate, POUND)
+    return -salary if line.kind == LineKind.RELEASED_BUDGET else salary
+
+
+def _share(figures: Figures, ways: int) -> list[Figures]:
+    from reports.rollups import _apportion_figures
+
+    return _apportion_figures(figures, [Decimal(1)] * ways, POUND)
+
+
+def _finding_label(finding: Finding) -> str:
+    text = finding.text
+    if finding.reference and finding.reference.lower() not in text.lower():
+        text = f"{finding.reference}: {text}"
+    return text
+
+
+def _stated_cost_notes(context: ReportContext) -> list[str]:
+    material, small = [], 0
+    for item in context.items:
+        cost = item.costed.cost
+        if cost is None or cost.stated_difference is None:
+            continue
+        difference = round_money(cost.stated_difference, POUND)
+        if abs(difference) >= 1:
+            material.append(
+                f"{item.line.title}: stated £{cost.full_year_effect:,.0f} a year; the grade "
+                f"arithmetic gives £{round_money(cost.computed_full_year_effect, POUND):,.0f} "
+                f"(difference £{difference:,.0f})."
+            )
+        elif cost.stated_difference:
+            small += 1
+    notes = []
+    if material:
+        notes.append(
+            "Annual costs stated by the source and used here, where the grade arithmetic differs:"
+        )
+        notes.extend(material)
+    if small:
+        notes.append(
+            f"{small} other stated annual cost{'s' if small != 1 else ''} differ from the grade "
+            "arithmetic by less than £1 (rounding in the source)."
+        )
+    return notes
+
+
+def _not_costed_notes(context: ReportContext) -> list[str]:
+    notes = [
+        f"Not costed: {costed.line.title}: {costed.error}" for costed in context.costing.errors
+    ]
+    notes.extend(
+        f"No amount stated: {item.line.title} (counted as £0)."
+        for item in context.items
+        if not item.line.is_costed
+    )
+    return notes
+
+
+def plan_status_mark(plan: Plan) -> str:
+    return "" if plan.status == PlanStatus.APPROVED else "DRAFT"

@@ -1,0 +1,242 @@
+"""A report as a document: the HTML page body, the PDF and the Excel workbook, all from
+the same rows (`reports.builders`)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+from dataclasses import dataclass
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from investplan.models import Plan
+from reports.builders import (
+    REPORTS,
+    ReportContext,
+    ReportOptions,
+    assumption_lines,
+    build_report,
+    plan_status_mark,
+)
+from reports.rendering import table_html
+from reports.tables import Kind, RowKind, Table
+
+# WeasyPrint lays out about fifty table rows a second here; with wrapped justification
+# text an A4 landscape page holds about eighteen of them.
+ROWS_PER_PAGE = 18
+PROGRESS = re.compile(r"Creating layout - Page (\d+)")
+
+
+@dataclass
+class ReportDocument:
+    plan: Plan
+    slug: str
+    options: ReportOptions
+    context: ReportContext
+    tables: list[Table]
+    assumptions: list[tuple[str, str]]
+
+    @classmethod
+    def build(cls, plan: Plan, slug: str, options: ReportOptions | None = None) -> ReportDocument:
+        options = options or ReportOptions()
+        context = ReportContext.build(plan, options)
+        return cls(
+            plan, slug, options, context, build_report(slug, context), assumption_lines(context)
+        )
+
+    @property
+    def title(self) -> str:
+        return REPORTS[self.slug].title
+
+    @property
+    def body_rows(self) -> int:
+        return sum(table.body_rows for table in self.tables)
+
+    @property
+    def filename_stem(self) -> str:
+        return f"{self.plan.slug}-{self.slug}"
+
+    # -- PDF ----------------------------------------------------------------------------
+
+    def print_html(self) -> str:
+        return render_to_string(
+            "reports/print.html",
+            {
+                "plan": self.plan,
+                "organisation": self.plan.organisation,
+                "title": self.title,
+                "tables": [table_html(table) for table in self.tables],
+                "assumptions": self.assumptions,
+                "options": self.options,
+                "filters": self.options.describe_filters(self.plan),
+                "produced_at": self.context.produced_at,
+                "status_mark": plan_status_mark(self.plan),
+            },
+        )
+
+    def pdf(self, on_page=None) -> bytes:
+        return write_pdf(self.print_html(), on_page=on_page)
+
+    # -- Excel --------------------------------------------------------------------------
+
+    def xlsx(self) -> bytes:
+        workbook = Workbook(write_only=True)
+        for table in self.tables:
+            _write_table(workbook, table, self)
+        _write_assumptions(workbook, self)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+def write_pdf(html: str, on_page=None) -> bytes:
+    """HTML to a tagged PDF/UA-1 document; `on_page(n)` hears each page as it is laid out."""
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _PageProgress(on_page) if on_page else None
+    if handler:
+        logger.addHandler(handler)
+        previous_level = logger.level
+        logger.setLevel(logging.INFO)
+    try:
+        return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            pdf_variant="pdf/ua-1"
+        )
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+            logger.setLevel(previous_level)
+
+
+class _PageProgress(logging.Handler):
+    def __init__(self, on_page):
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+
+    def emit(self, record):
+        match = PROGRESS.search(record.getMessage())
+        if match:
+            self.on_page(int(match.group(1)))
+
+
+def options_key(slug: str, options: ReportOptions) -> str:
+    text = json.dumps({"report": slug, **options.as_query()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- Excel helpers ----------------------------------------------------------------------
+
+MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
+FTE_FORMAT = "0.00"
+FORMULA_STARTS = ("=", "+", "-", "@")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _text_cell(sheet, value: str, bold: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # Text that looks like a formula is kept as text, never run by Excel.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def _sheet_title(table: Table) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", " ", table.title)
+    return title[:31]
+
+
+def _write_table(workbook: Workbook, table: Table, document: ReportDocument) -> None:
+    sheet = workbook.create_sheet(_sheet_title(table))
+    columns = table.columns
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+    sheet.freeze_panes = "A3"
+    last_row = 2 + len(table.rows)
+    last_column = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A2:{last_column}{max(last_row, 3)}"
+    sheet.append([_text_cell(sheet, f"{document.plan.name}: {table.title}", bold=True)])
+    sheet.append([_text_cell(sheet, column.label, bold=True) for column in columns])
+
+    letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+    group_start = None
+    subtotal_rows: list[int] = []
+    for offset, row in enumerate(table.rows):
+        excel_row = 3 + offset
+        if row.kind == RowKind.HEADING:
+            sheet.append([_text_cell(sheet, row.cells.get(columns[0].key, ""), bold=True)])
+            group_start = excel_row + 1
+            continue
+        cells = []
+        for column, letter in zip(columns, letters, strict=True):
+            value = row.cells.get(column.key)
+            if column.summed and row.kind == RowKind.SUBTOTAL:
+                cell = WriteOnlyCell(
+                    sheet, value=f"=SUM({letter}{group_start}:{letter}{excel_row - 1})"
+                )
+            elif column.summed and row.kind == RowKind.TOTAL:
+                cell = WriteOnlyCell(sheet, value=_total_formula(letter, subtotal_rows, excel_row))
+            elif column.numeric:
+                cell = WriteOnlyCell(sheet, value=value)
+            else:
+                cell = _text_cell(sheet, "" if value is None else str(value))
+                if column.wide:
+                    cell.alignment = WRAP
+            if column.kind == Kind.MONEY:
+                cell.number_format = MONEY_FORMAT
+            elif column.kind == Kind.FTE:
+                cell.number_format = FTE_FORMAT
+            if row.kind != RowKind.LINE:
+                cell.font = BOLD
+            cells.append(cell)
+        sheet.append(cells)
+        if row.kind == RowKind.SUBTOTAL:
+            subtotal_rows.append(excel_row)
+    for note in table.notes:
+        sheet.append([])
+        sheet.append([_text_cell(sheet, note)])
+
+
+def _total_formula(letter: str, subtotal_rows: list[int], row: int) -> str:
+    if not subtotal_rows:
+        return f"=SUM({letter}3:{letter}{row - 1})"
+    cells = [f"{letter}{subtotal}" for subtotal in subtotal_rows]
+    # SUM takes at most 255 arguments: nest it for very long tables.
+    chunks = [",".join(cells[i : i + 200]) for i in range(0, len(cells), 200)]
+    if len(chunks) == 1:
+        return f"=SUM({chunks[0]})"
+    return "=SUM(" + ",".join(f"SUM({chunk})" for chunk in chunks) + ")"
+
+
+def _write_assumptions(workbook: Workbook, document: ReportDocument) -> None:
+    sheet = workbook.create_sheet("Assumptions")
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 110
+    plan = document.plan
+    sheet.append([_text_cell(sheet, f"{plan.name}: assumptions", bold=True)])
+    rows = [
+        ("Council", plan.organisation.name),
+        ("Plan", plan.name),
+        ("Status", plan.get_status_display()),
+        ("Produced", timezone.localtime(document.context.produced_at).strftime("%-d %B %Y %H:%M")),
+    ]
+    filters = document.options.describe_filters(plan)
+    if filters:
+        rows.append(("Filters", filters))
+    rows.extend(document.assumptions)
+    for label, text in rows:
+        text_cell = _text_cell(sheet, text)
+        text_cell.alignment = WRAP
+        sheet.append([_text_cell(sheet, label, bold=True), text_cell])

@@ -1,0 +1,74 @@
+"""Rendered PDFs: the cache of what was made, and the progress of what is being made."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from investplan.models import Plan
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Laying out pages"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderedReportQuerySet(models.QuerySet):
+    def current(self, *, plan: Plan, report: str, options_key: str):
+        """Renders made from exactly the plan's present facts."""
+        return self.filter(
+            plan=plan,
+            report=report,
+            options_key=options_key,
+            plan_revision=plan.revision,
+            organisation_revision=plan.organisation.revision,
+        )
+
+
+class RenderedReport(models.Model):
+    """A PDF of one report of one plan, keyed by the plan's and its council's revisions:
+    any change to the facts moves a revision, so a stale PDF is never served."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
+    report = models.CharField(max_length=50)
+    options_key = models.CharField(max_length=64)
+    options = models.JSONField(default=dict)
+    plan_revision = models.PositiveBigIntegerField()
+    organisation_revision = models.PositiveBigIntegerField()
+    status = models.CharField(
+        max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_expected = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RenderedReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["plan", "report", "options_key", "plan_revision", "organisation_revision"],
+                name="render_lookup",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report} of {self.plan} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RenderStatus.DONE:
+            return 100
+        if not self.pages_expected:
+            return 0
+        return min(99, round(100 * self.pages_done / self.pages_expected))

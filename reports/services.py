@@ -1,0 +1,88 @@
+"""Making PDFs: served from the cache when the plan is unchanged, made at once when small,
+and made in the background (django-tasks, database backend) when long."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from investplan.models import Plan
+from reports.builders import ReportOptions
+from reports.documents import ROWS_PER_PAGE, ReportDocument, options_key
+from reports.models import RenderedReport, RenderStatus
+
+# About three seconds of layout; longer documents go to the worker.
+INLINE_ROW_LIMIT = 150
+
+
+def cached_pdf(*, plan: Plan, report: str, options: ReportOptions) -> RenderedReport | None:
+    return (
+        RenderedReport.objects.current(
+            plan=plan, report=report, options_key=options_key(report, options)
+        )
+        .filter(status=RenderStatus.DONE)
+        .only("id", "content", "filename", "status")
+        .first()
+    )
+
+
+@transaction.atomic
+def request_pdf(
+    *, plan: Plan, report: str, options: ReportOptions, user=None, background: bool | None = None
+) -> RenderedReport:
+    """The current PDF if one is made or being made; otherwise start one."""
+    key = options_key(report, options)
+    existing = (
+        RenderedReport.objects.current(plan=plan, report=report, options_key=key)
+        .exclude(status=RenderStatus.FAILED)
+        .first()
+    )
+    if existing:
+        return existing
+    document = ReportDocument.build(plan, report, options)
+    render = RenderedReport.objects.create(
+        plan=plan,
+        report=report,
+        options_key=key,
+        options=options.as_query(),
+        plan_revision=plan.revision,
+        organisation_revision=plan.organisation.revision,
+        pages_expected=max(1, -(-(document.body_rows + 8) // ROWS_PER_PAGE)),
+        filename=f"{document.filename_stem}.pdf",
+        requested_by=user if user and user.is_authenticated else None,
+    )
+    if background is None:
+        background = document.body_rows > INLINE_ROW_LIMIT
+    if background:
+        from reports.tasks import render_pdf_task
+
+        transaction.on_commit(lambda: render_pdf_task.enqueue(render.pk))
+    else:
+        make_pdf(render, document)
+    return render
+
+
+def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> RenderedReport:
+    """Lay out the PDF, recording each page as it goes so the reader sees progress."""
+    RenderedReport.objects.filter(pk=render.pk).update(status=RenderStatus.RUNNING)
+    if document is None:
+        options = ReportOptions.from_query(render.options)
+        document = ReportDocument.build(render.plan, render.report, options)
+
+    def on_page(page: int) -> None:
+        if page % 2 == 0:
+            RenderedReport.objects.filter(pk=render.pk).update(pages_done=page)
+
+    try:
+        content = document.pdf(on_page=on_page)
+    except Exception as error:  # a failed render says why, and is not served
+        RenderedReport.objects.filter(pk=render.pk).update(
+            status=RenderStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    render.content = content
+    render.status = RenderStatus.DONE
+    render.finished_at = timezone.now()
+    render.save(update_fields=["content", "status", "finished_at"])
+    RenderedReport.objects.filter(pk=render.pk).update(pages_done=render.pages_expected)
+    return render

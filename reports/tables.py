@@ -1,0 +1,169 @@
+"""One table definition, three renderings: a report is built once as rows here, and the
+HTML page, the PDF and the Excel workbook each render those same rows.
+
+Plain Python, no Django. Figures in a Table are already rounded to what is printed; the
+builders make every subtotal and total the sum of the printed figures above it, and
+`casting_errors` checks that they do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from investplan.costs.money import ZERO
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    MONEY = "money"  # whole pounds
+    FTE = "fte"
+    NUMBER = "number"
+
+
+class RowKind(StrEnum):
+    HEADING = "heading"  # a group's heading row: text only
+    LINE = "line"
+    SUBTOTAL = "subtotal"  # the sum of the LINE rows since the last HEADING
+    TOTAL = "total"  # the sum of the SUBTOTAL rows, or of every LINE row if none
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    summed: bool = False  # totalled in SUBTOTAL and TOTAL rows
+    width: int = 12  # characters, for Excel; the HTML and PDF share a CSS width class
+    wide: bool = False  # a free-text column that takes the remaining width
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != Kind.TEXT
+
+
+@dataclass(slots=True)
+class Row:
+    kind: RowKind
+    cells: dict[str, object]
+
+    def value(self, key: str):
+        return self.cells.get(key)
+
+
+@dataclass(slots=True)
+class Table:
+    slug: str
+    title: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    empty_message: str = "There is nothing to show."
+
+    @property
+    def summed_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.summed]
+
+    @property
+    def body_rows(self) -> int:
+        return sum(1 for row in self.rows if row.kind != RowKind.HEADING)
+
+
+class TableBuilder:
+    """Adds line rows under headings and writes subtotals and the total as the sums of
+    the figures already added, so the table casts by construction. A table either has a
+    subtotal under every group, its total adding the subtotals, or no subtotals, its total
+    adding the lines."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self._keys = [column.key for column in table.summed_columns]
+        self._group: dict[str, Decimal] | None = None
+        self._lines = dict.fromkeys(self._keys, ZERO)
+        self._subtotals = dict.fromkeys(self._keys, ZERO)
+        self._subtotal_count = 0
+
+    def heading(self, label: str) -> None:
+        self.table.rows.append(Row(RowKind.HEADING, {self.table.columns[0].key: label}))
+        self._group = dict.fromkeys(self._keys, ZERO)
+
+    def line(self, cells: dict[str, object]) -> None:
+        self.table.rows.append(Row(RowKind.LINE, cells))
+        for key in self._keys:
+            amount = cells.get(key) or ZERO
+            self._lines[key] += amount
+            if self._group is not None:
+                self._group[key] += amount
+
+    def subtotal(self, label: str) -> None:
+        if self._group is None:
+            raise ValueError("a subtotal needs a heading above it")
+        self.table.rows.append(
+            Row(RowKind.SUBTOTAL, {self.table.columns[0].key: label, **self._group})
+        )
+        for key in self._keys:
+            self._subtotals[key] += self._group[key]
+        self._subtotal_count += 1
+        self._group = None
+
+    def total(self, label: str = "Total") -> None:
+        sums = self._subtotals if self._subtotal_count else self._lines
+        self.table.rows.append(Row(RowKind.TOTAL, {self.table.columns[0].key: label, **sums}))
+
+
+def casting_errors(table: Table) -> list[str]:
+    """Every way the table fails to cast: a subtotal or total that is not the sum of the
+    printed figures above it. Empty means it casts."""
+    errors = []
+    keys = [column.key for column in table.summed_columns]
+    group: dict[str, Decimal] = {key: ZERO for key in keys}
+    lines: dict[str, Decimal] = {key: ZERO for key in keys}
+    subtotals: dict[str, Decimal] = {key: ZERO for key in keys}
+    seen_subtotal = False
+    for index, row in enumerate(table.rows):
+        if row.kind == RowKind.HEADING:
+            group = {key: ZERO for key in keys}
+        elif row.kind == RowKind.LINE:
+            for key in keys:
+                amount = row.cells.get(key) or ZERO
+                group[key] += amount
+                lines[key] += amount
+        elif row.kind == RowKind.SUBTOTAL:
+            seen_subtotal = True
+            for key in keys:
+                printed = row.cells.get(key) or ZERO
+                if printed != group[key]:
+                    errors.append(f"row {index + 1} {key}: subtotal {printed} ≠ {group[key]}")
+                subtotals[key] += printed
+            group = {key: ZERO for key in keys}
+        elif row.kind == RowKind.TOTAL:
+            expected = subtotals if seen_subtotal else lines
+            for key in keys:
+                printed = row.cells.get(key) or ZERO
+                if printed != expected[key]:
+                    errors.append(f"row {index + 1} {key}: total {printed} ≠ {expected[key]}")
+    return errors
+
+
+def format_cell(column: Column, value) -> str:
+    """The one way a figure is printed, in every format that prints text."""
+    if value is None or value == "":
+        return ""
+    if column.kind == Kind.MONEY:
+        return f"{value:,.0f}" if value else "0"
+    if column.kind == Kind.FTE:
+        return format_fte(value)
+    if column.kind == Kind.NUMBER:
+        return f"{value:,}"
+    return str(value)
+
+
+def format_fte(value: Decimal) -> str:
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def join_nonempty(parts: Iterable[str], separator: str = "; ") -> str:
+    return separator.join(part for part in parts if part)

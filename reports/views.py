@@ -1,0 +1,133 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from investplan.models import Workstream
+from investplan.permissions import can_print, plan_for
+from posts.models import LineStatus, PlanLine
+from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
+from reports.documents import ReportDocument
+from reports.models import RenderedReport, RenderStatus
+from reports.rendering import query_string, table_html
+from reports.services import cached_pdf, request_pdf
+
+
+def _report_or_404(slug: str):
+    if slug not in REPORTS:
+        raise Http404("No such report")
+    return REPORTS[slug]
+
+
+@login_required
+def plan_reports(request, plan_slug):
+    plan = plan_for(request.user, plan_slug)
+    return redirect("reports:report", plan.slug, "resource-requirement")
+
+
+@login_required
+def report(request, plan_slug, report_slug):
+    plan = plan_for(request.user, plan_slug)
+    definition = _report_or_404(report_slug)
+    options = ReportOptions.from_query(request.GET)
+    document = ReportDocument.build(plan, report_slug, options)
+    base = reverse("reports:report", args=[plan.slug, report_slug])
+
+    def sort_link(key, descending):
+        return base + query_string(options.as_query(sort=key, descending=descending))
+
+    sortable = (
+        frozenset(SORTABLE)
+        if report_slug in {"resource-requirement", "recruitment"}
+        else frozenset()
+    )
+    tables = [
+        table_html(table, sort_link, options.sort, options.descending, sortable)
+        for table in document.tables
+    ]
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "plan": plan,
+            "report": definition,
+            "reports": REPORTS.values(),
+            "tables": tables,
+            "assumptions": document.assumptions,
+            "options": options,
+            "filters": options.describe_filters(plan),
+            "query": query_string(options.as_query()),
+            "workstreams": Workstream.objects.filter(plan=plan),
+            "statuses": LineStatus.choices,
+            "phases": sorted(
+                set(
+                    PlanLine.objects.filter(plan=plan)
+                    .exclude(phase="")
+                    .values_list("phase", flat=True)
+                )
+            ),
+            "groupings": MULTI_YEAR_GROUPINGS.items(),
+            "can_print": can_print(request.user, plan),
+        },
+    )
+
+
+def _printable_plan(request, plan_slug):
+    plan = plan_for(request.user, plan_slug)
+    if not can_print(request.user, plan):
+        raise PermissionDenied("Your role may read this plan but not print it.")
+    return plan
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_pdf(request, plan_slug, report_slug):
+    plan = _printable_plan(request, plan_slug)
+    _report_or_404(report_slug)
+    options = ReportOptions.from_query(request.GET)
+    cached = cached_pdf(plan=plan, report=report_slug, options=options)
+    if cached:
+        return _pdf_response(cached.content, cached.filename)
+    render_row = request_pdf(plan=plan, report=report_slug, options=options, user=request.user)
+    if render_row.status == RenderStatus.DONE:
+        return _pdf_response(render_row.content, render_row.filename)
+    return redirect("reports:render", plan.slug, render_row.pk)
+
+
+@login_required
+def render_progress(request, plan_slug, render_id):
+    plan = _printable_plan(request, plan_slug)
+    render_row = get_object_or_404(RenderedReport.objects.defer("content"), pk=render_id, plan=plan)
+    return render(
+        request,
+        "reports/render_progress.html",
+        {"render": render_row, "report": REPORTS[render_row.report]},
+    )
+
+
+@login_required
+def render_download(request, plan_slug, render_id):
+    plan = _printable_plan(request, plan_slug)
+    render_row = get_object_or_404(
+        RenderedReport, pk=render_id, plan=plan, status=RenderStatus.DONE
+    )
+    return _pdf_response(render_row.content, render_row.filename)
+
+
+@login_required
+def report_xlsx(request, plan_slug, report_slug):
+    plan = _printable_plan(request, plan_slug)
+    _report_or_404(report_slug)
+    document = ReportDocument.build(plan, report_slug, ReportOptions.from_query(request.GET))
+    response = HttpResponse(
+        document.xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.xlsx"'
+    return response
