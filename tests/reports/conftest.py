@@ -1,0 +1,12 @@
+import pytest
+from django.core.management import call_command
+
+from investplan.models import Plan
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+    return Plan.objects.select_related("organisation").get(slug="middlesbrough-2020")

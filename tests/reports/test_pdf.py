@@ -1,0 +1,93 @@
+"""Open the PDF and read it: header on every page, page numbers, totals, the DRAFT mark,
+the assumptions, and PDF/UA tagging with title and language."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from investplan.models import PlanStatus
+from reports.builders import ReportOptions
+from reports.documents import ReportDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resource_pdf(demo):
+    document = ReportDocument.build(demo, "resource-requirement", ReportOptions(appendix="3"))
+    return PdfReader(io.BytesIO(document.pdf()))
+
+
+def page_texts(reader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_it_prints_the_header_and_page_x_of_y_on_every_page(resource_pdf):
+    texts = page_texts(resource_pdf)
+
+    assert len(texts) > 1
+    for number, text in enumerate(texts, start=1):
+        assert "Middlesbrough Council: Resource Requirement for Improvement" in text
+        assert "Appendix 3" in text
+        assert f"Page {number} of {len(texts)}" in text
+        assert "Status: Draft" in text
+        assert "DRAFT" in text
+        assert re.search(r"Produced \d{1,2} \w+ \d{4}, \d{2}:\d{2}", text)
+
+
+def test_it_repeats_the_table_header_on_every_page_the_table_runs_onto(resource_pdf):
+    texts = page_texts(resource_pdf)
+    table_pages = [text for text in texts if "Children's Services" in text.split("Assumptions")[0]]
+
+    assert len(table_pages) >= len(texts) - 1
+    for text in table_pages:
+        assert "Post / role" in text and "Annual" in text
+
+
+def test_it_prints_the_totals_and_the_assumptions(resource_pdf):
+    text = "\n".join(page_texts(resource_pdf))
+
+    assert "1,765,417" in text
+    assert "3,094,223" in text
+    assert re.search(r"Subtotal:\s+CWD\s+Service", text)
+    assert "A flat 29% of pay." in text
+    assert "2021/22: 0% (assumed)" in text
+
+
+def test_it_extracts_each_line_of_seed_000_as_text(resource_pdf):
+    text = "\n".join(page_texts(resource_pdf))
+
+    assert "Social Worker" in text
+    assert "63,619" in text and "127,238" in text
+
+
+def test_it_is_tagged_pdf_ua_with_a_title_and_language(resource_pdf):
+    catalog = resource_pdf.trailer["/Root"]
+
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]).lower() == "en-gb"
+    assert resource_pdf.metadata.title.endswith("Resource requirement")
+    metadata = catalog["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in metadata
+
+
+def test_it_leaves_the_draft_mark_off_an_approved_plan(demo):
+    demo.status = PlanStatus.APPROVED
+    demo.save()
+
+    content = ReportDocument.build(demo, "multi-year").pdf()
+
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "DRAFT" not in text
+    assert "Status: Approved" in text
+
+
+def test_it_reports_layout_progress_page_by_page(demo):
+    pages = []
+
+    content = ReportDocument.build(demo, "resource-requirement").pdf(on_page=pages.append)
+
+    assert pages == list(range(1, len(PdfReader(io.BytesIO(content)).pages) + 1))

@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("report", ["resource-requirement", "funding", "establishment"])
+def test_it_writes_each_format(demo, tmp_path, report):
+    for format in ("html", "pdf", "xlsx"):
+        output = tmp_path / f"out.{format}"
+        call_command(
+            "render_report",
+            demo.slug,
+            "--report",
+            report,
+            "--format",
+            format,
+            "--output",
+            str(output),
+            "--appendix",
+            "4",
+            stdout=io.StringIO(),
+        )
+        content = output.read_bytes()
+        if format == "pdf":
+            assert "Appendix 4" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        elif format == "xlsx":
+            assert "Assumptions" in load_workbook(io.BytesIO(content)).sheetnames
+        else:
+            assert '<html lang="en-GB">' in content.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no-such-plan", "--report", "funding"], "No plan with the slug “no-such-plan”."),
+        (["middlesbrough-2020", "--report", "nope"], "No report “nope”; choose one of "),
+    ],
+)
+def test_it_exits_1_with_one_line_for_an_unknown_plan_or_report(
+    demo, tmp_path, capsys, args, message
+):
+    with pytest.raises(SystemExit) as raised:
+        call_command("render_report", *args, "--format", "pdf", "--output", str(tmp_path / "x"))
+
+    error = capsys.readouterr().err
+    assert raised.value.code == 1
+    assert error.startswith(message)
+    assert error.count("\n") == 1
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,112 @@
+"""Read the workbook back: numbers are numbers, totals are SUM formulas over the right
+cells (and add up to the printed totals), the header is frozen, filters are on, and text
+that looks like a formula stays text."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.builders import ReportOptions
+from reports.documents import ReportDocument
+from reports.tables import RowKind
+from tests.factories import PlanLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook_of(plan, slug):
+    document = ReportDocument.build(plan, slug, ReportOptions())
+    return document, load_workbook(io.BytesIO(document.xlsx()))
+
+
+def evaluate(sheet, formula: str) -> Decimal:
+    """Add up the cells a =SUM(...) formula names, as Excel would."""
+    total = Decimal("0")
+    for reference in re.findall(r"([A-Z]+\d+(?::[A-Z]+\d+)?)", formula[len("=SUM(") : -1]):
+        cells = sheet[reference]
+        if not isinstance(cells, tuple):
+            cells = ((cells,),)
+        for row in cells:
+            for cell in row if isinstance(row, tuple) else (row,):
+                value = cell.value
+                if isinstance(value, str) and value.startswith("=SUM("):
+                    value = evaluate(sheet, value)
+                if isinstance(value, int | float | Decimal):
+                    total += Decimal(str(value))
+    return total
+
+
+def test_it_writes_a_sheet_per_table_and_one_for_the_assumptions(demo):
+    _, workbook = workbook_of(demo, "findings")
+
+    assert workbook.sheetnames == [
+        "Ofsted findings and the lines t",
+        "Findings no line answers",
+        "Assumptions",
+    ]
+
+
+def test_it_stores_numbers_as_numbers_with_a_pound_format(demo):
+    _, workbook = workbook_of(demo, "resource-requirement")
+    sheet = workbook.worksheets[0]
+
+    header = [cell.value for cell in sheet[2]]
+    annual = header.index("Annual cost £") + 1
+    social_worker = next(
+        row for row in sheet.iter_rows(min_row=3) if row[0].value == "Social Worker"
+    )
+    cell = social_worker[annual - 1]
+    assert isinstance(cell.value, int | float)
+    assert cell.value == 63619
+    assert "£" in cell.number_format
+
+
+def test_it_writes_subtotals_and_totals_as_sum_formulas_that_add_up(demo):
+    document, workbook = workbook_of(demo, "resource-requirement")
+    sheet = workbook.worksheets[0]
+    table = document.tables[0]
+    column = next(i for i, c in enumerate(table.columns) if c.key == "annual_cost") + 1
+    letter = sheet.cell(row=2, column=column).column_letter
+
+    for offset, row in enumerate(table.rows):
+        cell = sheet.cell(row=3 + offset, column=column)
+        if row.kind == RowKind.SUBTOTAL:
+            assert re.fullmatch(rf"=SUM\({letter}\d+:{letter}\d+\)", cell.value)
+        if row.kind in (RowKind.SUBTOTAL, RowKind.TOTAL):
+            assert evaluate(sheet, cell.value) == row.cells["annual_cost"]
+    total_row = 3 + len(table.rows) - 1
+    assert sheet.cell(row=total_row, column=1).value == "Total"
+    assert evaluate(sheet, sheet.cell(row=total_row, column=column).value) == Decimal("1765417")
+
+
+def test_it_freezes_the_header_and_turns_filters_on(demo):
+    _, workbook = workbook_of(demo, "multi-year")
+    sheet = workbook.worksheets[0]
+
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.column_dimensions["A"].width >= 30
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_it_writes_text_that_looks_like_a_formula_as_text(plan, text):
+    PlanLineFactory(plan=plan, title=text, justification=text)
+
+    _, workbook = workbook_of(plan, "resource-requirement")
+    sheet = workbook.worksheets[0]
+
+    cells = [cell for row in sheet.iter_rows(min_row=3) for cell in row if cell.value == text]
+    assert len(cells) == 2
+    assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_it_lists_the_assumptions(demo):
+    _, workbook = workbook_of(demo, "funding")
+    sheet = workbook["Assumptions"]
+
+    rows = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2) if row[0].value}
+    assert rows["On-costs"] == "A flat 29% of pay."
+    assert rows["Council"] == "Middlesbrough Council"
