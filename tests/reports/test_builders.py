@@ -122,7 +122,7 @@ def test_it_adds_sources_of_funding_up_to_the_cost_of_the_lines(plan):
     AllocationFactory(line=lines[0], source=grant, percent=D("100"))
     AllocationFactory(line=lines[1], source=grant, percent=D("25"))
 
-    sources, available = tables_of(plan, "funding")
+    sources, _ = tables_of(plan, "funding")
 
     by_name = {cells["name"]: cells for cells in rows(sources)}
     assert by_name["Care Matters ABG"]["full_year"] == D("38700") + D("6450")
