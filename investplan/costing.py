@@ -4,9 +4,10 @@ turn them into engine inputs. The arithmetic itself is in `investplan.costs`."""
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from investplan.costs import engine
 from investplan.costs.engine import CostEngine, CostingError, LineCost
@@ -151,7 +152,19 @@ class PlanCosting:
         )
         self.spine = SpineCache(scale_ids)
         self.engine = CostEngine(self.assumptions)
-        self.costed = [self._cost(line) for line in self.lines]
+        with localcontext(prec=60):  # the engine's precision, entered once for all lines
+            self.costed = [self._cost(line) for line in self.lines]
+        self._figures: dict[Decimal, list] = {}
+
+    def figures(self, quantum: Decimal) -> list:
+        """Each line's figures rounded to `quantum`, worked out once per costing."""
+        if quantum not in self._figures:
+            from reports.rollups import line_figures
+
+            self._figures[quantum] = [
+                line_figures(costed, self.years, quantum) for costed in self.costed
+            ]
+        return self._figures[quantum]
 
     def _cost(self, line) -> CostedLine:
         try:
@@ -178,3 +191,41 @@ def line_cost_error(line) -> str:
     except CostingError as error:
         return str(error)
     return ""
+
+
+class CostingCache:
+    """The last few plans costed in this process, keyed by the plan's and its council's
+    revisions (read fresh from the database each time) and the filters. Every change to a
+    plan or its reference data moves a revision, so an entry is never stale: it is simply
+    no longer asked for."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._entries: dict[tuple, PlanCosting] = {}
+        self._lock = threading.Lock()
+
+    def get(self, plan: Plan, filters: tuple, lines_queryset) -> PlanCosting:
+        revisions = (
+            Plan.objects.filter(pk=plan.pk)
+            .values_list("slug", "revision", "organisation_id", "organisation__revision")
+            .first()
+        )
+        key = (plan.pk, revisions, filters)
+        with self._lock:
+            found = self._entries.pop(key, None)
+            if found is not None:
+                self._entries[key] = found  # most recently used last
+                return found
+        costing = PlanCosting(plan, lines_queryset.for_costing())
+        with self._lock:
+            self._entries[key] = costing
+            while len(self._entries) > self.size:
+                self._entries.pop(next(iter(self._entries)))
+        return costing
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+costing_cache = CostingCache()

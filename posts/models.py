@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
 
 from investplan.costs.engine import LineKind as EngineLineKind
@@ -118,6 +118,7 @@ class LineKind(models.TextChoices):
 
 
 STAFF_KINDS = (LineKind.NEW_POST, LineKind.UPLIFT, LineKind.RELEASED_BUDGET)
+RELATED_FOR_COSTING = ("workstream", "team", "grade", "from_grade", "point", "from_point")
 
 
 class LineStatus(models.TextChoices):
@@ -129,26 +130,74 @@ class LineStatus(models.TextChoices):
 
 
 class PlanLineQuerySet(models.QuerySet):
-    def for_costing(self):
-        """Everything the cost engine and the rollups read, in a fixed number of queries."""
+    def for_costing(self) -> list[PlanLine]:
+        """The lines with everything the cost engine and the tables read, in a fixed
+        number of queries. Related rows are few (a plan has tens of workstreams and
+        grades, not thousands), so each set is read once and attached by id rather than
+        joined onto every line; findings and allocations come as `answered_findings` and
+        `funding_allocations`."""
         from funding.models import Allocation
 
-        return self.select_related(
-            "workstream",
-            "team",
-            "grade__bottom_point",
-            "grade__top_point",
-            "point",
-            "from_grade__bottom_point",
-            "from_grade__top_point",
-            "from_point",
-        ).prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.order_by("position", "id")),
-            Prefetch(
-                "allocations",
-                queryset=Allocation.objects.select_related("source").order_by("position", "id"),
-            ),
+        lines = list(self)
+        if not lines:
+            return lines
+        ids = self.values("pk")
+
+        def by_id(model, attribute_ids, **related):
+            wanted = {value for value in attribute_ids if value is not None}
+            queryset = model.objects.filter(pk__in=wanted)
+            if related.get("select"):
+                queryset = queryset.select_related(*related["select"])
+            return {obj.pk: obj for obj in queryset} if wanted else {}
+
+        workstreams = by_id(Workstream, (line.workstream_id for line in lines))
+        teams = by_id(Team, (line.team_id for line in lines))
+        grades = by_id(
+            Grade,
+            [line.grade_id for line in lines] + [line.from_grade_id for line in lines],
+            select=("bottom_point", "top_point", "pay_scale"),
         )
+        points = by_id(
+            SpinalPoint, [line.point_id for line in lines] + [line.from_point_id for line in lines]
+        )
+        through = PlanLine.findings.through
+        links = list(
+            through.objects.filter(planline_id__in=ids).values_list("planline_id", "finding_id")
+        )
+        findings = {
+            finding.pk: finding
+            for finding in Finding.objects.filter(
+                pk__in={finding_id for _, finding_id in links}
+            ).select_related("inspection")
+        }
+        found: dict[int, list[Finding]] = {}
+        for line_id, finding_id in links:
+            found.setdefault(line_id, []).append(findings[finding_id])
+        allocated: dict[int, list] = {}
+        for allocation in (
+            Allocation.objects.filter(line_id__in=ids)
+            .select_related("source")
+            .order_by("position", "id")
+        ):
+            allocated.setdefault(allocation.line_id, []).append(allocation)
+        fields = {name: PlanLine._meta.get_field(name) for name in RELATED_FOR_COSTING}
+        sources = {
+            "workstream": workstreams,
+            "team": teams,
+            "grade": grades,
+            "from_grade": grades,
+            "point": points,
+            "from_point": points,
+        }
+        for line in lines:
+            for name, field in fields.items():
+                related_id = getattr(line, field.attname)
+                field.set_cached_value(line, sources[name].get(related_id) if related_id else None)
+            line.answered_findings = sorted(
+                found.get(line.pk, []), key=lambda finding: (finding.position, finding.pk)
+            )
+            line.funding_allocations = allocated.get(line.pk, [])
+        return lines
 
     def for_user(self, user):
         return self.filter(plan__organisation__memberships__user=user)
@@ -307,6 +356,29 @@ class PlanLine(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def answered_findings(self) -> list[Finding]:
+        """The findings this line answers; set in bulk by `for_costing`, else read."""
+        cached = self.__dict__.get("_answered_findings")
+        if cached is None:
+            cached = list(self.findings.order_by("position", "id"))
+        return cached
+
+    @answered_findings.setter
+    def answered_findings(self, findings) -> None:
+        self.__dict__["_answered_findings"] = list(findings)
+
+    @property
+    def funding_allocations(self) -> list:
+        cached = self.__dict__.get("_funding_allocations")
+        if cached is None:
+            cached = list(self.allocations.select_related("source").order_by("position", "id"))
+        return cached
+
+    @funding_allocations.setter
+    def funding_allocations(self, allocations) -> None:
+        self.__dict__["_funding_allocations"] = list(allocations)
 
     @property
     def is_staff(self) -> bool:

@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from funding.models import FundingAvailability, FundingSource
-from investplan.costing import CostedLine, PlanCosting
+from investplan.costing import CostedLine, PlanCosting, costing_cache
 from investplan.costs.engine import ComputedOnCost, FlatOnCost
 from investplan.costs.financial_year import FinancialYear
 from investplan.costs.money import POUND, ZERO, round_money
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
-from reports.rollups import UNFUNDED, Figures, line_figures, rollup
+from reports.rollups import UNFUNDED, Figures, rollup
 from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
 
 MULTI_YEAR_GROUPINGS = {
@@ -126,9 +126,11 @@ class ReportContext:
             lines = lines.filter(status=options.status)
         if options.phase:
             lines = lines.filter(phase=options.phase)
-        costing = PlanCosting(plan, lines.for_costing())
+        filters = (options.workstream, options.status, options.phase)
+        costing = costing_cache.get(plan, filters, lines)
         items = [
-            Item(costed, line_figures(costed, costing.years, POUND)) for costed in costing.costed
+            Item(costed, figures)
+            for costed, figures in zip(costing.costed, costing.figures(POUND), strict=True)
         ]
         return cls(plan, options, costing, items)
 
@@ -189,7 +191,7 @@ def resource_requirement(context: ReportContext) -> list[Table]:
                     "team": line.team.name if line.team else "",
                     "justification": line.justification,
                     "phase": line.phase,
-                    "finding": join_nonempty(finding.text for finding in line.findings.all()),
+                    "finding": join_nonempty(finding.text for finding in line.answered_findings),
                 }
             )
         builder.subtotal(f"Subtotal: {name}")
@@ -344,7 +346,7 @@ def findings(context: ReportContext) -> list[Table]:
     )
     by_finding: dict[int | None, list[tuple[Item, Figures, int]]] = {}
     for item in context.items:
-        linked = list(item.line.findings.all())
+        linked = item.line.answered_findings
         if not linked:
             by_finding.setdefault(None, []).append((item, item.figures, 1))
             continue

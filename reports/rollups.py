@@ -120,8 +120,9 @@ def rollup(plan, by: str, quantum: Decimal = PENNY, costing: PlanCosting | None 
     groups: dict[object, Group] = {}
     order: dict[object, tuple] = {}
     totals = Figures(years={year: ZERO for year in years})
-    for index, costed in enumerate(costing.costed):
-        figures = line_figures(costed, years, quantum)
+    for index, (costed, figures) in enumerate(
+        zip(costing.costed, costing.figures(quantum), strict=True)
+    ):
         totals.add(figures)
         for key, name, sort_key, part in _parts(by, index, costed, figures, years, quantum):
             group = groups.get(key)
@@ -154,7 +155,7 @@ def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
         else:
             yield team.pk, team.name, (0, 0, team.name), figures
     elif by == "finding":
-        findings = list(line.findings.all())
+        findings = line.answered_findings
         if not findings:
             yield "none", NO_FINDING, _LAST, figures
             return
@@ -183,7 +184,7 @@ def _apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
 
 
 def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
-    allocations = list(costed.line.allocations.all())
+    allocations = costed.line.funding_allocations
     sources = [allocation.source for allocation in allocations]
 
     def shares_for(year: FinancialYear | None) -> list[Share]:

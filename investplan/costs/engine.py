@@ -16,7 +16,7 @@ from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, localcontext
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -325,10 +325,12 @@ class CostEngine:
     # -- public -----------------------------------------------------------------------
 
     def cost(self, line: Line) -> LineCost:
-        with localcontext(prec=_PRECISION):
-            if isinstance(line, NonStaffLine):
-                return self._cost_non_staff(line)
-            return self._cost_staff(line)
+        if getcontext().prec < _PRECISION:
+            with localcontext(prec=_PRECISION):
+                return self.cost(line)
+        if isinstance(line, NonStaffLine):
+            return self._cost_non_staff(line)
+        return self._cost_staff(line)
 
     def cost_all(self, lines: Iterable[Line]) -> list[LineCost]:
         with localcontext(prec=_PRECISION):

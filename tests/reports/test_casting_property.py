@@ -145,8 +145,18 @@ def test_it_casts_every_table_of_every_report_for_any_plan(db, specs):
             workbook = load_workbook(io.BytesIO(document.xlsx()))
             assert len(workbook.sheetnames) == len(document.tables) + 1
         # The same plan costs the same in every table that totals it.
-        assert len(
-            {totals[key] for key in ("resource-requirement", "multi-year-workstream",
-                                     "sources-of-funding", "findings")}
-        ) == 1
+        assert (
+            len(
+                {
+                    totals[key]
+                    for key in (
+                        "resource-requirement",
+                        "multi-year-workstream",
+                        "sources-of-funding",
+                        "findings",
+                    )
+                }
+            )
+            == 1
+        )
         transaction.set_rollback(True)

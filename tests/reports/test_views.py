@@ -149,3 +149,16 @@ def test_it_ignores_filter_values_that_are_not_choices(client, demo):
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
     assert Membership.objects.exists()
+
+
+def test_it_recosts_a_plan_as_soon_as_a_line_changes(client, demo):
+    client.force_login(member(demo, Role.VIEWER))
+    before = client.get(url("report", demo, "multi-year")).content.decode()
+    line = demo.lines.get(title="Social Worker")
+    line.stated_annual_cost = Decimal("100000")
+    line.save()
+
+    after = client.get(url("report", demo, "multi-year")).content.decode()
+
+    assert "1,765,417" in before
+    assert "1,801,798" in after
