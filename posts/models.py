@@ -136,7 +136,7 @@ class PlanLineQuerySet(models.QuerySet):
         grades, not thousands), so each set is read once and attached by id rather than
         joined onto every line; findings and allocations come as `answered_findings` and
         `funding_allocations`."""
-        from funding.models import Allocation
+        from funding.models import Allocation, FundingSource
 
         lines = list(self)
         if not lines:
@@ -174,11 +174,11 @@ class PlanLineQuerySet(models.QuerySet):
         for line_id, finding_id in links:
             found.setdefault(line_id, []).append(findings[finding_id])
         allocated: dict[int, list] = {}
-        for allocation in (
-            Allocation.objects.filter(line_id__in=ids)
-            .select_related("source")
-            .order_by("position", "id")
-        ):
+        allocations = list(Allocation.objects.filter(line_id__in=ids).order_by("position", "id"))
+        funding_sources = by_id(FundingSource, (allocation.source_id for allocation in allocations))
+        source_field = Allocation._meta.get_field("source")
+        for allocation in allocations:
+            source_field.set_cached_value(allocation, funding_sources[allocation.source_id])
             allocated.setdefault(allocation.line_id, []).append(allocation)
         fields = {name: PlanLine._meta.get_field(name) for name in RELATED_FOR_COSTING}
         sources = {
