@@ -50,3 +50,4 @@ format: setup
 
 bench: setup
 	$(PY) bench/cost_engine.py
+	$(PY) bench/reports.py
