@@ -120,3 +120,27 @@ class AllocationFactory(factory.django.DjangoModelFactory):
         FundingSourceFactory, organisation=factory.SelfAttribute("..line.plan.organisation")
     )
     percent = Decimal("50")
+
+
+def line_form_data(plan, allocations: int = 0, **overrides) -> dict:
+    """What the line form (and the admin's line page) posts for a valid 1 FTE new post."""
+    data = {
+        "plan": plan.pk,
+        "position": 1,
+        "kind": LineKind.NEW_POST,
+        "title": "Social Worker",
+        "status": "proposed",
+        "annual_salary_0": "32878",
+        "annual_salary_1": "GBP",
+        "fte": "1",
+        "fte_in_post": "0",
+        "start_date": "2020-04-01",
+        "amount_1": "GBP",
+        "stated_annual_cost_1": "GBP",
+        "allocations-TOTAL_FORMS": str(allocations),
+        "allocations-INITIAL_FORMS": "0",
+        "allocations-MIN_NUM_FORMS": "0",
+        "allocations-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data

@@ -9,7 +9,12 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from funding.models import Allocation
-from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
+from tests.factories import (
+    AllocationFactory,
+    FundingSourceFactory,
+    PlanLineFactory,
+    line_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,24 +39,7 @@ def test_it_refuses_an_allocation_that_takes_a_line_over_100_percent():
 def test_it_shows_the_over_allocation_in_the_admin(admin_client):
     line = PlanLineFactory()
     sources = [FundingSourceFactory(organisation=line.plan.organisation) for _ in range(2)]
-    data = {
-        "plan": line.plan.pk,
-        "position": 1,
-        "kind": "new_post",
-        "title": line.title,
-        "status": "proposed",
-        "annual_salary_0": "32878",
-        "annual_salary_1": "GBP",
-        "fte": "1",
-        "fte_in_post": "0",
-        "start_date": "2020-04-01",
-        "amount_1": "GBP",
-        "stated_annual_cost_1": "GBP",
-        "allocations-TOTAL_FORMS": "2",
-        "allocations-INITIAL_FORMS": "0",
-        "allocations-MIN_NUM_FORMS": "0",
-        "allocations-MAX_NUM_FORMS": "1000",
-    }
+    data = line_form_data(line.plan, allocations=2, title=line.title)
     for index, (source, percent) in enumerate(zip(sources, ["60", "60"], strict=True)):
         data[f"allocations-{index}-source"] = source.pk
         data[f"allocations-{index}-percent"] = percent

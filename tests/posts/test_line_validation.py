@@ -9,29 +9,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from posts.forms import PlanLineForm
-from posts.models import LineKind, PlanLine
-from tests.factories import PayScaleFactory, PlanLineFactory, make_grade
+from posts.models import PlanLine
+from tests.factories import PayScaleFactory, PlanLineFactory, line_form_data, make_grade
 
 pytestmark = pytest.mark.django_db
 
 
 def form_data(plan, **overrides):
-    data = {
-        "plan": plan.pk,
-        "position": 1,
-        "kind": LineKind.NEW_POST,
-        "title": "Social Worker",
-        "status": "proposed",
-        "annual_salary_0": "32878",
-        "annual_salary_1": "GBP",
-        "fte": "1",
-        "fte_in_post": "0",
-        "start_date": "2020-04-01",
-        "amount_1": "GBP",
-        "stated_annual_cost_1": "GBP",
-    }
-    data.update(overrides)
-    return data
+    return line_form_data(plan, **overrides)
 
 
 def test_it_accepts_a_valid_line(plan):
@@ -83,14 +68,6 @@ def test_it_refuses_a_grade_from_another_councils_pay_scale(plan):
 def test_it_shows_the_fte_message_in_the_admin(admin_client, plan):
     url = reverse("admin:posts_planline_add")
     data = form_data(plan, fte="0")
-    data.update(
-        {
-            "allocations-TOTAL_FORMS": "0",
-            "allocations-INITIAL_FORMS": "0",
-            "allocations-MIN_NUM_FORMS": "0",
-            "allocations-MAX_NUM_FORMS": "1000",
-        }
-    )
 
     response = admin_client.post(url, data)
 
@@ -103,14 +80,6 @@ def test_it_shows_the_end_date_message_in_the_admin(admin_client, plan):
     line = PlanLineFactory(plan=plan)
     url = reverse("admin:posts_planline_change", args=[line.pk])
     data = form_data(plan, start_date="2021-01-01", end_date="2020-12-31")
-    data.update(
-        {
-            "allocations-TOTAL_FORMS": "0",
-            "allocations-INITIAL_FORMS": "0",
-            "allocations-MIN_NUM_FORMS": "0",
-            "allocations-MAX_NUM_FORMS": "1000",
-        }
-    )
 
     response = admin_client.post(url, data)
 
