@@ -25,6 +25,9 @@ MULTI_YEAR_GROUPINGS = {
     "workstream": "Workstream",
     "team": "Where based",
     "funding": "Funding source",
+    "finding": "Finding",
+    "phase": "Phase",
+    "status": "Status",
 }
 SORTABLE = {
     "position": lambda item: item.line.position,

@@ -16,12 +16,13 @@ from decimal import Decimal
 from investplan.costing import CostedLine, PlanCosting
 from investplan.costs.financial_year import FinancialYear
 from investplan.costs.money import PENNY, ZERO, Share, apportion, round_money, split_money
-from posts.models import LineKind
+from posts.models import LineKind, LineStatus
 
-GROUPINGS = ("line", "workstream", "funding", "team", "finding")
+GROUPINGS = ("line", "workstream", "funding", "team", "finding", "phase", "status")
 NO_WORKSTREAM = "No workstream"
 NO_TEAM = "No team"
 NO_FINDING = "Not linked to a finding"
+NO_PHASE = "No phase"
 UNFUNDED = "Requires additional funding"
 
 
@@ -154,6 +155,14 @@ def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
             yield "none", NO_TEAM, _LAST, figures
         else:
             yield team.pk, team.name, (0, 0, team.name), figures
+    elif by == "phase":
+        if line.phase:
+            yield ("phase", line.phase), f"Phase {line.phase}", (0, 0, line.phase.lower()), figures
+        else:
+            yield "none", NO_PHASE, _LAST, figures
+    elif by == "status":
+        order = LineStatus.values.index(line.status)
+        yield ("status", line.status), line.get_status_display(), (0, order, ""), figures
     elif by == "finding":
         findings = line.answered_findings
         if not findings:

@@ -186,3 +186,18 @@ def test_it_shows_the_establishment_by_team_and_role_as_seed_001_does(plan):
     (role,) = rows(table)
     assert role["role"] == "4 SW"
     assert (role["fte"], role["unit_cost"], role["budget"]) == (D("4"), D("38020"), D("152080"))
+
+
+@pytest.mark.parametrize(
+    ("by", "names"),
+    [
+        ("phase", ["Phase 1", "Phase 1 to 3 over time", "Phase 2", "Phase ?", "No phase"]),
+        ("status", ["Proposed"]),
+    ],
+)
+def test_it_summarises_years_by_phase_and_by_status(demo, by, names):
+    (table,) = tables_of(demo, "multi-year", by=by)
+
+    assert [cells["name"] for cells in rows(table)] == names
+    assert rows(table, RowKind.TOTAL)[0]["total"] == D("3094223")
+    assert casting_errors(table) == []

@@ -101,7 +101,9 @@ def test_it_shares_a_line_answering_two_findings_so_the_findings_cast(capsys, pl
     assert data["totals"]["full_year"] == "12900.01"
 
 
-@pytest.mark.parametrize("by", ["line", "workstream", "funding", "team", "finding"])
+@pytest.mark.parametrize(
+    "by", ["line", "workstream", "funding", "team", "finding", "phase", "status"]
+)
 def test_it_casts_every_grouping_of_the_demo_plan(capsys, settings, by):
     settings.DEBUG = True
     call_command("load_demo")
