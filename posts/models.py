@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -490,6 +491,4 @@ class PlanLine(models.Model):
 
 
 def _days_in_month(year: int, month: int) -> int:
-    import calendar
-
     return calendar.monthrange(year, month)[1]

@@ -18,7 +18,7 @@ from investplan.costs.financial_year import FinancialYear
 from investplan.costs.money import POUND, ZERO, round_money
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
-from reports.rollups import UNFUNDED, Figures, rollup
+from reports.rollups import UNFUNDED, Figures, apportion_figures, rollup
 from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
 
 MULTI_YEAR_GROUPINGS = {
@@ -670,9 +670,7 @@ def _salary(item: Item) -> Decimal | None:
 
 
 def _share(figures: Figures, ways: int) -> list[Figures]:
-    from reports.rollups import _apportion_figures
-
-    return _apportion_figures(figures, [Decimal(1)] * ways, POUND)
+    return apportion_figures(figures, [Decimal(1)] * ways, POUND)
 
 
 def _finding_label(finding: Finding) -> str:

@@ -9,7 +9,7 @@ exactly to the line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -169,14 +169,14 @@ def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
             yield "none", NO_FINDING, _LAST, figures
             return
         # A line answering several findings counts once: its figures are shared equally.
-        shares = _apportion_figures(figures, [Decimal(1)] * len(findings), quantum)
+        shares = apportion_figures(figures, [Decimal(1)] * len(findings), quantum)
         for finding, part in zip(findings, shares, strict=True):
             yield finding.pk, str(finding), (0, finding.position, str(finding.pk)), part
     else:
         yield from _funding_parts(costed, figures, years, quantum)
 
 
-def _apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
+def apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
     fte_parts = apportion(figures.fte, weights, PENNY)
     full_year_parts = apportion(figures.full_year, weights, quantum)
     year_parts = {
@@ -238,6 +238,3 @@ def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
         else:
             source = sources[index]
             yield source.pk, source.name, (0, 0, source.name), part
-
-
-SortKey = Callable[[Group], tuple]

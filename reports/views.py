@@ -65,6 +65,8 @@ def report(request, plan_slug, report_slug):
                     PlanLine.objects.filter(plan=plan)
                     .exclude(phase="")
                     .values_list("phase", flat=True)
+                    .order_by()
+                    .distinct()
                 )
             ),
             "groupings": MULTI_YEAR_GROUPINGS.items(),

@@ -404,10 +404,10 @@ class CostEngine:
         return pieces, fye
 
     def _pay_pieces(self, line: StaffLine, pay: Pay, sign: int, prefix: str = "") -> list[_Raw]:
-        start = max(line.start, self.window_start)
-        end = self.window_end if line.end is None else min(line.end, self.window_end)
-        if end < start:
+        window = self._window(line.start, line.end)
+        if window is None:
             return []
+        start, end = window
         increment_dates = self._increment_dates(line, pay, end)
         boundaries = [day for day in self._year_starts if start < day <= end]
         if increment_dates:
@@ -543,57 +543,12 @@ class CostEngine:
         stated = line.stated_annual_cost
         first_year = self.assumptions.first_year
 
-        def pieces_between(start: date, end: date) -> list[_Raw]:
-            result = []
-            for year in self.years:
-                period_start, period_end = max(start, year.start), min(end, year.end)
-                if period_end < period_start:
-                    continue
-                factor, note = self._award_factor(first_year, year)
-                annual = stated * factor
-                basis = f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
-                for chunk in _chunks(period_start, period_end):
-                    chunk_start, chunk_end, months, days, days_in_month, parts = chunk
-                    amount = annual * parts * sign
-                    result.append(
-                        _Raw(
-                            chunk_start,
-                            chunk_end,
-                            year,
-                            months,
-                            days,
-                            days_in_month,
-                            basis,
-                            annual,
-                            None,
-                            amount,
-                            (),
-                            amount,
-                        )
-                    )
-            return result
+        def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
+            factor, note = self._award_factor(first_year, year)
+            return stated * factor, f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
 
-        start = max(line.start, self.window_start)
-        end = self.window_end if line.end is None else min(line.end, self.window_end)
-        pieces = pieces_between(start, end) if start <= end else []
-        factor, note = self._award_factor(first_year, fye_year)
-        full_year = [
-            _Raw(
-                fye_year.start,
-                fye_year.end,
-                fye_year,
-                12,
-                0,
-                0,
-                f"stated annual cost £{stated:,.2f} at {first_year} pay{note}",
-                stated * factor,
-                None,
-                stated * factor * _YEAR_PARTS * sign,
-                (),
-                stated * factor * _YEAR_PARTS * sign,
-            )
-        ]
-        return pieces, full_year
+        pieces = self._flat_rate_pieces(line.start, line.end, rate_for, sign)
+        return pieces, [self._whole_year_piece(fye_year, *rate_for(fye_year), sign)]
 
     # -- non-staff --------------------------------------------------------------------
 
@@ -619,57 +574,15 @@ class CostEngine:
                         amount,
                     )
                 )
-            return LineCost(
-                years=self._years_from(pieces),
-                full_year_effect=line.amount,
-                start_year=start_year,
-                raw_pieces=pieces,
-                full_year_pieces=list(pieces),
-            )
-        start = max(line.start, self.window_start)
-        end = self.window_end if line.end is None else min(line.end, self.window_end)
-        pieces = []
-        if start <= end:
-            for year in self.years:
-                period_start, period_end = max(start, year.start), min(end, year.end)
-                if period_end < period_start:
-                    continue
-                for chunk in _chunks(period_start, period_end):
-                    chunk_start, chunk_end, months, days, days_in_month, parts = chunk
-                    amount = line.amount * parts
-                    pieces.append(
-                        _Raw(
-                            chunk_start,
-                            chunk_end,
-                            year,
-                            months,
-                            days,
-                            days_in_month,
-                            "recurring cost",
-                            line.amount,
-                            None,
-                            amount,
-                            (),
-                            amount,
-                        )
-                    )
-        fye_year = FinancialYear.containing(max(line.start, self.window_start))
-        full_year = [
-            _Raw(
-                fye_year.start,
-                fye_year.end,
-                fye_year,
-                12,
-                0,
-                0,
-                "recurring cost",
-                line.amount,
-                None,
-                line.amount * _YEAR_PARTS,
-                (),
-                line.amount * _YEAR_PARTS,
-            )
-        ]
+            full_year = list(pieces)
+        else:
+
+            def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
+                return line.amount, "recurring cost"
+
+            pieces = self._flat_rate_pieces(line.start, line.end, rate_for, 1)
+            fye_year = FinancialYear.containing(max(line.start, self.window_start))
+            full_year = [self._whole_year_piece(fye_year, line.amount, "recurring cost", 1)]
         return LineCost(
             years=self._years_from(pieces),
             full_year_effect=line.amount,
@@ -677,6 +590,53 @@ class CostEngine:
             raw_pieces=pieces,
             full_year_pieces=full_year,
         )
+
+    # -- flat-rate pieces: stated costs and recurring non-staff costs -----------------
+
+    def _window(self, start: date, end: date | None) -> tuple[date, date] | None:
+        """start..end clipped to the plan's years, or None if nothing falls inside."""
+        start = max(start, self.window_start)
+        end = self.window_end if end is None else min(end, self.window_end)
+        return (start, end) if start <= end else None
+
+    def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:
+        """Pieces at an annual rate with no on-costs; `rate_for(year)` gives the rate and
+        its words for each financial year."""
+        window = self._window(start, end)
+        if window is None:
+            return []
+        pieces = []
+        for year in self.years:
+            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
+            if period_end < period_start:
+                continue
+            annual, basis = rate_for(year)
+            for chunk_start, chunk_end, months, days, days_in_month, parts in _chunks(
+                period_start, period_end
+            ):
+                amount = annual * parts * sign
+                pieces.append(
+                    _Raw(
+                        chunk_start,
+                        chunk_end,
+                        year,
+                        months,
+                        days,
+                        days_in_month,
+                        basis,
+                        annual,
+                        None,
+                        amount,
+                        (),
+                        amount,
+                    )
+                )
+        return pieces
+
+    @staticmethod
+    def _whole_year_piece(year: FinancialYear, annual: Decimal, basis: str, sign: int) -> _Raw:
+        amount = annual * _YEAR_PARTS * sign
+        return _Raw(year.start, year.end, year, 12, 0, 0, basis, annual, None, amount, (), amount)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -738,7 +698,7 @@ class CostEngine:
             if following > until:
                 break
             dates.append(following)
-        return [day for day in dates if day <= until] if dates[0] <= until else []
+        return [day for day in dates if day <= until]
 
     @staticmethod
     def _point_at(pay: Pay, increment_dates: list[date], day: date) -> int | None:
