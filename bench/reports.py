@@ -5,7 +5,8 @@ PDF at most 1.2 times what WeasyPrint alone takes to lay out the same HTML; an u
 plan's PDF served from the cache under 100 ms.
 
 Run: `.venv/bin/python bench/reports.py` (a fresh SQLite file in /tmp unless DATABASE_URL
-is set). `--skip-pdf` leaves out the PDF, which takes a minute or more.
+is set). `--skip-pdf` leaves out the PDF, which takes a minute or more. `--employer-ni`
+costs the plan with employer NI, pension and levy instead of a flat 29%.
 """
 
 import os
@@ -36,9 +37,11 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from funding.models import Allocation, FundingSource  # noqa: E402
 from investplan.models import (  # noqa: E402
     Assumptions,
+    EmployerNIRate,
     Finding,
     Inspection,
     Membership,
+    OnCostMethod,
     Organisation,
     PayAward,
     Plan,
@@ -79,6 +82,16 @@ def build_plan(rng: random.Random) -> Plan:
         last_year=2029,
     )
     assumptions = Assumptions.objects.create(plan=plan, increments=True)
+    if "--employer-ni" in sys.argv:
+        assumptions.on_cost_method = OnCostMethod.COMPUTED
+        assumptions.pension_percent = Decimal("19")
+        assumptions.save()
+        EmployerNIRate.objects.create(
+            assumptions=assumptions,
+            financial_year=2025,
+            percent=Decimal("15"),
+            secondary_threshold=Decimal("5000"),
+        )
     for year in range(2026, 2030):
         PayAward.objects.create(assumptions=assumptions, financial_year=year, percent=Decimal("3"))
     scale = PayScale.objects.create(organisation=organisation, name="NJC")
@@ -172,7 +185,11 @@ def main():
     client = Client()
     client.login(username="bench", password="bench-password-1")
     database = os.environ["DATABASE_URL"].split(":")[0]
-    print(f"{LINES} lines, {len(plan.financial_years)} financial years, database {database}")
+    on_costs = "employer NI, pension and levy" if "--employer-ni" in sys.argv else "flat 29%"
+    print(
+        f"{LINES} lines, {len(plan.financial_years)} financial years, on-costs {on_costs}, "
+        f"database {database}"
+    )
     from investplan.costing import costing_cache
 
     for slug in REPORTS:

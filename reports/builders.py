@@ -656,16 +656,11 @@ def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:
 def _salary(item: Item) -> Decimal | None:
     cost = item.costed.cost
     line = item.line
-    if cost is None or line.kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
+    if cost is None or cost.full_year_salary is None:
         return None
-    working = (
-        cost.computed_full_year_working
-        if line.stated_annual_cost is not None
-        else (cost.full_year_working)
-    )
-    if not working:
+    if line.kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
         return None
-    salary = round_money(working[0].annual_rate, POUND)
+    salary = round_money(cost.full_year_salary, POUND)
     return -salary if line.kind == LineKind.RELEASED_BUDGET else salary
 
 

@@ -3,6 +3,7 @@ the template engine: a 2,000-line table is 20,000 cells, and every one is escape
 
 from __future__ import annotations
 
+from html import escape as _escape_html
 from urllib.parse import urlencode
 
 from django.utils.html import escape
@@ -52,8 +53,11 @@ def table_html(
             continue
         row_class = {RowKind.SUBTOTAL: "subtotal", RowKind.TOTAL: "total"}.get(row.kind, "line")
         cells = []
+        row_cells = row.cells
         for index, column in enumerate(columns):
-            text = escape(format_cell(column, row.cells.get(column.key)))
+            # The standard library's escape: Django's wraps it for lazy strings, which
+            # costs a tenth of the page on a 20,000-cell table. Same characters escaped.
+            text = _escape_html(format_cell(column, row_cells.get(column.key)))
             if index == 0 and row.kind != RowKind.LINE:
                 cells.append(f'<th scope="row">{text}</th>')
             elif column.numeric:

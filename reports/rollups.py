@@ -194,6 +194,9 @@ def apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
 
 def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
     allocations = costed.line.funding_allocations
+    if not allocations:  # nobody pays for it yet: all of it requires additional funding
+        yield "unfunded", UNFUNDED, _LAST, figures
+        return
     sources = [allocation.source for allocation in allocations]
 
     def shares_for(year: FinancialYear | None) -> list[Share]:

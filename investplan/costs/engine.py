@@ -13,11 +13,12 @@ salary, and two lines that meet mid-month add up to exactly one line across the 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, getcontext, localcontext
 from enum import StrEnum
+from functools import partial
 from typing import NamedTuple
 
 from .financial_year import FinancialYear
@@ -224,19 +225,32 @@ class Piece(NamedTuple):
 _Raw = namedtuple("_Raw", Piece._fields)
 
 
+class Working(NamedTuple):
+    """The pieces behind a line's figures, as numerators over YEAR_PARTS."""
+
+    pieces: list[_Raw]
+    full_year: list[_Raw]
+    computed_full_year: Sequence[_Raw] = ()
+
+
 @dataclass(slots=True)
 class LineCost:
-    """The cost of one line within a window of financial years, with its working."""
+    """The cost of one line within a window of financial years.
+
+    The figures are added up directly; the working behind them (which a page of 2,000
+    lines never reads) is built the first time someone asks for it."""
 
     years: dict[FinancialYear, Decimal]
     full_year_effect: Decimal
     start_year: FinancialYear
-    raw_pieces: list[_Raw]
-    full_year_pieces: list[_Raw]
+    # The annual salary of one FTE in force when the full-year effect starts; None where
+    # the line has no pay or its grade arithmetic cannot be done.
+    full_year_salary: Decimal | None = None
     stated_annual_cost: Decimal | None = None
     computed_full_year_effect: Decimal | None = None
     computed_note: str = ""
-    computed_full_year_pieces: list[_Raw] = field(default_factory=list)
+    build_working: Callable[[], Working] | None = field(default=None, repr=False)
+    _working: Working | None = field(default=None, repr=False)
 
     @property
     def part_year_effect(self) -> Decimal | None:
@@ -255,17 +269,31 @@ class LineCost:
         return self.full_year_effect - self.computed_full_year_effect
 
     @property
+    def working(self) -> Working:
+        if self._working is None:
+            if self.build_working is None:
+                self._working = Working([], [])
+            else:
+                with localcontext(prec=_PRECISION):
+                    self._working = self.build_working()
+        return self._working
+
+    @property
+    def raw_pieces(self) -> list[_Raw]:
+        return self.working.pieces
+
+    @property
     def pieces(self) -> list[Piece]:
         return [_finish(raw) for raw in self.raw_pieces]
 
     @property
     def full_year_working(self) -> list[Piece]:
-        return [_finish(raw) for raw in self.full_year_pieces]
+        return [_finish(raw) for raw in self.working.full_year]
 
     @property
     def computed_full_year_working(self) -> list[Piece]:
         """The grade arithmetic behind a stated annual cost, to show the difference."""
-        return [_finish(raw) for raw in self.computed_full_year_pieces]
+        return [_finish(raw) for raw in self.working.computed_full_year]
 
     def pieces_for(self, year: FinancialYear) -> list[Piece]:
         return [_finish(raw) for raw in self.raw_pieces if raw.year == year]
@@ -321,6 +349,9 @@ class CostEngine:
         self._salaries: dict[tuple[int, int, int], tuple[Decimal, str]] = {}
         self._on_cost_rates: dict[int, tuple] = {}
         self._year_starts = [year.start for year in self.years]
+        on_cost = assumptions.on_cost
+        # Pay times this is pay plus on-costs, when on-costs are one flat rate.
+        self._flat_factor = ONE + on_cost.rate if isinstance(on_cost, FlatOnCost) else None
 
     # -- public -----------------------------------------------------------------------
 
@@ -353,40 +384,126 @@ class CostEngine:
 
     def _cost_staff(self, line: StaffLine) -> LineCost:
         sign = -1 if line.kind == LineKind.RELEASED_BUDGET else 1
-        first_costed = max(line.start, self.window_start)
         start_year = FinancialYear.containing(line.start)
-        fye_year = FinancialYear.containing(first_costed)
+        fye_year = FinancialYear.containing(max(line.start, self.window_start))
 
-        computed: tuple[list[_Raw], list[_Raw]] | None = None
+        computed: tuple[dict, Decimal, Decimal] | None = None
         computed_note = ""
         try:
-            computed = self._staff_pieces(line, sign, fye_year)
+            computed = self._staff_totals(line, sign, fye_year)
         except CostingError as error:
             if line.stated_annual_cost is None:
                 raise
             computed_note = str(error)
 
         if line.stated_annual_cost is not None:
-            pieces, fye_pieces = self._stated_pieces(line, sign, fye_year)
+            years, full_year = self._stated_totals(line, sign, fye_year)
         else:
-            pieces, fye_pieces = computed
-
+            years, full_year, _ = computed
         result = LineCost(
-            years=self._years_from(pieces),
-            full_year_effect=sum((raw.amount for raw in fye_pieces), ZERO) / _YEAR_PARTS,
+            years=self._years_from(years),
+            full_year_effect=full_year / _YEAR_PARTS,
             start_year=start_year,
-            raw_pieces=pieces,
-            full_year_pieces=fye_pieces,
+            full_year_salary=computed[2] if computed is not None else None,
             computed_note=computed_note,
+            build_working=partial(self._staff_working, line, sign, fye_year),
         )
         if line.stated_annual_cost is not None:
             result.stated_annual_cost = line.stated_annual_cost * sign
             if computed is not None:
-                result.computed_full_year_pieces = computed[1]
-                result.computed_full_year_effect = (
-                    sum((raw.amount for raw in computed[1]), ZERO) / _YEAR_PARTS
-                )
+                result.computed_full_year_effect = computed[1] / _YEAR_PARTS
         return result
+
+    def _staff_working(self, line: StaffLine, sign: int, fye_year: FinancialYear) -> Working:
+        computed: tuple[list[_Raw], list[_Raw]] | None = None
+        try:
+            computed = self._staff_pieces(line, sign, fye_year)
+        except CostingError:
+            if line.stated_annual_cost is None:
+                raise
+        if line.stated_annual_cost is None:
+            return Working(*computed)
+        pieces, full_year = self._stated_pieces(line, sign, fye_year)
+        return Working(pieces, full_year, computed[1] if computed is not None else ())
+
+    # -- staff: the figures, added up without the working ------------------------------
+
+    def _staff_totals(
+        self, line: StaffLine, sign: int, fye_year: FinancialYear
+    ) -> tuple[dict[FinancialYear, Decimal], Decimal, Decimal]:
+        """Each year's cost and the full-year effect (numerators over YEAR_PARTS), and the
+        full-year salary: the same figures `_staff_pieces` works out, added up directly."""
+        if line.pay is None:
+            raise CostingError("A post needs a grade and point, or a stated salary")
+        totals = dict.fromkeys(self.years, ZERO)
+        self._add_pay_totals(totals, line, line.pay, sign)
+        full_year, salary = self._full_year_total(line, line.pay, sign, fye_year)
+        if line.kind == LineKind.UPLIFT:
+            if line.from_pay is None:
+                raise CostingError("An uplift needs the grade it moves from")
+            self._add_pay_totals(totals, line, line.from_pay, -sign)
+            full_year += self._full_year_total(line, line.from_pay, -sign, fye_year)[0]
+        return totals, full_year, salary
+
+    def _add_pay_totals(
+        self, totals: dict[FinancialYear, Decimal], line: StaffLine, pay: Pay, sign: int
+    ) -> None:
+        periods = self._periods(line, pay)
+        fte = line.fte
+        flat = self._flat_factor
+        if flat is not None:
+            for start, end, year, point in periods:
+                amount = self.salary(pay, point, year)[0] * fte * _parts_between(start, end) * flat
+                totals[year] += amount if sign > 0 else -amount
+            return
+        # Employer NI is worked out month by month. A part month's pay is gathered first:
+        # an increment mid-month puts two rates in one month, under one monthly threshold.
+        part_months: dict[tuple[int, int], tuple[Decimal, FinancialYear]] = {}
+        for start, end, year, point in periods:
+            rate = self.salary(pay, point, year)[0] * fte
+            for chunk_start, _, months, _, _, parts in _chunks(start, end):
+                paid = rate * parts
+                if months:
+                    amount = paid + self._on_cost_total(paid, months, line.headcount, year)
+                    totals[year] += amount if sign > 0 else -amount
+                else:
+                    month = (chunk_start.year, chunk_start.month)
+                    earlier = part_months.get(month)
+                    part_months[month] = (paid + earlier[0] if earlier else paid, year)
+        for paid, year in part_months.values():
+            amount = paid + self._on_cost_total(paid, 0, line.headcount, year)
+            totals[year] += amount if sign > 0 else -amount
+
+    def _full_year_total(
+        self, line: StaffLine, pay: Pay, sign: int, year: FinancialYear
+    ) -> tuple[Decimal, Decimal]:
+        first_day = max(line.start, year.start)
+        point = self._point_at(pay, self._increment_dates(line, pay, first_day), first_day)
+        annual = self.salary(pay, point, year)[0]
+        paid = annual * line.fte * _YEAR_PARTS
+        amount = paid + self._on_cost_total(paid, 12, line.headcount, year)
+        return (amount if sign > 0 else -amount), annual
+
+    def _on_cost_total(self, pay: Decimal, months: int, headcount: int, year: FinancialYear):
+        rates = self._rates(year)
+        if len(rates) == 1:
+            return pay * rates[0][1]
+        (_, ni_rate, threshold), (_, pension), (_, levy) = rates
+        return _employer_ni(pay, months, headcount, ni_rate, threshold) + pay * (pension + levy)
+
+    def _stated_totals(
+        self, line: StaffLine, sign: int, fye_year: FinancialYear
+    ) -> tuple[dict[FinancialYear, Decimal], Decimal]:
+        stated = line.stated_annual_cost
+        first_year = self.assumptions.first_year
+
+        def rate_for(year: FinancialYear) -> Decimal:
+            return stated * self._award_factor(first_year, year)[0]
+
+        totals = self._flat_rate_totals(line.start, line.end, rate_for, sign)
+        return totals, rate_for(fye_year) * _YEAR_PARTS * sign
+
+    # -- staff: the working -------------------------------------------------------------
 
     def _staff_pieces(
         self, line: StaffLine, sign: int, fye_year: FinancialYear
@@ -403,7 +520,9 @@ class CostEngine:
             pieces.sort(key=lambda raw: (raw.start, raw.basis.startswith("less ")))
         return pieces, fye
 
-    def _pay_pieces(self, line: StaffLine, pay: Pay, sign: int, prefix: str = "") -> list[_Raw]:
+    def _periods(self, line: StaffLine, pay: Pay) -> list[tuple[date, date, FinancialYear, int]]:
+        """The line's days in the plan's years, split where the financial year or the
+        spinal point changes: (start, end, financial year, point)."""
         window = self._window(line.start, line.end)
         if window is None:
             return []
@@ -414,20 +533,21 @@ class CostEngine:
             boundaries = sorted(
                 {*boundaries, *(day for day in increment_dates if start < day <= end)}
             )
-        pieces: list[_Raw] = []
+        periods = []
         period_start = start
-        for boundary in [*boundaries, end + timedelta(days=1)]:
-            period_end = boundary - timedelta(days=1)
+        for boundary in [*boundaries, end + _ONE_DAY]:
             point = self._point_at(pay, increment_dates, period_start)
             year = FinancialYear.containing(period_start)
-            annual, basis = self.salary(pay, point, year)
-            pieces.extend(
-                self._chunk_pieces(
-                    period_start, period_end, year, prefix + basis, annual, line, sign
-                )
-            )
+            periods.append((period_start, boundary - _ONE_DAY, year, point))
             period_start = boundary
-        if isinstance(self.assumptions.on_cost, ComputedOnCost):
+        return periods
+
+    def _pay_pieces(self, line: StaffLine, pay: Pay, sign: int, prefix: str = "") -> list[_Raw]:
+        pieces: list[_Raw] = []
+        for start, end, year, point in self._periods(line, pay):
+            annual, basis = self.salary(pay, point, year)
+            pieces.extend(self._chunk_pieces(start, end, year, prefix + basis, annual, line, sign))
+        if self._flat_factor is None:
             pieces = self._merge_shared_months(pieces, line, sign)
         return pieces
 
@@ -452,9 +572,7 @@ class CostEngine:
     ) -> list[_Raw]:
         pieces = []
         rate = annual * line.fte
-        rates = self._on_cost_rates.get(year.start_year)
-        if rates is None:
-            rates = self._on_cost_rates[year.start_year] = self._rates_for(year)
+        rates = self._rates(year)
         flat = len(rates) == 1
         for chunk_start, chunk_end, months, days, days_in_month, parts in _chunks(start, end):
             pay = rate * parts
@@ -489,19 +607,19 @@ class CostEngine:
     def _on_costs(
         self, pay: Decimal, months: int, headcount: int, year: FinancialYear
     ) -> list[tuple[str, Decimal]]:
-        rates = self._on_cost_rates.get(year.start_year)
-        if rates is None:
-            rates = self._on_cost_rates[year.start_year] = self._rates_for(year)
+        rates = self._rates(year)
         if len(rates) == 1:
             ((label, rate),) = rates
             return [(label, pay * rate)]
         (ni_label, ni_rate, threshold), (pension_label, pension), (levy_label, levy) = rates
-        # NI is charged per employee per month on pay above the monthly threshold; a
-        # part month still has the whole month's threshold, as in payroll.
-        month_count = months or 1
-        above = pay / month_count - threshold * headcount
-        ni = above * ni_rate * month_count if above > 0 else ZERO
+        ni = _employer_ni(pay, months, headcount, ni_rate, threshold)
         return [(ni_label, ni), (pension_label, pay * pension), (levy_label, pay * levy)]
+
+    def _rates(self, year: FinancialYear) -> tuple:
+        rates = self._on_cost_rates.get(year.start_year)
+        if rates is None:
+            rates = self._on_cost_rates[year.start_year] = self._rates_for(year)
+        return rates
 
     def _rates_for(self, year: FinancialYear) -> tuple:
         on_cost = self.assumptions.on_cost
@@ -555,41 +673,46 @@ class CostEngine:
     def _cost_non_staff(self, line: NonStaffLine) -> LineCost:
         start_year = FinancialYear.containing(line.start)
         if line.one_off:
-            pieces = []
+            totals = dict.fromkeys(self.years, ZERO)
             if self.window_start <= line.start <= self.window_end:
-                amount = line.amount * _YEAR_PARTS
-                pieces.append(
-                    _Raw(
-                        line.start,
-                        line.start,
-                        start_year,
-                        0,
-                        0,
-                        0,
-                        "one-off cost",
-                        line.amount,
-                        None,
-                        amount,
-                        (),
-                        amount,
-                    )
-                )
-            full_year = list(pieces)
+                totals[start_year] = line.amount * _YEAR_PARTS
         else:
-
-            def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
-                return line.amount, "recurring cost"
-
-            pieces = self._flat_rate_pieces(line.start, line.end, rate_for, 1)
-            fye_year = FinancialYear.containing(max(line.start, self.window_start))
-            full_year = [self._whole_year_piece(fye_year, line.amount, "recurring cost", 1)]
+            totals = self._flat_rate_totals(line.start, line.end, lambda year: line.amount, 1)
         return LineCost(
-            years=self._years_from(pieces),
+            years=self._years_from(totals),
             full_year_effect=line.amount,
             start_year=start_year,
-            raw_pieces=pieces,
-            full_year_pieces=full_year,
+            build_working=partial(self._non_staff_working, line),
         )
+
+    def _non_staff_working(self, line: NonStaffLine) -> Working:
+        start_year = FinancialYear.containing(line.start)
+        if line.one_off:
+            # Its full-year effect is the amount itself, whether or not it falls in the plan.
+            amount = line.amount * _YEAR_PARTS
+            once = _Raw(
+                line.start,
+                line.start,
+                start_year,
+                0,
+                0,
+                0,
+                "one-off cost",
+                line.amount,
+                None,
+                amount,
+                (),
+                amount,
+            )
+            in_plan = self.window_start <= line.start <= self.window_end
+            return Working([once] if in_plan else [], [once])
+
+        def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
+            return line.amount, "recurring cost"
+
+        pieces = self._flat_rate_pieces(line.start, line.end, rate_for, 1)
+        fye_year = FinancialYear.containing(max(line.start, self.window_start))
+        return Working(pieces, [self._whole_year_piece(fye_year, line.amount, "recurring cost", 1)])
 
     # -- flat-rate pieces: stated costs and recurring non-staff costs -----------------
 
@@ -598,6 +721,20 @@ class CostEngine:
         start = max(start, self.window_start)
         end = self.window_end if end is None else min(end, self.window_end)
         return (start, end) if start <= end else None
+
+    def _flat_rate_totals(
+        self, start: date, end: date | None, rate_for, sign: int
+    ) -> dict[FinancialYear, Decimal]:
+        """Each year's cost (numerators) at the annual rate `rate_for(year)`, no on-costs."""
+        totals = dict.fromkeys(self.years, ZERO)
+        window = self._window(start, end)
+        if window is None:
+            return totals
+        for year in self.years:
+            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
+            if period_start <= period_end:
+                totals[year] = rate_for(year) * _parts_between(period_start, period_end) * sign
+        return totals
 
     def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:
         """Pieces at an annual rate with no on-costs; `rate_for(year)` gives the rate and
@@ -640,10 +777,8 @@ class CostEngine:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _years_from(self, pieces: list[_Raw]) -> dict[FinancialYear, Decimal]:
-        totals = dict.fromkeys(self.years, ZERO)
-        for raw in pieces:
-            totals[raw.year] += raw.amount
+    @staticmethod
+    def _years_from(totals: dict[FinancialYear, Decimal]) -> dict[FinancialYear, Decimal]:
         return {year: amount / _YEAR_PARTS if amount else ZERO for year, amount in totals.items()}
 
     def _award_factor(self, base: FinancialYear, year: FinancialYear) -> tuple[Decimal, str]:
@@ -746,6 +881,31 @@ def _chunks(start: date, end: date):
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+def _parts_between(start: date, end: date) -> int:
+    """The parts from start to end inclusive: what `_chunks` yields, added up."""
+    start_days = _days_in_month(start.year, start.month)
+    if (start.year, start.month) == (end.year, end.month):
+        return (end.day - start.day + 1) * _DAY_PARTS[start_days]
+    end_days = _days_in_month(end.year, end.month)
+    whole_months = (end.year - start.year) * 12 + end.month - start.month - 1
+    return (
+        (start_days - start.day + 1) * _DAY_PARTS[start_days]
+        + whole_months * MONTH_PARTS
+        + end.day * _DAY_PARTS[end_days]
+    )
+
+
+def _employer_ni(
+    pay: Decimal, months: int, headcount: int, rate: Decimal, monthly_threshold: Decimal
+) -> Decimal:
+    """Employer NI on `pay` over `months` whole months (0: part of one month). NI is
+    charged per employee per month on pay above the monthly threshold; a part month
+    still has the whole month's threshold, as in payroll."""
+    month_count = months or 1
+    above = pay / month_count - monthly_threshold * headcount
+    return above * rate * month_count if above > 0 else ZERO
 
 
 def _next_month(day: date) -> date:

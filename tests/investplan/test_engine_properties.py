@@ -2,11 +2,13 @@
 
 from datetime import date, timedelta
 from decimal import Decimal as D
+from decimal import localcontext
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from investplan.costs.engine import (
+    YEAR_PARTS,
     Assumptions,
     ComputedOnCost,
     CostEngine,
@@ -15,8 +17,10 @@ from investplan.costs.engine import (
     Grade,
     GradePay,
     LineKind,
+    NonStaffLine,
     PayAward,
     StaffLine,
+    StatedSalary,
 )
 from investplan.costs.financial_year import FinancialYear as FY
 from investplan.costs.money import ZERO, Share, round_money, split_money
@@ -118,6 +122,54 @@ def test_it_never_double_counts_a_month_between_consecutive_lines(line, rate, pa
     for month, amount in whole.months().items():
         shared = months_one.get(month, ZERO) + months_other.get(month, ZERO)
         assert abs(shared - amount) < D("1e-20")
+
+
+@st.composite
+def any_lines(draw):
+    """Every kind of line the engine costs: posts on a grade or a stated salary, uplifts,
+    released budget, stated annual costs, recurring and one-off non-staff costs."""
+    start = draw(days)
+    end = draw(st.one_of(st.none(), days.filter(lambda day: day >= start)))
+    kind = draw(st.sampled_from(list(LineKind)))
+    if kind == LineKind.NON_STAFF:
+        return NonStaffLine(draw(salaries), start, end, one_off=draw(st.booleans()))
+    grade = draw(grades())
+    pay = draw(
+        st.one_of(
+            st.builds(GradePay, st.just(grade), st.integers(grade.bottom, grade.top)),
+            st.builds(StatedSalary, salaries),
+        )
+    )
+    from_pay = GradePay(grade, grade.bottom) if kind == LineKind.UPLIFT else None
+    stated = draw(st.one_of(st.none(), salaries)) if kind != LineKind.UPLIFT else None
+    fte = draw(ftes)
+    headcount = draw(st.integers(min_value=1, max_value=12))
+    return StaffLine(kind, fte, start, end, pay, from_pay, headcount, stated)
+
+
+@settings(max_examples=500, deadline=None)
+@given(any_lines(), on_costs, awards, st.booleans())
+def test_it_adds_up_to_exactly_what_its_working_shows(line, on_cost, pay_awards, increments):
+    # The figures are added up directly and the working is built only when read, so the
+    # two must agree. Exactly, but for one division: an increment mid-month shares that
+    # month's NI between two pieces in proportion to pay, at 60 significant digits.
+    cost = CostEngine(Assumptions(FIRST, LAST, on_cost, pay_awards, increments)).cost(line)
+
+    def added_up(raw_pieces):  # as the engine reads a figure: one division, exactly
+        with localcontext(prec=60):
+            return sum((raw.amount for raw in raw_pieces), ZERO) / YEAR_PARTS
+
+    for year, amount in cost.years.items():
+        shown = added_up(raw for raw in cost.raw_pieces if raw.year == year)
+        assert abs(amount - shown) < D("1e-40")
+    assert cost.full_year_effect == added_up(cost.working.full_year)
+    if isinstance(line, StaffLine) and line.kind != LineKind.UPLIFT:
+        working = (
+            cost.computed_full_year_working
+            if line.stated_annual_cost is not None
+            else cost.full_year_working
+        )
+        assert cost.full_year_salary == working[0].annual_rate
 
 
 shares = st.lists(
