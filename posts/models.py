@@ -6,6 +6,7 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -302,10 +303,21 @@ class PlanLine(models.Model):
         "arithmetic, and the difference is shown.",
     )
 
+    # Where an imported line came from, so importing the same file again updates it.
+    source_file = models.CharField(max_length=255, blank=True)
+    source_sheet = models.CharField(max_length=100, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+
     objects = PlanLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "position", "id"]
+        indexes = [
+            models.Index(
+                fields=["plan", "source_file", "source_sheet", "source_row"],
+                name="line_source_row",
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=LineKind.values), name="line_kind_known"),
             models.CheckConstraint(
@@ -492,3 +504,66 @@ class PlanLine(models.Model):
 
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Not imported: errors"
+
+
+class AppendixImport(models.Model):
+    """One appendix brought in, or previewed: who, when, which file, what became of each
+    row. The file is kept while it is previewed, so committing reads exactly what was seen."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="appendix_imports"
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="appendix_imports"
+    )
+    plan_slug = models.SlugField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField(editable=False)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices)
+    counts = models.JSONField(default=dict)
+    report = models.JSONField(default=dict)
+    corrections = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="import_status_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ColumnMapping(models.Model):
+    """A column heading a council uses and the field it feeds, as an admin confirmed it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    header = models.CharField(max_length=200, help_text="The heading, normalised.")
+    field = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["organisation", "header"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "header"], name="one_mapping_per_header"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.header} → {self.field}"

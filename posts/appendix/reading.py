@@ -1,0 +1,203 @@
+"""Open an appendix: xlsx or xlsm (values only: formulas are never evaluated, macros never
+run) or CSV (UTF-8 or Windows-1252, comma or tab). Rows come out one at a time, so a large
+workbook is never held in memory whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from xml.etree.ElementTree import iterparse
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # an appendix is kilobytes; ten megabytes is generous
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what the workbook's parts may inflate to, in all
+MAX_ROWS = 100_000  # rows with something in them
+BLANK_RUN_LIMIT = 1_000  # blank rows in a row after which the sheet is taken to have ended
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as an appendix; the message says why, for the admin."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    number: int  # the row number the spreadsheet shows (1-based)
+    values: tuple
+
+
+class Appendix:
+    """An opened file: its sheet names and, for one sheet, its rows."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name = name
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableFile(
+                f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB"
+            )
+        if not data.strip():
+            raise UnreadableFile(f"{name} is empty")
+        if data.startswith(_OLE_MAGIC):
+            raise UnreadableFile(
+                f"{name} is password-protected or in the old .xls format: save it from Excel "
+                "as an .xlsx workbook without a password and upload that"
+            )
+        self.is_workbook = data.startswith(_ZIP_MAGIC)
+        if not self.is_workbook and name.lower().endswith((".xlsx", ".xlsm")):
+            raise UnreadableFile(f"{name} is not an Excel workbook, whatever its name says")
+        if self.is_workbook:
+            self._open_workbook(data)
+        else:
+            self._text = _decode_text(name, data)
+            self.sheet_names = [name]
+
+    # -- workbooks --------------------------------------------------------------------
+
+    def _open_workbook(self, data: bytes) -> None:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnreadableFile(
+                f"{self.name} is not a workbook that can be read ({error})"
+            ) from None
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise UnreadableFile(
+                f"{self.name} would unpack to {unpacked / 1024 / 1024:,.0f} MB, far beyond a "
+                "council appendix; it was not opened"
+            )
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise UnreadableFile(f"{self.name} is a zip archive, not an Excel workbook")
+        self._archive = archive
+        try:
+            # read_only streams rows; data_only gives the values Excel last saw, never a
+            # formula; keep_vba=False: macros are neither kept nor run.
+            self._workbook = load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True, keep_vba=False
+            )
+        except Exception as error:  # openpyxl raises many kinds on a damaged part
+            raise UnreadableFile(f"{self.name} is corrupt and cannot be read ({error})") from None
+        self.sheet_names = list(self._workbook.sheetnames)
+
+    def rows(self, sheet: str) -> Iterator[SourceRow]:
+        """The sheet's rows in order, blank ones included, ending after a long blank run."""
+        rows = self._workbook_rows(sheet) if self.is_workbook else self._csv_rows()
+        blank_run = 0
+        filled = 0
+        for row in rows:
+            if is_blank(row.values):
+                blank_run += 1
+                if blank_run > BLANK_RUN_LIMIT:
+                    return
+            else:
+                blank_run = 0
+                filled += 1
+                if filled > MAX_ROWS:
+                    raise UnreadableFile(
+                        f"{sheet} has more than {MAX_ROWS:,} rows with something in them; "
+                        "split it into smaller appendices"
+                    )
+            yield row
+
+    def _workbook_rows(self, sheet: str) -> Iterator[SourceRow]:
+        if sheet not in self.sheet_names:
+            raise UnreadableFile(
+                f"{self.name} has no sheet called “{sheet}”; its sheets are "
+                + ", ".join(f"“{name}”" for name in self.sheet_names)
+            )
+        worksheet = self._workbook[sheet]
+        merged = self._merged_ranges(worksheet)
+        above: dict[int, tuple] = {}  # rows inside vertical merges, for filling down
+        try:
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                values = tuple(_plain(value) for value in values)
+                if merged:
+                    values = _fill_merged(number, values, merged, above)
+                yield SourceRow(number, values)
+        except UnreadableFile:
+            raise
+        except Exception as error:  # a damaged sheet part fails only when it is read
+            raise UnreadableFile(f"{self.name}: “{sheet}” is corrupt ({error})") from None
+
+    def _merged_ranges(self, worksheet) -> list[tuple[int, int, int, int]]:
+        """(min_col, min_row, max_col, max_row) of each merged range. Read-only worksheets
+        do not expose merges, so they are read from the sheet's XML, streamed."""
+        path = getattr(worksheet, "_worksheet_path", None)
+        if not path:
+            return []
+        ranges = []
+        with self._archive.open(path.lstrip("/")) as part:
+            for _, element in iterparse(part):
+                if element.tag.endswith("}mergeCell"):
+                    ref = element.get("ref")
+                    if ref:
+                        ranges.append(range_boundaries(ref))
+                element.clear()
+        return ranges
+
+    # -- CSV --------------------------------------------------------------------------
+
+    def _csv_rows(self) -> Iterator[SourceRow]:
+        sample = self._text[:20_000]
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=delimiter)
+        try:
+            for number, values in enumerate(reader, start=1):
+                yield SourceRow(number, tuple(value if value != "" else None for value in values))
+        except csv.Error as error:
+            raise UnreadableFile(
+                f"{self.name} is not a CSV file that can be read ({error})"
+            ) from None
+
+
+def _decode_text(name: str, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(f"{name} is neither a workbook nor a CSV file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel on Windows saves CSV as Windows-1252 ("£" is byte A3).
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UnreadableFile(f"{name} is neither UTF-8 nor Windows-1252 text") from None
+
+
+def _plain(value):
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value
+
+
+def _fill_merged(number: int, values: tuple, merged, above: dict) -> tuple:
+    """A merged range's value is written in its top-left cell only; spread it over the
+    range, as the reader of the sheet sees it."""
+    filled = list(values)
+    for min_col, min_row, max_col, max_row in merged:
+        if not (min_row <= number <= max_row):
+            continue
+        if number == min_row:
+            value = filled[min_col - 1] if min_col - 1 < len(filled) else None
+            above[(min_col, min_row)] = value
+        else:
+            value = above.get((min_col, min_row))
+        while len(filled) < max_col:
+            filled.append(None)
+        for column in range(min_col, max_col + 1):
+            filled[column - 1] = value
+    return tuple(filled)
+
+
+def is_blank(values) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)

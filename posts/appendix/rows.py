@@ -1,0 +1,456 @@
+"""Each row of an appendix read as the council meant it: a line, a section heading, a
+subtotal or total, or blank. Plain Python; `posts.importing` resolves names against the
+council's grades, workstreams and funding sources and saves the lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from openpyxl.utils import get_column_letter
+
+from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
+
+from .columns import MONEY_FIELDS, ColumnMap
+from .reading import SourceRow, is_blank
+from .text import clean_text
+
+IMPORTED, TOTAL, SECTION, BLANK, ERROR = "imported", "total", "section", "blank", "error"
+OUTCOMES = (IMPORTED, TOTAL, SECTION, BLANK, ERROR)
+
+UNKNOWN_GRADES = {"tbc", "tbd", "mix", "mixed", "various", "n/a", "na", "-", "?", "tba"}
+AS_ABOVE = re.compile(r"^(as above|see (comments? )?above|ditto|same as above)\.?$", re.I)
+_TOTAL = re.compile(r"^(sub[- ]?total|grand total|total)\b", re.I)
+_FUNDED_BY = re.compile(r"^funded by\s*:?\s*", re.I)
+_ROLE_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:x\s*)?([A-Za-z].*)$")
+_REFERENCE = re.compile(r"\b(para(?:graph)?\.?\s*\d+|rec(?:ommendation)?\.?\s*\d+)", re.I)
+_UNFUNDED = re.compile(
+    r"requires? additional funding|unfunded|not (yet )?funded|no funding|funding (to be|not) ",
+    re.I,
+)
+_FUNDED_FROM = re.compile(
+    r"^(?:to be\s+)?(?:met|funded|paid|financed|covered)\s+(?:from|by|through)\s+"
+    r"(?:the\s+)?(.+?)\.?$",
+    re.I,
+)
+_PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
+_UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
+
+
+@dataclass
+class Funding:
+    source: str
+    percent: Decimal
+
+
+@dataclass
+class LineFacts:
+    """What one row says about one plan line, before names are looked up."""
+
+    kind: str
+    title: str
+    section: str = ""
+    grade: str = ""  # as written, look-alikes folded; "" when none
+    grade_known: bool = False  # False for tbc, mix and the like
+    fte: Decimal | None = None
+    fte_in_post: Decimal = Decimal("0")
+    duration_months: int | None = None
+    one_off: bool = False
+    start: date | None = None
+    salary: Decimal | None = None
+    stated_annual_cost: Decimal | None = None
+    amount: Decimal | None = None  # non-staff: a year's amount, or the whole if one-off
+    stated_total: Decimal | None = None
+    workstream: str = ""
+    team: str = ""
+    justification: str = ""
+    phase: str = ""
+    finding: str = ""
+    funding: list[Funding] = field(default_factory=list)
+
+
+@dataclass
+class RowReading:
+    number: int
+    outcome: str
+    messages: list[str] = field(default_factory=list)  # errors, or what was done
+    warnings: list[str] = field(default_factory=list)
+    facts: LineFacts | None = None
+    stated: dict[str, Decimal] = field(default_factory=dict)  # a total row's figures
+    label: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "row": self.number,
+            "outcome": self.outcome,
+            "messages": [*self.messages, *(f"warning: {text}" for text in self.warnings)],
+        }
+
+
+@dataclass
+class Context:
+    """What reading a row needs beyond the row: the plan's first day and length, its flat
+    on-cost rate (for checking stated costs), and what the rows above set."""
+
+    plan_start: date
+    plan_years: int
+    on_cost_rate: Decimal | None = None
+    section: str = ""
+    previous_finding: str = ""
+    previous_was_line: bool = False
+
+
+class RowReader:
+    def __init__(self, columns: ColumnMap, context: Context):
+        self.columns = columns
+        self.context = context
+        self._index = {name: column for column, name in columns.fields.items() if name != "ignore"}
+        self.has_fte_column = "fte" in self._index
+
+    # -- cells ------------------------------------------------------------------------
+
+    def cell(self, values: tuple, name: str):
+        column = self._index.get(name)
+        if column is None or column >= len(values):
+            return None
+        value = values[column]
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def text(self, values: tuple, name: str) -> str:
+        return clean_text(self.cell(values, name))
+
+    def where(self, name: str) -> str:
+        column = self._index[name]
+        return f"column {get_column_letter(column + 1)} “{self.columns.labels.get(column, '')}”"
+
+    def money(self, values, name, errors) -> Decimal | None:
+        value = self.cell(values, name)
+        try:
+            return parse_money(value)
+        except ValueError:
+            errors.append(f"{self.where(name)}: “{value}” is not an amount of money")
+            return None
+
+    def number(self, values, name, errors) -> Decimal | None:
+        value = self.cell(values, name)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            errors.append(f"{self.where(name)}: “{value}” is not a number")
+            return None
+        if isinstance(value, int | Decimal):
+            return Decimal(value)
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        text = str(value).strip()
+        if text in {"-", "–", "—", "n/a", "N/A"}:
+            return None
+        try:
+            return Decimal(text.replace(",", ""))
+        except InvalidOperation:
+            errors.append(f"{self.where(name)}: “{value}” is not a number")
+            return None
+
+    # -- rows -------------------------------------------------------------------------
+
+    def read(self, row: SourceRow) -> RowReading:
+        values = row.values
+        if is_blank(values):
+            return RowReading(row.number, BLANK)
+        texts = [clean_text(value) for value in values if isinstance(value, str) and value.strip()]
+        numbers = [value for value in values if _is_figure(value)]
+        first_text = self.text(values, "title") or (texts[0] if texts else "")
+        if _TOTAL.match(first_text):
+            return self._total(row, first_text)
+        distinct = set(texts)
+        if len(distinct) == 1 and not numbers and not self._is_line_text(values):
+            return self._section(row, texts[0])
+        return self._line(row)
+
+    def _is_line_text(self, values) -> bool:
+        # A heading has its words in one cell; a line with no figures ("IRO Service") has
+        # words in several of the line's own columns.
+        filled = [
+            name
+            for name in ("grade", "duration", "workstream", "team", "justification", "phase")
+            if self.cell(values, name) is not None
+        ]
+        return len(filled) >= 2
+
+    def _total(self, row: SourceRow, label: str) -> RowReading:
+        errors: list[str] = []
+        stated = {}
+        for name in (*MONEY_FIELDS, "fte", "fte_in_post"):
+            if name in self._index:
+                value = (
+                    self.money(row.values, name, errors)
+                    if name in MONEY_FIELDS
+                    else self.number(row.values, name, errors)
+                )
+                if value is not None:
+                    stated[name] = value
+        reading = RowReading(row.number, TOTAL, label=label, stated=stated)
+        reading.messages.append(f"“{label}”: a stated total, reconciled below, not a line")
+        reading.warnings.extend(errors)
+        self.context.previous_was_line = False
+        return reading
+
+    def _section(self, row: SourceRow, text: str) -> RowReading:
+        reading = RowReading(row.number, SECTION, label=text)
+        if len(text) > 60 or text.endswith("."):
+            reading.messages.append(f"a note, kept with the import: “{text}”")
+        else:
+            self.context.section = text
+            reading.messages.append(f"section “{text}”: the lines below sit under it")
+        self.context.previous_was_line = False
+        return reading
+
+    def _line(self, row: SourceRow) -> RowReading:
+        values = row.values
+        errors: list[str] = []
+        warnings: list[str] = []
+        context = self.context
+        title = self.text(values, "title")
+        grade_text = self.text(values, "grade")
+        if not title and grade_text and not _looks_like_grade(grade_text):
+            # "Exit Costs" written in the Grade column with the post column empty.
+            title, grade_text = grade_text, ""
+            warnings.append("no post or item given; its name is taken from the Grade column")
+        fte = self.number(values, "fte", errors)
+        if not self.has_fte_column and title:
+            match = _ROLE_COUNT.match(title)
+            if match:  # "4 SW", "0.5 BSO": the count is the FTE
+                fte, title = Decimal(match.group(1)), match.group(2).strip()
+        if not title:
+            texts = [clean_text(value) for value in values if isinstance(value, str)]
+            title = next((text for text in texts if text), "")
+        if not title:
+            errors.append("the row has figures but no post or item to say what they are")
+
+        facts = LineFacts(kind="new_post", title=title[:300], section=context.section)
+        facts.salary = self.money(values, "salary", errors)
+        unit_cost = self.money(values, "unit_cost", errors)
+        annual_cost = self.money(values, "annual_cost", errors)
+        facts.stated_total = self.money(values, "total", errors)
+        fte_in_post = self.number(values, "fte_in_post", errors)
+        facts.workstream = self.text(values, "workstream")[:200]
+        facts.team = self.text(values, "team")[:200]
+        facts.justification = clean_text(self.cell(values, "justification"))
+        facts.phase = self.text(values, "phase")[:50]
+        facts.start = self._start(values, errors)
+
+        if _FUNDED_BY.match(title):
+            facts.kind = "released_budget"
+            facts.title = title
+        elif _UPLIFT.search(title) or _UPLIFT.search(context.section):
+            facts.kind = "uplift"
+
+        duration_text = self.text(values, "duration")
+        permanent = False
+        if duration_text:
+            try:
+                duration = parse_duration(duration_text)
+            except ValueError as error:
+                errors.append(f"{self.where('duration')}: {error}")
+            else:
+                facts.duration_months = duration.months
+                facts.one_off = duration.kind == ONE_OFF
+                permanent = duration.kind == PERMANENT
+
+        # Released budget is written negative ("-42,413" or "(42,413)"); it is stored as the
+        # amount released, and the kind says which way it counts.
+        magnitudes = [abs(value) if value is not None else None for value in (fte, facts.salary)]
+        fte, facts.salary = magnitudes
+        if annual_cost is not None:
+            annual_cost = abs(annual_cost) if facts.kind == "released_budget" else annual_cost
+        if facts.stated_total is not None and facts.kind == "released_budget":
+            facts.stated_total = abs(facts.stated_total)
+        for name, value in (("annual_cost", annual_cost), ("unit_cost", unit_cost)):
+            if value is not None and value < 0 and facts.kind != "released_budget":
+                errors.append(f"{self.where(name)}: a negative cost on a {facts.kind} line")
+        if fte_in_post is not None:
+            if fte_in_post < 0:
+                errors.append(f"{self.where('fte_in_post')}: FTE in post cannot be negative")
+            else:
+                facts.fte_in_post = fte_in_post
+        if fte is not None and fte == 0:
+            fte = None
+
+        if grade_text:
+            facts.grade = grade_text[:30]
+            facts.grade_known = grade_text.lower() not in UNKNOWN_GRADES
+        if annual_cost is None and unit_cost is not None and fte is not None:
+            annual_cost = unit_cost * fte
+            warnings.append(f"annual cost is unit cost £{unit_cost:,.0f} × {fte} FTE")
+
+        if facts.one_off or (fte is None and facts.kind != "uplift"):
+            self._non_staff(facts, annual_cost, warnings, permanent)
+        else:
+            facts.fte = fte
+            facts.stated_annual_cost = annual_cost
+            if fte is None:
+                facts.fte = Decimal("0") if facts.kind == "uplift" else None
+            if facts.kind == "uplift" and not fte:
+                facts.kind = "non_staff"
+                self._non_staff(facts, annual_cost, warnings, permanent)
+            elif not permanent and facts.duration_months is None:
+                warnings.append("no duration given: taken as permanent")
+            if not (facts.grade_known or facts.salary or facts.stated_annual_cost):
+                warnings.append(
+                    "no grade, salary or cost given: the post cannot be costed until one is"
+                )
+        self._check_figures(facts, warnings)
+        facts.finding = self._finding(values, warnings)
+        facts.funding = self._funding(values, warnings)
+        context.previous_was_line = True
+
+        reading = RowReading(row.number, ERROR if errors else IMPORTED, facts=facts)
+        reading.messages.extend(errors)
+        reading.warnings.extend(warnings)
+        if not errors:
+            reading.messages.append(f"{_KIND_WORDS[facts.kind]}: “{facts.title}”")
+        return reading
+
+    def _non_staff(self, facts: LineFacts, annual_cost, warnings, permanent: bool) -> None:
+        facts.kind = "non_staff"
+        facts.fte = None
+        if facts.one_off:
+            facts.amount = facts.stated_total if facts.stated_total is not None else annual_cost
+            return
+        if annual_cost is not None:
+            facts.amount = annual_cost
+        elif facts.stated_total is not None and facts.duration_months:
+            facts.amount = facts.stated_total * 12 / facts.duration_months
+            warnings.append(
+                f"a year's cost is the total £{facts.stated_total:,.0f} over "
+                f"{facts.duration_months} months"
+            )
+        elif facts.stated_total is not None:
+            facts.amount, facts.one_off = facts.stated_total, True
+            warnings.append("only a total is given, with no duration: taken as a one-off cost")
+        else:
+            warnings.append("no FTE or cost given: imported without a cost")
+        if facts.salary is not None:
+            warnings.append(f"a salary of £{facts.salary:,.0f} is given with no FTE")
+
+    def _start(self, values, errors) -> date | None:
+        value = self.cell(values, "start")
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        errors.append(f"{self.where('start')}: “{value}” is not a date like 01/04/2025")
+        return None
+
+    def _check_figures(self, facts: LineFacts, warnings: list[str]) -> None:
+        """Figures that disagree are kept as stated and reported."""
+        rate = self.context.on_cost_rate
+        if (
+            facts.kind in ("new_post", "released_budget")
+            and rate is not None
+            and facts.salary is not None
+            and facts.fte
+            and facts.stated_annual_cost is not None
+        ):
+            expected = facts.salary * facts.fte * (1 + rate)
+            if abs(facts.stated_annual_cost - expected) > max(Decimal(1), expected / 200):
+                warnings.append(
+                    f"annual cost £{facts.stated_annual_cost:,.0f} is not salary "
+                    f"£{facts.salary:,.0f} × {facts.fte} FTE × {1 + rate} on-costs "
+                    f"(£{expected:,.0f}); the stated cost is kept"
+                )
+        yearly = facts.stated_annual_cost if facts.kind != "non_staff" else facts.amount
+        if facts.stated_total is None or yearly is None:
+            return
+        if facts.one_off:
+            expected, words = yearly, "the one-off amount"
+        else:
+            months = facts.duration_months or 12 * self.context.plan_years
+            months = min(months, 12 * self.context.plan_years)
+            expected = yearly * months / 12
+            words = f"annual cost × {months / 12:g} year{'s' if months != 12 else ''}"
+        if abs(facts.stated_total - expected) > 1:
+            warnings.append(
+                f"total £{facts.stated_total:,.0f} is not {words} (£{expected:,.0f}); "
+                "the costs are worked out from the annual figures"
+            )
+
+    def _finding(self, values, warnings) -> str:
+        text = clean_text(self.cell(values, "finding"))
+        if text and AS_ABOVE.match(text):
+            if not self.context.previous_finding:
+                warnings.append(f"finding “{text}” but the row above has no finding")
+            text = self.context.previous_finding
+        self.context.previous_finding = text
+        return text
+
+    def _funding(self, values, warnings) -> list[Funding]:
+        text = clean_text(self.cell(values, "funding"))
+        if not text and "funding" not in self._index:
+            # Seed 004 writes the funding in its Comment column: "Met from Care Matters ABG".
+            comment = clean_text(self.cell(values, "justification"))
+            if _FUNDED_FROM.match(comment) or _UNFUNDED.search(comment):
+                text = comment
+        return read_funding(text, warnings) if text else []
+
+
+def read_funding(text: str, warnings: list[str]) -> list[Funding]:
+    """ "Met from Care Matters ABG" -> 100% from Care Matters ABG; "50% DfE grant, 50%
+    base budget" -> two shares; "Requires additional funding" -> none (it is unfunded)."""
+    if _UNFUNDED.search(text):
+        return []
+    shares = _PERCENT_SHARE.findall(text)
+    if shares:
+        return [Funding(_source_name(name), Decimal(percent)) for percent, name in shares]
+    match = _FUNDED_FROM.match(text)
+    name = _source_name(match.group(1) if match else text)
+    if len(name) > 120 or not name:
+        warnings.append(f"funding “{text[:60]}…” is not a source that can be allocated")
+        return []
+    return [Funding(name, Decimal(100))]
+
+
+def finding_reference(text: str) -> str:
+    match = _REFERENCE.search(text)
+    return match.group(1)[:100] if match else ""
+
+
+def _source_name(text: str) -> str:
+    return text.strip().strip(".").strip()[:200]
+
+
+def _is_figure(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    if isinstance(value, str):
+        try:
+            return parse_money(value) is not None
+        except ValueError:
+            return False
+    return False
+
+
+def _looks_like_grade(text: str) -> bool:
+    return (len(text) <= 12 and len(text.split()) <= 2) or text.lower() in UNKNOWN_GRADES
+
+
+_KIND_WORDS = {
+    "new_post": "new post",
+    "uplift": "uplift",
+    "released_budget": "released budget",
+    "non_staff": "non-staff cost",
+}

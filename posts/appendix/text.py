@@ -1,0 +1,25 @@
+"""Text as councils' papers write it, and as text pulled out of a PDF garbles it."""
+
+# Cyrillic and Greek capitals that look like Latin ones: Cyrillic Ka (U+041A) is grade K.
+_LOOKALIKES = str.maketrans(
+    {
+        "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+        "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S",
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "і": "i",
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+        "ο": "o", "ν": "v",
+        "\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u2019": "'",
+    }
+)  # fmt: skip
+
+
+def fold_lookalikes(text: str) -> str:
+    return text.translate(_LOOKALIKES)
+
+
+def clean_text(value) -> str:
+    """A cell as one line of text: look-alikes folded, spaces collapsed."""
+    if value is None:
+        return ""
+    return " ".join(fold_lookalikes(str(value)).split())

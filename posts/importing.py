@@ -1,0 +1,589 @@
+"""Import an appendix into a plan: read, map, read each row, save in one transaction.
+
+A dry run does everything a commit does, inside the same transaction, and then rolls it
+back, so the preview shows exactly what committing would do. Any row in error rolls the
+whole import back: nothing is saved half-way."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from funding.models import Allocation, FundingSource, SourceKind
+from investplan.costs.financial_year import FinancialYear
+from investplan.models import (
+    Finding,
+    Inspection,
+    OnCostMethod,
+    Organisation,
+    Plan,
+    Team,
+    Workstream,
+)
+from investplan.services import create_plan
+from posts.appendix.columns import (
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    MONEY_FIELDS,
+    ColumnMap,
+    is_header,
+    is_second_header_row,
+    map_columns,
+    normalise_header,
+)
+from posts.appendix.reading import Appendix, SourceRow, UnreadableFile, is_blank
+from posts.appendix.rows import (
+    BLANK,
+    ERROR,
+    IMPORTED,
+    OUTCOMES,
+    SECTION,
+    TOTAL,
+    Context,
+    LineFacts,
+    RowReader,
+    RowReading,
+    finding_reference,
+    read_funding,
+)
+from posts.appendix.text import clean_text, fold_lookalikes
+from posts.models import (
+    AppendixImport,
+    ColumnMapping,
+    Grade,
+    ImportStatus,
+    LineKind,
+    PlanLine,
+)
+
+BATCH = 500
+RECONCILED_FIELDS = ("fte", "annual_cost", "total")
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction to undo it: a dry run, or rows in error."""
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    sheet: str = ""
+    columns: ColumnMap | None = None
+    rows: list[RowReading] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reconciliation: list[str] = field(default_factory=list)
+    stated_totals: dict[str, Decimal] = field(default_factory=dict)
+    computed_totals: dict[str, Decimal] = field(default_factory=dict)
+    plan: Plan | None = None
+    created_plan: bool = False
+    committed: bool = False
+    lines_created: int = 0
+    lines_updated: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for reading in self.rows:
+            counts[reading.outcome] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(reading.outcome == ERROR for reading in self.rows)
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file_name,
+            "sheet": self.sheet,
+            "plan": self.plan.slug if self.plan else None,
+            "committed": self.committed,
+            "rows": [reading.as_json() for reading in self.rows],
+            "counts": self.counts,
+            "columns": self.columns.as_json() if self.columns else {},
+            "stated_totals": {name: f"{value}" for name, value in self.stated_totals.items()},
+            "computed_totals": {name: f"{value}" for name, value in self.computed_totals.items()},
+            "reconciliation": self.reconciliation,
+            "warnings": self.warnings,
+            "lines_created": self.lines_created,
+            "lines_updated": self.lines_updated,
+        }
+
+
+def import_appendix(
+    *,
+    organisation: Organisation,
+    plan_slug: str,
+    file_name: str,
+    data: bytes,
+    sheet: str | None = None,
+    corrections: dict[int, str] | None = None,
+    dry_run: bool = False,
+    user=None,
+) -> ImportReport:
+    """Import (or, with `dry_run`, preview) `data` into the plan `plan_slug`, creating the
+    plan if it does not exist. UnreadableFile when the file cannot be read at all."""
+    appendix = Appendix(file_name, data)
+    report = ImportReport(file_name=file_name)
+    try:
+        with transaction.atomic():
+            _Importer(organisation, plan_slug, appendix, report, corrections or {}).run(sheet)
+            if report.has_errors or dry_run:
+                raise _RollBack
+            report.committed = True
+            _remember_mapping(organisation, report.columns)
+            _record(organisation, report, data, user, ImportStatus.IMPORTED, corrections)
+    except _RollBack:
+        if report.created_plan:
+            report.plan = None  # it was rolled back with everything else
+    if not report.committed and not dry_run:
+        with transaction.atomic():
+            _record(organisation, report, data, user, ImportStatus.FAILED, corrections)
+    return report
+
+
+def _record(organisation, report, data, user, status, corrections) -> AppendixImport:
+    return AppendixImport.objects.create(
+        organisation=organisation,
+        plan=report.plan,
+        plan_slug=report.plan.slug if report.plan else "",
+        uploaded_by=user,
+        file_name=report.file_name[:255],
+        sheet=report.sheet[:100],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=b"",  # the committed file's lines carry its name, sheet and rows
+        status=status,
+        counts=report.counts,
+        report={key: value for key, value in report.as_json().items() if key != "rows"},
+        corrections={str(column): name for column, name in (corrections or {}).items()},
+    )
+
+
+def _remember_mapping(organisation, columns: ColumnMap | None) -> None:
+    if columns is None:
+        return
+    for column, name in columns.fields.items():
+        header = normalise_header(columns.labels.get(column, ""))
+        if header and not header.startswith("column "):
+            ColumnMapping.objects.update_or_create(
+                organisation=organisation, header=header[:200], defaults={"field": name}
+            )
+
+
+def choose_sheet(appendix: Appendix, sheet: str | None) -> str:
+    """The sheet asked for, or the first with a table on it."""
+    if sheet:
+        return sheet
+    for name in appendix.sheet_names:
+        for index, row in enumerate(appendix.rows(name)):
+            if index > HEADER_SEARCH_ROWS * 3:
+                break
+            if is_header(row.values):
+                return name
+    return appendix.sheet_names[0]
+
+
+class _Importer:
+    def __init__(self, organisation, plan_slug, appendix, report, corrections):
+        self.organisation = organisation
+        self.plan_slug = plan_slug
+        self.appendix = appendix
+        self.report = report
+        self.corrections = corrections
+        self.remembered = dict(
+            ColumnMapping.objects.filter(organisation=organisation).values_list("header", "field")
+        )
+        self.pending: list[tuple[RowReading, LineFacts]] = []
+        self.since_total: dict[str, Decimal] = {}
+        self.all_rows: dict[str, Decimal] = {}
+
+    # -- the sheet --------------------------------------------------------------------
+
+    def run(self, sheet: str | None) -> None:
+        report = self.report
+        report.sheet = choose_sheet(self.appendix, sheet)
+        rows = self.appendix.rows(report.sheet)
+        columns, leading, first = self._find_header(rows)
+        report.columns = columns
+        report.warnings.extend(columns.notes)
+        self._open_plan(columns)
+        reader = RowReader(columns, self.context)
+        report.rows.extend(leading)
+        for row in itertools.chain([first] if first else [], rows):
+            if is_header(row.values) and not self._has_figures(row.values):
+                columns = self._remap([(row.number, row.values)])
+                reader = RowReader(columns, self.context)
+                report.rows.append(
+                    RowReading(
+                        row.number,
+                        SECTION,
+                        [
+                            f"the header of another table: its columns are mapped again "
+                            f"({', '.join(columns.as_json())})"
+                        ],
+                    )
+                )
+                continue
+            self._take(reader.read(row), row)
+        self._save_pending()
+        self._reconcile_end()
+
+    def _find_header(
+        self, rows: Iterator[SourceRow]
+    ) -> tuple[ColumnMap, list[RowReading], SourceRow | None]:
+        """The header (one row, or two where units sit under the names), the readings of
+        the rows above it, and the first row under it if that was read to check for units."""
+        leading: list[RowReading] = []
+        seen = 0
+        for row in rows:
+            if is_blank(row.values):
+                leading.append(RowReading(row.number, BLANK))
+                continue
+            seen += 1
+            if is_header(row.values):
+                header = [(row.number, row.values)]
+                readings = [RowReading(row.number, SECTION, ["the table's header"])]
+                following = next(rows, None)
+                if following is not None and is_second_header_row(row.values, following.values):
+                    header.append((following.number, following.values))
+                    readings.append(
+                        RowReading(following.number, SECTION, ["the header's second row"])
+                    )
+                    following = None
+                columns = map_columns(header, self.remembered, self.corrections)
+                return columns, leading + readings, following
+            texts = dict.fromkeys(clean_text(value) for value in row.values if value is not None)
+            text = " ".join(texts)
+            leading.append(RowReading(row.number, SECTION, [f"a title above the table: “{text}”"]))
+            if seen >= HEADER_SEARCH_ROWS:
+                break
+        raise UnreadableFile(
+            f"{self.appendix.name}: no table found on “{self.report.sheet}”. A table needs a "
+            "header row naming at least three of: "
+            + ", ".join(label.lower() for name, label in FIELDS.items() if name != "ignore")
+        )
+
+    def _remap(self, header_rows) -> ColumnMap:
+        columns = map_columns(header_rows, self.remembered, {})
+        self.report.warnings.extend(columns.notes)
+        return columns
+
+    @staticmethod
+    def _has_figures(values) -> bool:
+        return any(isinstance(value, int | float | Decimal) for value in values)
+
+    # -- the plan ---------------------------------------------------------------------
+
+    def _open_plan(self, columns: ColumnMap) -> None:
+        report = self.report
+        plan = Plan.objects.filter(organisation=self.organisation, slug=self.plan_slug).first()
+        period = columns.period()
+        if plan is None:
+            if Plan.objects.filter(slug=self.plan_slug).exists():
+                raise UnreadableFile(f"the plan “{self.plan_slug}” belongs to another council")
+            if period is None:
+                first = FinancialYear.containing(_today())
+                period = (first, first + 1)
+                report.warnings.append(
+                    f"no period in the headers: the new plan runs {first} to {first + 1}"
+                )
+            plan = create_plan(
+                organisation=self.organisation,
+                name=self.plan_slug.replace("-", " ").capitalize(),
+                slug=self.plan_slug,
+                first_year=period[0].start_year,
+                last_year=period[1].start_year,
+            )
+            report.created_plan = True
+        elif period and (period[0].start_year, period[1].start_year) != (
+            plan.first_year,
+            plan.last_year,
+        ):
+            report.warnings.append(
+                f"the headers give {period[0]} to {period[1]}; the plan runs "
+                f"{plan.period_label}, which is kept"
+            )
+        report.plan = plan
+        assumptions = getattr(plan, "assumptions", None)
+        rate = None
+        if assumptions is not None and assumptions.on_cost_method == OnCostMethod.FLAT:
+            rate = assumptions.flat_on_cost_percent / 100
+        self.context = Context(
+            plan_start=FinancialYear(plan.first_year).start,
+            plan_years=plan.last_year - plan.first_year + 1,
+            on_cost_rate=rate,
+        )
+        self._prepare_lookups(plan)
+
+    def _prepare_lookups(self, plan: Plan) -> None:
+        organisation = self.organisation
+        self.grades: dict[str, Grade] = {}
+        for grade in Grade.objects.filter(pay_scale__organisation=organisation).select_related(
+            "bottom_point"
+        ):
+            self.grades.setdefault(_key(grade.code), grade)
+        self.workstreams = {_key(ws.name): ws for ws in Workstream.objects.filter(plan=plan)}
+        self.teams = {
+            _key(team.name): team for team in Team.objects.filter(organisation=organisation)
+        }
+        self.sources = {
+            _key(source.name): source
+            for source in FundingSource.objects.filter(organisation=organisation)
+        }
+        self.findings = {
+            _key(finding.text): finding
+            for finding in Finding.objects.filter(inspection__organisation=organisation)
+        }
+        self.inspection = None
+        self.existing = {
+            line.source_row: line
+            for line in PlanLine.objects.filter(
+                plan=plan, source_file=self.report.file_name, source_sheet=self.report.sheet
+            )
+        }
+        self.next_position = (
+            PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"] or 0
+        ) + 1
+
+    # -- rows -------------------------------------------------------------------------
+
+    def _take(self, reading: RowReading, row: SourceRow) -> None:
+        self.report.rows.append(reading)
+        if reading.outcome == TOTAL:
+            self._reconcile(reading)
+        elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
+            self._count(row)
+            if reading.outcome == IMPORTED:
+                self.pending.append((reading, reading.facts))
+                if len(self.pending) >= BATCH:
+                    self._save_pending()
+
+    def _count(self, row: SourceRow) -> None:
+        """Add the row's figures as written to the running sums the totals are checked
+        against."""
+        reader = RowReader(self.report.columns, self.context)
+        for name in RECONCILED_FIELDS:
+            if name not in self.report.columns.fields.values():
+                continue
+            errors: list[str] = []
+            value = (
+                reader.money(row.values, name, errors)
+                if name in MONEY_FIELDS
+                else reader.number(row.values, name, errors)
+            )
+            if value is None or errors:
+                continue
+            self.since_total[name] = self.since_total.get(name, Decimal(0)) + value
+            self.all_rows[name] = self.all_rows.get(name, Decimal(0)) + value
+
+    def _reconcile(self, reading: RowReading) -> None:
+        notes = []
+        for name, stated in reading.stated.items():
+            if name not in RECONCILED_FIELDS:
+                continue
+            since = self.since_total.get(name, Decimal(0))
+            everything = self.all_rows.get(name, Decimal(0))
+            label = FIELDS[name].lower()
+            if stated == since:
+                notes.append(f"{label} {_figure(stated)} equals the rows since the last total")
+            elif stated == everything:
+                notes.append(f"{label} {_figure(stated)} equals all the rows above")
+            else:
+                notes.append(
+                    f"{label}: stated {_figure(stated)}, the rows above add up to "
+                    f"{_figure(since)} (difference {_figure(stated - since)})"
+                )
+        self.since_total = {}
+        if notes:
+            line = f"row {reading.number} “{reading.label}”: " + "; ".join(notes)
+            reading.messages.extend(notes)
+            self.report.reconciliation.append(line)
+        self._last_total = reading
+
+    def _reconcile_end(self) -> None:
+        report = self.report
+        last = getattr(self, "_last_total", None)
+        if last is not None:
+            report.stated_totals = {
+                name: value for name, value in last.stated.items() if name in RECONCILED_FIELDS
+            }
+        report.computed_totals = dict(self.all_rows)
+        for name, stated in report.stated_totals.items():
+            computed = self.all_rows.get(name, Decimal(0))
+            if stated != computed:
+                report.warnings.append(
+                    f"the stated {FIELDS[name].lower()} {_figure(stated)} is not the sum of the "
+                    f"imported rows, {_figure(computed)} (difference {_figure(stated - computed)})"
+                )
+        if (
+            not any(reading.outcome == IMPORTED for reading in report.rows)
+            and not report.has_errors
+        ):
+            report.warnings.append("no lines were found under the header")
+
+    # -- saving -----------------------------------------------------------------------
+
+    def _save_pending(self) -> None:
+        if not self.pending:
+            return
+        plan = self.report.plan
+        new_lines, changed_lines, links, allocations = [], [], [], []
+        lines_by_row: dict[int, PlanLine] = {}
+        for reading, facts in self.pending:
+            line = self.existing.get(reading.number)
+            if line is None:
+                line = PlanLine(plan=plan, position=self.next_position)
+                self.next_position += 1
+                new_lines.append(line)
+            else:
+                changed_lines.append(line)
+            self._fill(line, facts, reading)
+            lines_by_row[reading.number] = line
+        PlanLine.objects.bulk_create(new_lines, batch_size=BATCH)
+        if changed_lines:
+            PlanLine.objects.bulk_update(changed_lines, _LINE_FIELDS, batch_size=BATCH)
+            ids = [line.pk for line in changed_lines]
+            PlanLine.findings.through.objects.filter(planline_id__in=ids).delete()
+            Allocation.objects.filter(line_id__in=ids).delete()
+        for reading, facts in self.pending:
+            line = lines_by_row[reading.number]
+            if facts.finding:
+                links.append(
+                    PlanLine.findings.through(
+                        planline_id=line.pk, finding_id=self._finding(facts.finding).pk
+                    )
+                )
+            for position, share in enumerate(facts.funding):
+                allocations.append(
+                    Allocation(
+                        line=line,
+                        source=self._source(share.source),
+                        percent=share.percent,
+                        position=position,
+                    )
+                )
+        PlanLine.findings.through.objects.bulk_create(links, batch_size=BATCH)
+        Allocation.objects.bulk_create(allocations, batch_size=BATCH)
+        self.report.lines_created += len(new_lines)
+        self.report.lines_updated += len(changed_lines)
+        for line in new_lines:
+            self.existing[line.source_row] = line
+        self.pending = []
+        Plan.bump_revision(plan.pk)
+
+    def _fill(self, line: PlanLine, facts: LineFacts, reading: RowReading) -> None:
+        grade = self.grades.get(_key(facts.grade)) if facts.grade_known else None
+        if facts.grade_known and grade is None and facts.kind != LineKind.NON_STAFF:
+            reading.warnings.append(
+                f"grade “{facts.grade}” is not on the council's pay scales; the line is "
+                "costed from its stated figures"
+            )
+        line.kind = facts.kind
+        line.section = facts.section[:200]
+        line.title = facts.title or "(untitled)"
+        line.workstream = self._workstream(facts.workstream)
+        line.team = self._team(facts.team)
+        line.phase = facts.phase
+        line.justification = facts.justification
+        line.grade = grade if facts.kind != LineKind.NON_STAFF else None
+        line.point = None
+        line.grade_as_written = facts.grade
+        line.annual_salary = (
+            facts.salary if grade is None and facts.kind != LineKind.NON_STAFF else None
+        )
+        line.fte = facts.fte
+        line.fte_in_post = facts.fte_in_post
+        line.start_date = facts.start or self.context.plan_start
+        line.end_date = None
+        line.duration_months = facts.duration_months
+        line.amount = facts.amount
+        line.one_off = facts.one_off
+        line.stated_annual_cost = facts.stated_annual_cost
+        line.source_file = self.report.file_name[:255]
+        line.source_sheet = self.report.sheet[:100]
+        line.source_row = reading.number
+
+    def _workstream(self, name: str):
+        if not name:
+            return None
+        key = _key(name)
+        found = self.workstreams.get(key)
+        if found is None:
+            found = self.workstreams[key] = Workstream.objects.create(
+                plan=self.report.plan, name=name, position=len(self.workstreams) + 1
+            )
+        return found
+
+    def _team(self, name: str):
+        if not name:
+            return None
+        key = _key(name)
+        found = self.teams.get(key)
+        if found is None:
+            found = self.teams[key] = Team.objects.create(organisation=self.organisation, name=name)
+        return found
+
+    def _source(self, name: str) -> FundingSource:
+        key = _key(name)
+        found = self.sources.get(key)
+        if found is None:
+            found = self.sources[key] = FundingSource.objects.create(
+                organisation=self.organisation, name=name, kind=_source_kind(name)
+            )
+        return found
+
+    def _finding(self, text: str) -> Finding:
+        key = _key(text)
+        found = self.findings.get(key)
+        if found is None:
+            if self.inspection is None:
+                self.inspection = Inspection.objects.filter(
+                    organisation=self.organisation
+                ).first() or Inspection.objects.create(organisation=self.organisation, kind="ilacs")
+            found = self.findings[key] = Finding.objects.create(
+                inspection=self.inspection,
+                reference=finding_reference(text),
+                text=text,
+                position=len(self.findings) + 1,
+            )
+        return found
+
+
+_LINE_FIELDS = [
+    "kind", "section", "title", "workstream", "team", "phase", "justification", "grade",
+    "point", "grade_as_written", "annual_salary", "fte", "fte_in_post", "start_date",
+    "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
+]  # fmt: skip
+
+
+def _key(text: str) -> str:
+    return " ".join(fold_lookalikes(text or "").lower().split())
+
+
+def _figure(value: Decimal) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def _source_kind(name: str) -> str:
+    lowered = name.lower()
+    if "base budget" in lowered or "core budget" in lowered or "mainstream" in lowered:
+        return SourceKind.BASE_BUDGET
+    if "reserve" in lowered:
+        return SourceKind.RESERVES
+    if any(word in lowered for word in ("health", "nhs", "ccg", "icb", "police", "partner")):
+        return SourceKind.PARTNER
+    return SourceKind.GRANT
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+__all__ = ["ImportReport", "UnreadableFile", "choose_sheet", "import_appendix", "read_funding"]

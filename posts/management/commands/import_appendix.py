@@ -1,0 +1,87 @@
+"""python manage.py import_appendix FILE --plan SLUG [--organisation SLUG] [--sheet NAME]
+[--dry-run] --json
+
+Prints one JSON object. Exit 0 when imported (warnings allowed), 1 when any row is an error
+(nothing saved), 2 when the file cannot be read."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from investplan.models import Organisation
+from posts.appendix.reading import MAX_FILE_BYTES, UnreadableFile
+from posts.importing import import_appendix
+
+
+class Command(BaseCommand):
+    help = "Import a spreadsheet appendix (xlsx, xlsm or CSV) into a plan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--plan", required=True, help="The plan's slug; made if new.")
+        parser.add_argument(
+            "--organisation", help="The council's slug; made if new. Needed for a new plan."
+        )
+        parser.add_argument("--sheet", help="The sheet to read; the first with a table if not.")
+        parser.add_argument("--dry-run", action="store_true", help="Show, save nothing.")
+        parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
+
+    def handle(self, *args, file, plan, organisation, sheet, dry_run, json: bool, **options):
+        path = Path(file)
+        try:
+            if not path.is_file():
+                raise UnreadableFile(f"{file}: no such file")
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise UnreadableFile(
+                    f"{path.name} is over the {MAX_FILE_BYTES // 1024 // 1024} MB limit"
+                )
+            council = self._organisation(organisation, plan)
+            report = import_appendix(
+                organisation=council,
+                plan_slug=plan,
+                file_name=path.name,
+                data=path.read_bytes(),
+                sheet=sheet,
+                dry_run=dry_run,
+            )
+        except UnreadableFile as error:
+            self._print({"error": str(error)}, json)
+            sys.exit(2)
+        self._print(report.as_json(), json)
+        if report.has_errors:
+            sys.exit(1)
+
+    def _organisation(self, slug, plan_slug) -> Organisation:
+        from investplan.models import Plan
+
+        if slug:
+            organisation, _ = Organisation.objects.get_or_create(
+                slug=slug, defaults={"name": slug.replace("-", " ").title()}
+            )
+            return organisation
+        existing = Plan.objects.filter(slug=plan_slug).select_related("organisation").first()
+        if existing is None:
+            raise UnreadableFile(f"the plan “{plan_slug}” is new: say whose with --organisation")
+        return existing.organisation
+
+    def _print(self, payload: dict, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json_dumps(payload))
+            return
+        if "error" in payload:
+            self.stderr.write(payload["error"])
+            return
+        counts = ", ".join(f"{count} {outcome}" for outcome, count in payload["counts"].items())
+        verb = "Imported" if payload["committed"] else "Not saved"
+        self.stdout.write(f"{verb}: {payload['file']} ({payload['sheet']}): {counts}")
+        for row in payload["rows"]:
+            if row["outcome"] == "error":
+                self.stdout.write(f"  row {row['row']}: " + "; ".join(row["messages"]))
+        for warning in payload["warnings"]:
+            self.stdout.write(f"  warning: {warning}")
+
+
+def json_dumps(payload) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=1)

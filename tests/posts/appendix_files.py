@@ -1,0 +1,58 @@
+"""Appendices made in the tests: workbooks and CSV in the shapes councils use."""
+
+import csv
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+
+APPENDICES = Path(__file__).resolve().parents[2].parent / "shared" / "appendices"
+MIDDLESBROUGH = APPENDICES / "middlesbrough-2020-resource-requirement.xlsx"
+STAFFORDSHIRE = APPENDICES / "staffordshire-2023-investment-tracker.xlsx"
+
+
+def workbook_bytes(rows, title="Appendix", merged=(), sheets=None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(list(row))
+    for cells in merged:
+        sheet.merge_cells(cells)
+    for name, extra_rows in (sheets or {}).items():
+        extra = workbook.create_sheet(name)
+        for row in extra_rows:
+            extra.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, delimiter=",", encoding="utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(
+        ["" if cell is None else cell for cell in row] for row in rows
+    )
+    return buffer.getvalue().encode(encoding)
+
+
+# Seed 001 (West Berkshire): team / role with its count / unit cost / budget, no FTE column.
+WEST_BERKSHIRE = [
+    ["Getting to Good: additional posts"],
+    [],
+    ["Team", "Role", "Unit cost", "Budget"],
+    ["Referral and Assessment", "4 SW", "£38,020", "£152,080"],
+    ["Referral and Assessment", "0.5 BSO", "£24,000", "£12,000"],
+    ["Child Protection", "1 TM", "£55,000", "£55,000"],
+    ["Total", None, None, "£219,080"],
+]
+
+# Seed 004 (Wirral): district, post, grade, FTE, cost, and the funding in a Comment column.
+WIRRAL = [
+    ["Appendix 1: posts by district"],
+    ["District", "Post", "Grade", "FTE", "Cost", "Comment"],
+    ["Birkenhead", "Social Worker", "Scp 26-36", 2, "£ 80,000", "Met from Care Matters ABG"],
+    ["Birkenhead", "Team Manager", "PO8", 1, "50,000", "Requires additional funding"],
+    ["Wallasey", "Family Support Worker", "Band E", 1, "25,000", "Funded by Police partnership"],
+    ["Total", None, None, 4, "155,000", None],
+]
