@@ -51,3 +51,4 @@ format: setup
 bench: setup
 	$(PY) bench/cost_engine.py
 	$(PY) bench/reports.py
+	$(PY) bench/import_appendix.py

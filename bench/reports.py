@@ -13,29 +13,18 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investplan.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
+import django_setup  # noqa: F401  (first: sets Django up)
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import setup_test_environment
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from funding.models import Allocation, FundingSource  # noqa: E402
-from investplan.models import (  # noqa: E402
+from funding.models import Allocation, FundingSource
+from investplan.models import (
     Assumptions,
     EmployerNIRate,
     Finding,
@@ -48,9 +37,9 @@ from investplan.models import (  # noqa: E402
     Team,
     Workstream,
 )
-from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary  # noqa: E402
-from reports.builders import REPORTS, ReportOptions  # noqa: E402
-from reports.documents import ReportDocument, write_pdf  # noqa: E402
+from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
+from reports.builders import REPORTS, ReportOptions
+from reports.documents import ReportDocument, write_pdf
 
 LINES = 2000
 RUNS = 5

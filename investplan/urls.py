@@ -15,5 +15,6 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("plans/", include("reports.urls")),
+    path("organisations/", include("posts.urls")),
     path("admin/", admin.site.urls),
 ]

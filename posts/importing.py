@@ -30,7 +30,6 @@ from investplan.services import create_plan
 from posts.appendix.columns import (
     FIELDS,
     HEADER_SEARCH_ROWS,
-    MONEY_FIELDS,
     ColumnMap,
     is_header,
     is_second_header_row,
@@ -215,7 +214,7 @@ class _Importer:
         reader = RowReader(columns, self.context)
         report.rows.extend(leading)
         for row in itertools.chain([first] if first else [], rows):
-            if is_header(row.values) and not self._has_figures(row.values):
+            if not self._has_figures(row.values) and is_header(row.values):
                 columns = self._remap([(row.number, row.values)])
                 reader = RowReader(columns, self.context)
                 report.rows.append(
@@ -357,27 +356,16 @@ class _Importer:
         if reading.outcome == TOTAL:
             self._reconcile(reading)
         elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
-            self._count(row)
+            self._count(reading)
             if reading.outcome == IMPORTED:
                 self.pending.append((reading, reading.facts))
                 if len(self.pending) >= BATCH:
                     self._save_pending()
 
-    def _count(self, row: SourceRow) -> None:
+    def _count(self, reading: RowReading) -> None:
         """Add the row's figures as written to the running sums the totals are checked
         against."""
-        reader = RowReader(self.report.columns, self.context)
-        for name in RECONCILED_FIELDS:
-            if name not in self.report.columns.fields.values():
-                continue
-            errors: list[str] = []
-            value = (
-                reader.money(row.values, name, errors)
-                if name in MONEY_FIELDS
-                else reader.number(row.values, name, errors)
-            )
-            if value is None or errors:
-                continue
+        for name, value in reading.written.items():
             self.since_total[name] = self.since_total.get(name, Decimal(0)) + value
             self.all_rows[name] = self.all_rows.get(name, Decimal(0)) + value
 
@@ -471,8 +459,8 @@ class _Importer:
         Allocation.objects.bulk_create(allocations, batch_size=BATCH)
         self.report.lines_created += len(new_lines)
         self.report.lines_updated += len(changed_lines)
-        for line in new_lines:
-            self.existing[line.source_row] = line
+        for reading, _ in self.pending:
+            reading.facts = None  # saved: keep only the outcome, so memory stays flat
         self.pending = []
         Plan.bump_revision(plan.pk)
 

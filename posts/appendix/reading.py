@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from xml.etree.ElementTree import iterparse
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -20,6 +20,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what the workbook's parts may inflate 
 MAX_ROWS = 100_000  # rows with something in them
 BLANK_RUN_LIMIT = 1_000  # blank rows in a row after which the sheet is taken to have ended
 
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -79,6 +80,7 @@ class Appendix:
         if "xl/workbook.xml" not in names:
             raise UnreadableFile(f"{self.name} is a zip archive, not an Excel workbook")
         self._archive = archive
+        self._merges: dict[str, list] = {}
         try:
             # read_only streams rows; data_only gives the values Excel last saw, never a
             # formula; keep_vba=False: macros are neither kept nor run.
@@ -131,18 +133,25 @@ class Appendix:
 
     def _merged_ranges(self, worksheet) -> list[tuple[int, int, int, int]]:
         """(min_col, min_row, max_col, max_row) of each merged range. Read-only worksheets
-        do not expose merges, so they are read from the sheet's XML, streamed."""
+        do not expose merges, so the sheet's part is scanned for them: as bytes, in chunks,
+        since parsing the whole sheet's XML a second time would double the reading."""
         path = getattr(worksheet, "_worksheet_path", None)
         if not path:
             return []
+        found = self._merges.get(path)
+        if found is not None:
+            return found
         ranges = []
+        tail = b""
         with self._archive.open(path.lstrip("/")) as part:
-            for _, element in iterparse(part):
-                if element.tag.endswith("}mergeCell"):
-                    ref = element.get("ref")
-                    if ref:
-                        ranges.append(range_boundaries(ref))
-                element.clear()
+            while chunk := part.read(1 << 20):
+                text = tail + chunk
+                for match in _MERGE_CELL.finditer(text):
+                    ranges.append(range_boundaries(match.group(1).decode("ascii")))
+                tail = text[-200:]  # a tag split across chunks is found in the next pass
+                if _MERGE_CELL.search(tail):
+                    tail = tail[tail.rfind(b"<") :] if b"<" in tail else b""
+        self._merges[path] = ranges = list(dict.fromkeys(ranges))
         return ranges
 
     # -- CSV --------------------------------------------------------------------------

@@ -79,6 +79,7 @@ class RowReading:
     warnings: list[str] = field(default_factory=list)
     facts: LineFacts | None = None
     stated: dict[str, Decimal] = field(default_factory=dict)  # a total row's figures
+    written: dict[str, Decimal] = field(default_factory=dict)  # a line's, as written
     label: str = ""
 
     def as_json(self) -> dict:
@@ -235,7 +236,9 @@ class RowReader:
         facts.salary = self.money(values, "salary", errors)
         unit_cost = self.money(values, "unit_cost", errors)
         annual_cost = self.money(values, "annual_cost", errors)
-        facts.stated_total = self.money(values, "total", errors)
+        facts.stated_total = written_total = self.money(values, "total", errors)
+        written_fte = fte if self.has_fte_column else None
+        written_cost = annual_cost
         fte_in_post = self.number(values, "fte_in_post", errors)
         facts.workstream = self.text(values, "workstream")[:200]
         facts.team = self.text(values, "team")[:200]
@@ -309,6 +312,11 @@ class RowReader:
         context.previous_was_line = True
 
         reading = RowReading(row.number, ERROR if errors else IMPORTED, facts=facts)
+        for name, value in (("fte", written_fte), ("annual_cost", written_cost)):
+            if value is not None:
+                reading.written[name] = value
+        if facts.stated_total is not None:
+            reading.written["total"] = written_total
         reading.messages.extend(errors)
         reading.warnings.extend(warnings)
         if not errors:

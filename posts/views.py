@@ -1,0 +1,148 @@
+"""Importing appendices in the browser, for a council's admins: upload, preview, correct
+the mapping, commit; and the history of imports."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from investplan.models import Organisation, Plan, Role
+from investplan.permissions import role_in
+from posts.appendix.columns import FIELDS
+from posts.appendix.reading import UnreadableFile
+from posts.forms import AppendixUploadForm
+from posts.importing import import_appendix
+from posts.models import AppendixImport, ImportStatus
+
+
+def _organisation_for_admin(request, organisation_slug) -> Organisation:
+    """The council, if the user belongs to it (else 404) and is its admin (else 403)."""
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__user=request.user), slug=organisation_slug
+    )
+    if role_in(request.user, organisation.pk) != Role.ADMIN:
+        raise PermissionDenied("Only the council's admins import appendices.")
+    return organisation
+
+
+@login_required
+def imports(request, organisation_slug):
+    organisation = _organisation_for_admin(request, organisation_slug)
+    form = AppendixUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        preview = AppendixImport.objects.create(
+            organisation=organisation,
+            plan_slug=form.cleaned_data["plan"],
+            uploaded_by=request.user,
+            file_name=upload.name[:255],
+            sheet=form.cleaned_data["sheet"][:100],
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            status=ImportStatus.PREVIEWED,
+        )
+        return redirect("posts:import-preview", organisation.slug, preview.pk)
+    history = (
+        AppendixImport.objects.filter(organisation=organisation)
+        .exclude(status=ImportStatus.PREVIEWED)
+        .select_related("uploaded_by", "plan")
+        .defer("data")[:50]
+    )
+    plans = Plan.objects.filter(organisation=organisation).order_by("name")
+    return render(
+        request,
+        "posts/imports.html",
+        {"organisation": organisation, "form": form, "history": history, "plans": plans},
+    )
+
+
+def _preview_of(request, organisation_slug, import_id):
+    organisation = _organisation_for_admin(request, organisation_slug)
+    preview = get_object_or_404(
+        AppendixImport, pk=import_id, organisation=organisation, status=ImportStatus.PREVIEWED
+    )
+    return organisation, preview
+
+
+def _run(organisation, preview, **options):
+    """The stored file imported as previewed: its plan, sheet and corrected columns."""
+    return import_appendix(
+        organisation=organisation,
+        plan_slug=preview.plan_slug,
+        file_name=preview.file_name,
+        data=bytes(preview.data),
+        sheet=preview.sheet or None,
+        corrections={int(column): name for column, name in preview.corrections.items()},
+        **options,
+    )
+
+
+@login_required
+def import_preview(request, organisation_slug, import_id):
+    organisation, preview = _preview_of(request, organisation_slug, import_id)
+    error, report = "", None
+    try:
+        report = _run(organisation, preview, dry_run=True)
+    except UnreadableFile as problem:
+        error = str(problem)
+    columns = []
+    if report and report.columns:
+        columns = [
+            (column, report.columns.labels[column], report.columns.fields.get(column, "ignore"))
+            for column in sorted(report.columns.labels)
+        ]
+    return render(
+        request,
+        "posts/import_preview.html",
+        {
+            "organisation": organisation,
+            "preview": preview,
+            "report": report,
+            "error": error,
+            "columns": columns,
+            "fields": FIELDS.items(),
+        },
+        status=200 if not error else 422,
+    )
+
+
+@login_required
+@require_POST
+def import_mapping(request, organisation_slug, import_id):
+    _, preview = _preview_of(request, organisation_slug, import_id)
+    corrections = {}
+    for key, value in request.POST.items():
+        if key.startswith("column-") and value in FIELDS:
+            column = key.removeprefix("column-")
+            if column.isdigit():
+                corrections[column] = value
+    preview.corrections = corrections
+    preview.save(update_fields=["corrections"])
+    return redirect("posts:import-preview", organisation_slug, preview.pk)
+
+
+@login_required
+@require_POST
+def import_commit(request, organisation_slug, import_id):
+    organisation, preview = _preview_of(request, organisation_slug, import_id)
+    try:
+        report = _run(organisation, preview, user=request.user)
+    except UnreadableFile as problem:
+        messages.error(request, str(problem))
+        return redirect("posts:import-preview", organisation_slug, preview.pk)
+    if not report.committed:
+        messages.error(request, "Nothing was saved: some rows are in error. Correct them first.")
+        return redirect("posts:import-preview", organisation_slug, preview.pk)
+    preview.delete()  # the committed import is on record; the previewed copy is not needed
+    counts = report.counts
+    messages.success(
+        request,
+        f"Imported {preview.file_name}: {report.lines_created} lines added, "
+        f"{report.lines_updated} updated; {counts['total']} totals, {counts['section']} "
+        f"headings, {counts['blank']} blank rows.",
+    )
+    return redirect("posts:imports", organisation_slug)
