@@ -6,7 +6,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-APPENDICES = Path(__file__).resolve().parents[2].parent / "shared" / "appendices"
+# The two real workbooks from the brief (`../shared/appendices/`), kept with the project so
+# the tests run wherever it is cloned.
+APPENDICES = Path(__file__).resolve().parents[2] / "fixtures" / "appendices"
 MIDDLESBROUGH = APPENDICES / "middlesbrough-2020-resource-requirement.xlsx"
 STAFFORDSHIRE = APPENDICES / "staffordshire-2023-investment-tracker.xlsx"
 
