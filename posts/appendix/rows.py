@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl.utils import get_column_letter
 
+from investplan.costs.money import round_money
 from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
 
 from .columns import MONEY_FIELDS, ColumnMap
@@ -36,6 +37,11 @@ _FUNDED_FROM = re.compile(
     re.I,
 )
 _PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
+# What the columns hold (posts.models.PlanLine): FTE 7 digits with 2 decimal places, a
+# salary 12, costs and amounts 14.
+_MOST_FTE = Decimal("100000")
+_MOST_SALARY = Decimal("1e10")
+_MOST_MONEY = Decimal("1e12")
 _UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
 
 
@@ -306,6 +312,7 @@ class RowReader:
                 warnings.append(
                     "no grade, salary or cost given: the post cannot be costed until one is"
                 )
+        self._check_bounds(facts, errors)
         self._check_figures(facts, warnings)
         facts.finding = self._finding(values, warnings)
         facts.funding = self._funding(values, warnings)
@@ -361,6 +368,20 @@ class RowReader:
                 continue
         errors.append(f"{self.where('start')}: “{value}” is not a date like 01/04/2025")
         return None
+
+    def _check_bounds(self, facts: LineFacts, errors: list[str]) -> None:
+        """Figures too large for a plan line to hold: named, rather than failing on save."""
+        for name, value, limit in (
+            ("FTE", facts.fte, _MOST_FTE),
+            ("FTE in post", facts.fte_in_post, _MOST_FTE),
+            ("salary", facts.salary, _MOST_SALARY),
+            ("annual cost", facts.stated_annual_cost, _MOST_MONEY),
+            ("amount", facts.amount, _MOST_MONEY),
+        ):
+            if value is not None and abs(value) >= limit:
+                errors.append(f"the {name} {value:,} is larger than a plan line can hold")
+        if facts.amount is not None:
+            facts.amount = round_money(facts.amount)
 
     def _check_figures(self, facts: LineFacts, warnings: list[str]) -> None:
         """Figures that disagree are kept as stated and reported."""

@@ -155,3 +155,12 @@ def test_it_exits_2_when_the_file_cannot_be_read(tmp_path):
     code, result = command(str(path), "--plan", "x", "--organisation", "c")
     assert code == 2
     assert "not an Excel workbook" in result["error"]
+
+
+def test_it_names_a_figure_too_large_for_a_line_instead_of_failing_on_save():
+    report = import_bytes(csv_bytes([HEADER, ["Analyst", "K", "100000", 30000, 38700]]),
+                          name="big.csv")  # fmt: skip
+    reading = next(reading for reading in report.rows if reading.number == 2)
+    assert reading.outcome == "error"
+    assert "the FTE 100,000 is larger than a plan line can hold" in reading.messages
+    assert not PlanLine.objects.exists()
