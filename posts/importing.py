@@ -49,6 +49,7 @@ from posts.appendix.rows import (
     RowReader,
     RowReading,
     finding_reference,
+    is_figure,
     read_funding,
 )
 from posts.appendix.text import clean_text, fold_lookalikes
@@ -96,13 +97,12 @@ class ImportReport:
     def has_errors(self) -> bool:
         return any(reading.outcome == ERROR for reading in self.rows)
 
-    def as_json(self) -> dict:
-        return {
+    def as_json(self, rows: bool = True) -> dict:
+        summary = {
             "file": self.file_name,
             "sheet": self.sheet,
             "plan": self.plan.slug if self.plan else None,
             "committed": self.committed,
-            "rows": [reading.as_json() for reading in self.rows],
             "counts": self.counts,
             "columns": self.columns.as_json() if self.columns else {},
             "stated_totals": {name: f"{value}" for name, value in self.stated_totals.items()},
@@ -112,6 +112,9 @@ class ImportReport:
             "lines_created": self.lines_created,
             "lines_updated": self.lines_updated,
         }
+        if rows:  # every row in sheet order; the import's history keeps only the summary
+            summary["rows"] = [reading.as_json() for reading in self.rows]
+        return summary
 
 
 def import_appendix(
@@ -200,6 +203,7 @@ class _Importer:
         self.pending: list[tuple[RowReading, LineFacts]] = []
         self.since_total: dict[str, Decimal] = {}
         self.all_rows: dict[str, Decimal] = {}
+        self.last_total: RowReading | None = None
 
     # -- the sheet --------------------------------------------------------------------
 
@@ -274,7 +278,7 @@ class _Importer:
 
     @staticmethod
     def _has_figures(values) -> bool:
-        return any(isinstance(value, int | float | Decimal) for value in values)
+        return any(is_figure(value) for value in values)
 
     # -- the plan ---------------------------------------------------------------------
 
@@ -391,11 +395,11 @@ class _Importer:
             line = f"row {reading.number} “{reading.label}”: " + "; ".join(notes)
             reading.messages.extend(notes)
             self.report.reconciliation.append(line)
-        self._last_total = reading
+        self.last_total = reading
 
     def _reconcile_end(self) -> None:
         report = self.report
-        last = getattr(self, "_last_total", None)
+        last = self.last_total
         if last is not None:
             report.stated_totals = {
                 name: value for name, value in last.stated.items() if name in RECONCILED_FIELDS

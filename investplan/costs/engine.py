@@ -494,14 +494,15 @@ class CostEngine:
     def _stated_totals(
         self, line: StaffLine, sign: int, fye_year: FinancialYear
     ) -> tuple[dict[FinancialYear, Decimal], Decimal]:
-        stated = line.stated_annual_cost
-        first_year = self.assumptions.first_year
-
-        def rate_for(year: FinancialYear) -> Decimal:
-            return stated * self._award_factor(first_year, year)[0]
-
+        rate_for = partial(self._stated_rate, line)
         totals = self._flat_rate_totals(line.start, line.end, rate_for, sign)
-        return totals, rate_for(fye_year) * _YEAR_PARTS * sign
+        return totals, rate_for(fye_year)[0] * _YEAR_PARTS * sign
+
+    def _stated_rate(self, line: StaffLine, year: FinancialYear) -> tuple[Decimal, str]:
+        """A stated annual cost at first-year prices, with the awards since, and its words."""
+        stated, first_year = line.stated_annual_cost, self.assumptions.first_year
+        factor, note = self._award_factor(first_year, year)
+        return stated * factor, f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
 
     # -- staff: the working -------------------------------------------------------------
 
@@ -658,13 +659,7 @@ class CostEngine:
     def _stated_pieces(
         self, line: StaffLine, sign: int, fye_year: FinancialYear
     ) -> tuple[list[_Raw], list[_Raw]]:
-        stated = line.stated_annual_cost
-        first_year = self.assumptions.first_year
-
-        def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
-            factor, note = self._award_factor(first_year, year)
-            return stated * factor, f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
-
+        rate_for = partial(self._stated_rate, line)
         pieces = self._flat_rate_pieces(line.start, line.end, rate_for, sign)
         return pieces, [self._whole_year_piece(fye_year, *rate_for(fye_year), sign)]
 
@@ -677,7 +672,9 @@ class CostEngine:
             if self.window_start <= line.start <= self.window_end:
                 totals[start_year] = line.amount * _YEAR_PARTS
         else:
-            totals = self._flat_rate_totals(line.start, line.end, lambda year: line.amount, 1)
+            totals = self._flat_rate_totals(
+                line.start, line.end, lambda year: (line.amount, "recurring cost"), 1
+            )
         return LineCost(
             years=self._years_from(totals),
             full_year_effect=line.amount,
@@ -725,7 +722,8 @@ class CostEngine:
     def _flat_rate_totals(
         self, start: date, end: date | None, rate_for, sign: int
     ) -> dict[FinancialYear, Decimal]:
-        """Each year's cost (numerators) at the annual rate `rate_for(year)`, no on-costs."""
+        """Each year's cost (numerators) at the annual rate `rate_for(year)` gives (with its
+        words, as for `_flat_rate_pieces`), no on-costs."""
         totals = dict.fromkeys(self.years, ZERO)
         window = self._window(start, end)
         if window is None:
@@ -733,7 +731,8 @@ class CostEngine:
         for year in self.years:
             period_start, period_end = max(window[0], year.start), min(window[1], year.end)
             if period_start <= period_end:
-                totals[year] = rate_for(year) * _parts_between(period_start, period_end) * sign
+                rate = rate_for(year)[0]
+                totals[year] = rate * _parts_between(period_start, period_end) * sign
         return totals
 
     def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
@@ -144,21 +144,13 @@ class RowReader:
 
     def number(self, values, name, errors) -> Decimal | None:
         value = self.cell(values, name)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            errors.append(f"{self.where(name)}: “{value}” is not a number")
-            return None
-        if isinstance(value, int | Decimal):
-            return Decimal(value)
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        text = str(value).strip()
-        if text in {"-", "–", "—", "n/a", "N/A"}:
+        if isinstance(value, str) and value.strip().lower() == "n/a":
             return None
         try:
-            return Decimal(text.replace(",", ""))
-        except InvalidOperation:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return parse_money(value)  # the same reading: "1,200", "-", (1.5)
+        except ValueError:
             errors.append(f"{self.where(name)}: “{value}” is not a number")
             return None
 
@@ -169,7 +161,7 @@ class RowReader:
         if is_blank(values):
             return RowReading(row.number, BLANK)
         texts = [clean_text(value) for value in values if isinstance(value, str) and value.strip()]
-        numbers = [value for value in values if _is_figure(value)]
+        numbers = [value for value in values if is_figure(value)]
         first_text = self.text(values, "title") or (texts[0] if texts else "")
         if _TOTAL.match(first_text):
             return self._total(row, first_text)
@@ -296,17 +288,12 @@ class RowReader:
             annual_cost = unit_cost * fte
             warnings.append(f"annual cost is unit cost £{unit_cost:,.0f} × {fte} FTE")
 
-        if facts.one_off or (fte is None and facts.kind != "uplift"):
+        if facts.one_off or fte is None:  # no FTE, not a post: a cost of some other kind
             self._non_staff(facts, annual_cost, warnings, permanent)
         else:
             facts.fte = fte
             facts.stated_annual_cost = annual_cost
-            if fte is None:
-                facts.fte = Decimal("0") if facts.kind == "uplift" else None
-            if facts.kind == "uplift" and not fte:
-                facts.kind = "non_staff"
-                self._non_staff(facts, annual_cost, warnings, permanent)
-            elif not permanent and facts.duration_months is None:
+            if not permanent and facts.duration_months is None:
                 warnings.append("no duration given: taken as permanent")
             if not (facts.grade_known or facts.salary or facts.stated_annual_cost):
                 warnings.append(
@@ -460,7 +447,7 @@ def _source_name(text: str) -> str:
     return text.strip().strip(".").strip()[:200]
 
 
-def _is_figure(value) -> bool:
+def is_figure(value) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float | Decimal):
