@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from funding.models import Allocation, FundingSource, SourceKind
+from investplan.bulk import insert_rows
 from investplan.costs.financial_year import FinancialYear
 from investplan.models import (
     Finding,
@@ -36,16 +37,15 @@ from posts.appendix.columns import (
     map_columns,
     normalise_header,
 )
+from posts.appendix.log import RowLog
 from posts.appendix.reading import Appendix, SourceRow, UnreadableFile, is_blank
 from posts.appendix.rows import (
     BLANK,
     ERROR,
     IMPORTED,
-    OUTCOMES,
     SECTION,
     TOTAL,
     Context,
-    LineFacts,
     RowReader,
     RowReading,
     finding_reference,
@@ -75,7 +75,7 @@ class ImportReport:
     file_name: str
     sheet: str = ""
     columns: ColumnMap | None = None
-    rows: list[RowReading] = field(default_factory=list)
+    rows: RowLog = field(default_factory=RowLog)  # every row's outcome, in sheet order
     warnings: list[str] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
     stated_totals: dict[str, Decimal] = field(default_factory=dict)
@@ -88,14 +88,11 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for reading in self.rows:
-            counts[reading.outcome] += 1
-        return counts
+        return dict(self.rows.counts)
 
     @property
     def has_errors(self) -> bool:
-        return any(reading.outcome == ERROR for reading in self.rows)
+        return self.rows.has_errors
 
     def as_json(self, rows: bool = True) -> dict:
         summary = {
@@ -161,7 +158,7 @@ def _record(organisation, report, data, user, status, corrections) -> AppendixIm
         data=b"",  # the committed file's lines carry its name, sheet and rows
         status=status,
         counts=report.counts,
-        report={key: value for key, value in report.as_json().items() if key != "rows"},
+        report=report.as_json(rows=False),
         corrections={str(column): name for column, name in (corrections or {}).items()},
     )
 
@@ -200,7 +197,8 @@ class _Importer:
         self.remembered = dict(
             ColumnMapping.objects.filter(organisation=organisation).values_list("header", "field")
         )
-        self.pending: list[tuple[RowReading, LineFacts]] = []
+        self.pending: list[RowReading] = []  # lines read, not yet saved
+        self.unlogged: list[RowReading] = []  # rows read since the last batch was saved
         self.since_total: dict[str, Decimal] = {}
         self.all_rows: dict[str, Decimal] = {}
         self.last_total: RowReading | None = None
@@ -216,12 +214,12 @@ class _Importer:
         report.warnings.extend(columns.notes)
         self._open_plan(columns)
         reader = RowReader(columns, self.context)
-        report.rows.extend(leading)
+        self.unlogged.extend(leading)
         for row in itertools.chain([first] if first else [], rows):
             if not self._has_figures(row.values) and is_header(row.values):
                 columns = self._remap([(row.number, row.values)])
                 reader = RowReader(columns, self.context)
-                report.rows.append(
+                self.unlogged.append(
                     RowReading(
                         row.number,
                         SECTION,
@@ -232,8 +230,10 @@ class _Importer:
                     )
                 )
                 continue
-            self._take(reader.read(row), row)
-        self._save_pending()
+            self._take(reader.read(row))
+        self._flush()
+        if self.report.lines_created or self.report.lines_updated:
+            Plan.bump_revision(self.report.plan.pk)
         self._reconcile_end()
 
     def _find_header(
@@ -278,7 +278,10 @@ class _Importer:
 
     @staticmethod
     def _has_figures(values) -> bool:
-        return any(is_figure(value) for value in values)
+        # Cells that are numbers first: the cheap test settles almost every line.
+        return any(is_figure(value) for value in values if not isinstance(value, str)) or any(
+            is_figure(value) for value in values if isinstance(value, str)
+        )
 
     # -- the plan ---------------------------------------------------------------------
 
@@ -330,9 +333,11 @@ class _Importer:
             "bottom_point"
         ):
             self.grades.setdefault(_key(grade.code), grade)
-        self.workstreams = {_key(ws.name): ws for ws in Workstream.objects.filter(plan=plan)}
+        workstreams = Workstream.objects.filter(plan=plan).values_list("pk", "name")
+        self.workstreams = {_key(name): pk for pk, name in workstreams}
         self.teams = {
-            _key(team.name): team for team in Team.objects.filter(organisation=organisation)
+            _key(name): pk
+            for pk, name in Team.objects.filter(organisation=organisation).values_list("pk", "name")
         }
         self.sources = {
             _key(source.name): source
@@ -343,28 +348,36 @@ class _Importer:
             for finding in Finding.objects.filter(inspection__organisation=organisation)
         }
         self.inspection = None
-        self.existing = {
-            line.source_row: line
-            for line in PlanLine.objects.filter(
-                plan=plan, source_file=self.report.file_name, source_sheet=self.report.sheet
-            )
-        }
+        self.source_file = self.report.file_name[:255]
+        self.source_sheet = self.report.sheet[:100]
+        # Lines an earlier import of this file made, to be updated rather than duplicated.
+        self.earlier_lines = PlanLine.objects.filter(
+            plan=plan, source_file=self.source_file, source_sheet=self.source_sheet
+        )
+        self.imported_before = self.earlier_lines.exists()
         self.next_position = (
             PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"] or 0
         ) + 1
 
     # -- rows -------------------------------------------------------------------------
 
-    def _take(self, reading: RowReading, row: SourceRow) -> None:
-        self.report.rows.append(reading)
+    def _take(self, reading: RowReading) -> None:
+        self.unlogged.append(reading)
         if reading.outcome == TOTAL:
             self._reconcile(reading)
         elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
             self._count(reading)
             if reading.outcome == IMPORTED:
-                self.pending.append((reading, reading.facts))
-                if len(self.pending) >= BATCH:
-                    self._save_pending()
+                self.pending.append(reading)
+        if len(self.pending) >= BATCH or len(self.unlogged) >= 2 * BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Save the lines read so far, then log the rows read so far: saving may add
+        warnings to them, and once logged they are let go, so memory stays flat."""
+        self._save_pending()
+        self.report.rows.extend(self.unlogged)
+        self.unlogged = []
 
     def _count(self, reading: RowReading) -> None:
         """Add the row's figures as written to the running sums the totals are checked
@@ -412,95 +425,103 @@ class _Importer:
                     f"the stated {FIELDS[name].lower()} {_figure(stated)} is not the sum of the "
                     f"imported rows, {_figure(computed)} (difference {_figure(stated - computed)})"
                 )
-        if (
-            not any(reading.outcome == IMPORTED for reading in report.rows)
-            and not report.has_errors
-        ):
+        if not report.counts[IMPORTED] and not report.has_errors:
             report.warnings.append("no lines were found under the header")
 
     # -- saving -----------------------------------------------------------------------
 
     def _save_pending(self) -> None:
+        """Save a batch of lines: new ones inserted in bulk, lines an earlier import of
+        the same file made updated, then their findings and funding."""
         if not self.pending:
             return
-        plan = self.report.plan
-        new_lines, changed_lines, links, allocations = [], [], [], []
-        lines_by_row: dict[int, PlanLine] = {}
-        for reading, facts in self.pending:
-            line = self.existing.get(reading.number)
+        existing = {}
+        if self.imported_before:
+            existing = {
+                line.source_row: line
+                for line in self.earlier_lines.filter(
+                    source_row__in=[reading.number for reading in self.pending]
+                )
+            }
+        new_rows, new_numbers, changed = [], [], []
+        for reading in self.pending:
+            values = self._line_values(reading)
+            line = existing.get(reading.number)
             if line is None:
-                line = PlanLine(plan=plan, position=self.next_position)
+                values["position"] = self.next_position
                 self.next_position += 1
-                new_lines.append(line)
+                new_rows.append(values)
+                new_numbers.append(reading.number)
             else:
-                changed_lines.append(line)
-            self._fill(line, facts, reading)
-            lines_by_row[reading.number] = line
-        PlanLine.objects.bulk_create(new_lines, batch_size=BATCH)
-        if changed_lines:
-            PlanLine.objects.bulk_update(changed_lines, _LINE_FIELDS, batch_size=BATCH)
-            ids = [line.pk for line in changed_lines]
+                for name, value in values.items():
+                    setattr(line, name, value)
+                changed.append(line)
+        line_ids = dict(zip(new_numbers, insert_rows(PlanLine, new_rows, ids=True), strict=True))
+        if changed:
+            PlanLine.objects.bulk_update(changed, _LINE_FIELDS, batch_size=BATCH)
+            ids = [line.pk for line in changed]
             PlanLine.findings.through.objects.filter(planline_id__in=ids).delete()
             Allocation.objects.filter(line_id__in=ids).delete()
-        for reading, facts in self.pending:
-            line = lines_by_row[reading.number]
+            line_ids.update((line.source_row, line.pk) for line in changed)
+        links, allocations = [], []
+        for reading in self.pending:
+            facts, line_id = reading.facts, line_ids[reading.number]
             if facts.finding:
-                links.append(
-                    PlanLine.findings.through(
-                        planline_id=line.pk, finding_id=self._finding(facts.finding).pk
-                    )
-                )
+                finding_id = self._finding(facts.finding).pk
+                links.append({"planline_id": line_id, "finding_id": finding_id})
             for position, share in enumerate(facts.funding):
                 allocations.append(
-                    Allocation(
-                        line=line,
-                        source=self._source(share.source),
-                        percent=share.percent,
-                        position=position,
-                    )
+                    {
+                        "line_id": line_id,
+                        "source_id": self._source(share.source).pk,
+                        "percent": share.percent,
+                        "position": position,
+                    }
                 )
-        PlanLine.findings.through.objects.bulk_create(links, batch_size=BATCH)
-        Allocation.objects.bulk_create(allocations, batch_size=BATCH)
-        self.report.lines_created += len(new_lines)
-        self.report.lines_updated += len(changed_lines)
-        for reading, _ in self.pending:
-            reading.facts = None  # saved: keep only the outcome, so memory stays flat
+            reading.facts = None  # saved: the row's outcome is all that is kept
+        insert_rows(PlanLine.findings.through, links)
+        insert_rows(Allocation, allocations)
+        self.report.lines_created += len(new_rows)
+        self.report.lines_updated += len(changed)
         self.pending = []
-        Plan.bump_revision(plan.pk)
 
-    def _fill(self, line: PlanLine, facts: LineFacts, reading: RowReading) -> None:
-        grade = self.grades.get(_key(facts.grade)) if facts.grade_known else None
-        if facts.grade_known and grade is None and facts.kind != LineKind.NON_STAFF:
+    def _line_values(self, reading: RowReading) -> dict:
+        """The plan line a row describes, as column values (field attnames)."""
+        facts = reading.facts
+        staff = facts.kind != LineKind.NON_STAFF
+        grade = self.grades.get(_key(facts.grade)) if facts.grade_known and staff else None
+        if facts.grade_known and grade is None and staff:
             reading.warnings.append(
                 f"grade “{facts.grade}” is not on the council's pay scales; the line is "
                 "costed from its stated figures"
             )
-        line.kind = facts.kind
-        line.section = facts.section[:200]
-        line.title = facts.title or "(untitled)"
-        line.workstream = self._workstream(facts.workstream)
-        line.team = self._team(facts.team)
-        line.phase = facts.phase
-        line.justification = facts.justification
-        line.grade = grade if facts.kind != LineKind.NON_STAFF else None
-        line.point = None
-        line.grade_as_written = facts.grade
-        line.annual_salary = (
-            facts.salary if grade is None and facts.kind != LineKind.NON_STAFF else None
-        )
-        line.fte = facts.fte
-        line.fte_in_post = facts.fte_in_post
-        line.start_date = facts.start or self.context.plan_start
-        line.end_date = None
-        line.duration_months = facts.duration_months
-        line.amount = facts.amount
-        line.one_off = facts.one_off
-        line.stated_annual_cost = facts.stated_annual_cost
-        line.source_file = self.report.file_name[:255]
-        line.source_sheet = self.report.sheet[:100]
-        line.source_row = reading.number
+        return {
+            "plan_id": self.report.plan.pk,
+            "kind": facts.kind,
+            "section": facts.section[:200],
+            "title": facts.title or "(untitled)",
+            "workstream_id": self._workstream(facts.workstream),
+            "team_id": self._team(facts.team),
+            "phase": facts.phase,
+            "justification": facts.justification,
+            "grade_id": grade.pk if grade else None,
+            "point_id": None,
+            "grade_as_written": facts.grade,
+            "annual_salary": facts.salary if grade is None and staff else None,
+            "fte": facts.fte,
+            "fte_in_post": facts.fte_in_post,
+            "start_date": facts.start or self.context.plan_start,
+            "end_date": None,
+            "duration_months": facts.duration_months,
+            "amount": facts.amount,
+            "one_off": facts.one_off,
+            "stated_annual_cost": facts.stated_annual_cost,
+            "source_file": self.source_file,
+            "source_sheet": self.source_sheet,
+            "source_row": reading.number,
+        }
 
-    def _workstream(self, name: str):
+    def _workstream(self, name: str) -> int | None:
         if not name:
             return None
         key = _key(name)
@@ -508,16 +529,18 @@ class _Importer:
         if found is None:
             found = self.workstreams[key] = Workstream.objects.create(
                 plan=self.report.plan, name=name, position=len(self.workstreams) + 1
-            )
+            ).pk
         return found
 
-    def _team(self, name: str):
+    def _team(self, name: str) -> int | None:
         if not name:
             return None
         key = _key(name)
         found = self.teams.get(key)
         if found is None:
-            found = self.teams[key] = Team.objects.create(organisation=self.organisation, name=name)
+            found = self.teams[key] = Team.objects.create(
+                organisation=self.organisation, name=name
+            ).pk
         return found
 
     def _source(self, name: str) -> FundingSource:

@@ -144,7 +144,7 @@ class Appendix:
         ranges = []
         tail = b""
         with self._archive.open(path.lstrip("/")) as part:
-            while chunk := part.read(1 << 20):
+            while chunk := part.read(1 << 16):
                 text = tail + chunk
                 for match in _MERGE_CELL.finditer(text):
                     ranges.append(range_boundaries(match.group(1).decode("ascii")))

@@ -42,6 +42,7 @@ _PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
 _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
 _MOST_MONEY = Decimal("1e12")
+_DIGIT = re.compile(r"\d")
 _UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
 
 
@@ -160,15 +161,28 @@ class RowReader:
         values = row.values
         if is_blank(values):
             return RowReading(row.number, BLANK)
-        texts = [clean_text(value) for value in values if isinstance(value, str) and value.strip()]
-        numbers = [value for value in values if is_figure(value)]
-        first_text = self.text(values, "title") or (texts[0] if texts else "")
+        first_text = self.text(values, "title") or _first_text(values)
         if _TOTAL.match(first_text):
             return self._total(row, first_text)
-        distinct = set(texts)
-        if len(distinct) == 1 and not numbers and not self._is_line_text(values):
-            return self._section(row, texts[0])
+        heading = self._heading(values)
+        if heading:
+            return self._section(row, heading)
         return self._line(row)
+
+    def _heading(self, values) -> str:
+        """The row's one text, if it is a heading or a note: the same words in every
+        filled cell (a merged heading fills several), and no figures."""
+        written = set()
+        for value in values:
+            if isinstance(value, str):
+                if value.strip():
+                    written.add(value)
+            elif is_figure(value):
+                return ""  # most lines end here, at their first number
+        texts = {clean_text(value) for value in written}
+        if len(texts) != 1 or any(is_figure(value) for value in written):
+            return ""
+        return "" if self._is_line_text(values) else texts.pop()
 
     def _is_line_text(self, values) -> bool:
         # A heading has its words in one cell; a line with no figures ("IRO Service") has
@@ -452,12 +466,19 @@ def is_figure(value) -> bool:
         return False
     if isinstance(value, int | float | Decimal):
         return True
-    if isinstance(value, str):
+    if isinstance(value, str) and _DIGIT.search(value):  # words alone are never a figure
         try:
             return parse_money(value) is not None
         except ValueError:
             return False
     return False
+
+
+def _first_text(values) -> str:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return clean_text(value)
+    return ""
 
 
 def _looks_like_grade(text: str) -> bool:
