@@ -52,3 +52,4 @@ bench: setup
 	$(PY) bench/cost_engine.py
 	$(PY) bench/reports.py
 	$(PY) bench/import_appendix.py
+	$(PY) bench/bulk_insert.py

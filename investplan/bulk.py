@@ -46,7 +46,9 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row], *, ids: bool = F
             new_ids = [found for (found,) in cursor.fetchall()]
         columns = ([quote(pk)] if ids else []) + [quote(name) for name in names]
         statement = f"COPY {quote(table)} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
+        # Django's wrapper turns psycopg's errors into Django's (IntegrityError and so on),
+        # as it does for every statement it sends itself.
+        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for index, row in enumerate(rows):
                 values = [row[name] if name in row else defaults[name] for name in names]
                 copy.write_row([new_ids[index], *values] if ids else values)

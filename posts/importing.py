@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from funding.models import Allocation, FundingSource, SourceKind
+from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
 from investplan.bulk import insert_rows
 from investplan.costs.financial_year import FinancialYear
 from investplan.models import (
@@ -50,9 +50,8 @@ from posts.appendix.rows import (
     RowReading,
     finding_reference,
     is_figure,
-    read_funding,
 )
-from posts.appendix.text import clean_text, fold_lookalikes
+from posts.appendix.text import clean_text, name_key
 from posts.models import (
     AppendixImport,
     ColumnMapping,
@@ -332,19 +331,19 @@ class _Importer:
         for grade in Grade.objects.filter(pay_scale__organisation=organisation).select_related(
             "bottom_point"
         ):
-            self.grades.setdefault(_key(grade.code), grade)
+            self.grades.setdefault(name_key(grade.code), grade)
         workstreams = Workstream.objects.filter(plan=plan).values_list("pk", "name")
-        self.workstreams = {_key(name): pk for pk, name in workstreams}
+        self.workstreams = {name_key(name): pk for pk, name in workstreams}
         self.teams = {
-            _key(name): pk
+            name_key(name): pk
             for pk, name in Team.objects.filter(organisation=organisation).values_list("pk", "name")
         }
         self.sources = {
-            _key(source.name): source
+            name_key(source.name): source
             for source in FundingSource.objects.filter(organisation=organisation)
         }
         self.findings = {
-            _key(finding.text): finding
+            name_key(finding.text): finding
             for finding in Finding.objects.filter(inspection__organisation=organisation)
         }
         self.inspection = None
@@ -363,7 +362,11 @@ class _Importer:
 
     def _take(self, reading: RowReading) -> None:
         self.unlogged.append(reading)
-        if reading.outcome == TOTAL:
+        if reading.outcome == TOTAL and reading.of_sources:
+            self._reconcile_sources(reading)
+        elif reading.source is not None:
+            self._save_source(reading)
+        elif reading.outcome == TOTAL:
             self._reconcile(reading)
         elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
             self._count(reading)
@@ -409,6 +412,40 @@ class _Importer:
             reading.messages.extend(notes)
             self.report.reconciliation.append(line)
         self.last_total = reading
+
+    def _reconcile_sources(self, reading: RowReading) -> None:
+        """A table of funding sources says what pays for the lines: its total is set
+        beside the lines' annual costs as well as beside its own rows."""
+        stated = reading.stated.pop("annual_cost", None)
+        costs = self.all_rows.get("annual_cost")
+        if stated is not None and costs is not None:
+            if stated == costs:
+                reading.messages.append(f"it equals the lines' annual costs, £{costs:,}")
+            else:
+                reading.messages.append(
+                    f"the lines' annual costs add up to £{costs:,} (difference £{stated - costs:,})"
+                )
+        self.report.reconciliation.append(
+            f"row {reading.number} “{reading.label}”: " + "; ".join(reading.messages)
+        )
+
+    def _save_source(self, reading: RowReading) -> None:
+        """A funding source and what it has: in the year its name gives, or else in every
+        year of the plan, as "for a full year" means."""
+        found = reading.source
+        plan = self.report.plan
+        years = [found.year] if found.year else list(range(plan.first_year, plan.last_year + 1))
+        source = self._source(found.name)
+        for year in years:
+            FundingAvailability.objects.update_or_create(
+                source=source, financial_year=year, defaults={"amount": found.amount}
+            )
+        span = str(FinancialYear(years[0]))
+        if len(years) > 1:
+            span += f" to {FinancialYear(years[-1])}"
+        reading.messages.append(
+            f"funding source “{source.name}”: £{found.amount:,} a year available, {span}"
+        )
 
     def _reconcile_end(self) -> None:
         report = self.report
@@ -489,7 +526,7 @@ class _Importer:
         """The plan line a row describes, as column values (field attnames)."""
         facts = reading.facts
         staff = facts.kind != LineKind.NON_STAFF
-        grade = self.grades.get(_key(facts.grade)) if facts.grade_known and staff else None
+        grade = self.grades.get(name_key(facts.grade)) if facts.grade_known and staff else None
         if facts.grade_known and grade is None and staff:
             reading.warnings.append(
                 f"grade “{facts.grade}” is not on the council's pay scales; the line is "
@@ -524,7 +561,7 @@ class _Importer:
     def _workstream(self, name: str) -> int | None:
         if not name:
             return None
-        key = _key(name)
+        key = name_key(name)
         found = self.workstreams.get(key)
         if found is None:
             found = self.workstreams[key] = Workstream.objects.create(
@@ -535,7 +572,7 @@ class _Importer:
     def _team(self, name: str) -> int | None:
         if not name:
             return None
-        key = _key(name)
+        key = name_key(name)
         found = self.teams.get(key)
         if found is None:
             found = self.teams[key] = Team.objects.create(
@@ -544,7 +581,7 @@ class _Importer:
         return found
 
     def _source(self, name: str) -> FundingSource:
-        key = _key(name)
+        key = name_key(name)
         found = self.sources.get(key)
         if found is None:
             found = self.sources[key] = FundingSource.objects.create(
@@ -553,7 +590,7 @@ class _Importer:
         return found
 
     def _finding(self, text: str) -> Finding:
-        key = _key(text)
+        key = name_key(text)
         found = self.findings.get(key)
         if found is None:
             if self.inspection is None:
@@ -574,10 +611,6 @@ _LINE_FIELDS = [
     "point", "grade_as_written", "annual_salary", "fte", "fte_in_post", "start_date",
     "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
 ]  # fmt: skip
-
-
-def _key(text: str) -> str:
-    return " ".join(fold_lookalikes(text or "").lower().split())
 
 
 def _figure(value: Decimal) -> str:
@@ -601,4 +634,4 @@ def _today():
     return timezone.localdate()
 
 
-__all__ = ["ImportReport", "UnreadableFile", "choose_sheet", "import_appendix", "read_funding"]
+__all__ = ["ImportReport", "UnreadableFile", "choose_sheet", "import_appendix"]

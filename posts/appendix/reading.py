@@ -170,7 +170,7 @@ class Appendix:
 
 
 def _decode_text(name: str, data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # text never holds NUL; PostgreSQL could not store it
         raise UnreadableFile(f"{name} is neither a workbook nor a CSV file")
     try:
         return data.decode("utf-8-sig")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils import get_column_letter
 
@@ -16,7 +16,7 @@ from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
 
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
-from .text import clean_text
+from .text import clean_text, name_key
 
 IMPORTED, TOTAL, SECTION, BLANK, ERROR = "imported", "total", "section", "blank", "error"
 OUTCOMES = (IMPORTED, TOTAL, SECTION, BLANK, ERROR)
@@ -43,6 +43,9 @@ _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
 _MOST_MONEY = Decimal("1e12")
 _DIGIT = re.compile(r"\d")
+# "The sources of funding for a full year are:-" (seed 004): a second table, of sources.
+_SOURCES_OF_FUNDING = re.compile(r"\b(sources? of funding|funding sources?)\b", re.I)
+_YEAR_IN_NAME = re.compile(r"\b((?:19|20)\d{2})\s*[/-]\s*\d{2}\b")
 _UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
 
 
@@ -50,6 +53,15 @@ _UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
 class Funding:
     source: str
     percent: Decimal
+
+
+@dataclass
+class SourceFacts:
+    """A row of a table of funding sources: what the source has a year."""
+
+    name: str
+    amount: Decimal
+    year: int | None = None  # the financial year its name gives, "(2008/09)"; else every year
 
 
 @dataclass
@@ -88,6 +100,8 @@ class RowReading:
     stated: dict[str, Decimal] = field(default_factory=dict)  # a total row's figures
     written: dict[str, Decimal] = field(default_factory=dict)  # a line's, as written
     label: str = ""
+    source: SourceFacts | None = None  # a row of a table of funding sources
+    of_sources: bool = False  # a total of such a table, not of the lines
 
     def as_json(self) -> dict:
         return {
@@ -116,6 +130,9 @@ class RowReader:
         self.context = context
         self._index = {name: column for column, name in columns.fields.items() if name != "ignore"}
         self.has_fte_column = "fte" in self._index
+        # Under "The sources of funding ... are:", rows are sources until their total.
+        self.reading_sources = False
+        self.sources_sum = Decimal(0)
 
     # -- cells ------------------------------------------------------------------------
 
@@ -161,13 +178,66 @@ class RowReader:
         values = row.values
         if is_blank(values):
             return RowReading(row.number, BLANK)
+        if self.reading_sources:
+            return self._source_row(row)
         first_text = self.text(values, "title") or _first_text(values)
         if _TOTAL.match(first_text):
             return self._total(row, first_text)
         heading = self._heading(values)
+        if heading and _SOURCES_OF_FUNDING.search(heading):
+            self.reading_sources, self.sources_sum = True, Decimal(0)
+            message = f"“{heading}”: the rows below are funding sources, not lines"
+            return RowReading(row.number, SECTION, [message], label=heading)
         if heading:
             return self._section(row, heading)
         return self._line(row)
+
+    def _source_row(self, row: SourceRow) -> RowReading:
+        """A row of a table of funding sources: a name and what it has a year, written
+        "ABG (SDG) | = £182,000" or with the amount as a number."""
+        name, amount, errors = "", None, []
+        for value in row.values:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            text = value.strip().lstrip("=").strip() if isinstance(value, str) else value
+            if not name and not is_figure(text):
+                name = clean_text(text)
+            elif amount is None and is_figure(text):
+                amount = parse_money(text)
+        if _TOTAL.match(name):
+            self.reading_sources = False
+            return self._sources_total(row, name, amount)
+        if amount is None:
+            errors.append(f"the funding source “{name}” has no amount beside it")
+        elif amount < 0:
+            errors.append(f"the funding source “{name}” has a negative amount, {amount:,}")
+        elif amount >= _MOST_MONEY:
+            errors.append(f"the amount {amount:,} is larger than a funding source can hold")
+        if errors:
+            return RowReading(row.number, ERROR, errors, label=name)
+        self.sources_sum += amount
+        year = _YEAR_IN_NAME.search(name)
+        source = SourceFacts(name[:200], amount, int(year.group(1)) if year else None)
+        return RowReading(row.number, IMPORTED, label=name, source=source)
+
+    def _sources_total(self, row: SourceRow, label: str, stated) -> RowReading:
+        reading = RowReading(row.number, TOTAL, label=label, of_sources=True)
+        if stated is None:
+            reading.messages.append(f"“{label}”: the end of the funding sources")
+        elif stated == self.sources_sum:
+            reading.messages.append(
+                f"“{label}”: the funding sources' total £{stated:,} equals the sources above"
+            )
+        else:
+            reading.messages.append(
+                f"“{label}”: the funding sources' total is stated as £{stated:,}; the sources "
+                f"above add up to £{self.sources_sum:,} (difference "
+                f"£{stated - self.sources_sum:,})"
+            )
+        if stated is not None:
+            reading.stated["annual_cost"] = stated
+        self.context.previous_was_line = False
+        return reading
 
     def _heading(self, values) -> str:
         """The row's one text, if it is a heading or a note: the same words in every
@@ -316,7 +386,7 @@ class RowReader:
         self._check_bounds(facts, errors)
         self._check_figures(facts, warnings)
         facts.finding = self._finding(values, warnings)
-        facts.funding = self._funding(values, warnings)
+        facts.funding = self._funding(values, warnings, errors)
         context.previous_was_line = True
 
         reading = RowReading(row.number, ERROR if errors else IMPORTED, facts=facts)
@@ -426,14 +496,21 @@ class RowReader:
         self.context.previous_finding = text
         return text
 
-    def _funding(self, values, warnings) -> list[Funding]:
-        text = clean_text(self.cell(values, "funding"))
+    def _funding(self, values, warnings, errors) -> list[Funding]:
+        column = "funding"
+        text = clean_text(self.cell(values, column))
         if not text and "funding" not in self._index:
             # Seed 004 writes the funding in its Comment column: "Met from Care Matters ABG".
             comment = clean_text(self.cell(values, "justification"))
             if _FUNDED_FROM.match(comment) or _UNFUNDED.search(comment):
-                text = comment
-        return read_funding(text, warnings) if text else []
+                column, text = "justification", comment
+        if not text:
+            return []
+        try:
+            return read_funding(text, warnings)
+        except ValueError as error:
+            errors.append(f"{self.where(column)}: {error}")
+            return []
 
 
 def read_funding(text: str, warnings: list[str]) -> list[Funding]:
@@ -443,13 +520,37 @@ def read_funding(text: str, warnings: list[str]) -> list[Funding]:
         return []
     shares = _PERCENT_SHARE.findall(text)
     if shares:
-        return [Funding(_source_name(name), Decimal(percent)) for percent, name in shares]
+        return _shares(text, shares)
     match = _FUNDED_FROM.match(text)
     name = _source_name(match.group(1) if match else text)
     if len(name) > 120 or not name:
         warnings.append(f"funding “{text[:60]}…” is not a source that can be allocated")
         return []
     return [Funding(name, Decimal(100))]
+
+
+def _shares(text: str, shares: list[tuple[str, str]]) -> list[Funding]:
+    """Percentage shares, one per source (a source named twice has its shares added), as
+    an allocation can hold them: each above nothing, all together at most the whole."""
+    merged: dict[str, Funding] = {}
+    for percent, name in shares:
+        source = _source_name(name)
+        if not source:
+            raise ValueError(f"“{text}” gives a share with no source")
+        share = Decimal(percent)
+        if not 0 < share <= 100:
+            raise ValueError(f"“{text}” gives {percent}% to {source}")
+        # An allocation holds a percentage to three places.
+        share = share.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+        if name_key(source) in merged:
+            merged[name_key(source)].percent += share
+        else:
+            merged[name_key(source)] = Funding(source, share)
+    total = sum(funding.percent for funding in merged.values())
+    if total > 100:
+        share_out = f"{total.normalize():f}%"
+        raise ValueError(f"“{text}” shares out {share_out} of the cost, more than the whole")
+    return list(merged.values())
 
 
 def finding_reference(text: str) -> str:

@@ -23,3 +23,8 @@ def clean_text(value) -> str:
     if value is None:
         return ""
     return " ".join(fold_lookalikes(str(value)).split())
+
+
+def name_key(text) -> str:
+    """What two names must share to be the same grade, team or funding source."""
+    return clean_text(text).lower()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -58,3 +59,45 @@ WIRRAL = [
     ["Wallasey", "Family Support Worker", "Band E", 1, "25,000", "Funded by Police partnership"],
     ["Total", None, None, 4, "155,000", None],
 ]
+
+# Seed 004 again, with the second table under it: what each source has for a full year,
+# written as the paper writes it ("= £100,000"; in a workbook that would be a formula).
+WIRRAL_WITH_SOURCES = [
+    *WIRRAL,
+    [],
+    ["The sources of funding for a full year are:-"],
+    [],
+    ["Care Matters ABG", "= £80,000"],
+    ["Police partnership", "= £25,000"],
+    ["Care Matters ABG (2025/26)", 12_500],
+    ["Budget Growth", "= £50,000"],
+    ["Total", "= £167,500"],
+]
+
+
+def macro_workbook_bytes(rows) -> bytes:
+    """`rows` as an .xlsm: the macro-enabled content type and a VBA project part, as Excel
+    saves one. The project's bytes are junk: reading must never need them."""
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes(rows)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                ).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" '
+                    b'ContentType="application/vnd.ms-office.vbaProject" /></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdVba" Target="vbaProject.bin" Type="http://schemas.'
+                    b'microsoft.com/office/2006/relationships/vbaProject" /></Relationships>',
+                )
+            target.writestr(info, data)
+        target.writestr("xl/vbaProject.bin", b'Attribute VB_Name = "AutoOpen"' * 100)
+    return buffer.getvalue()

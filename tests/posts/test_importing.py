@@ -1,11 +1,13 @@
 """Importing appendices: the real workbooks and the shapes the seeds show."""
 
+import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
-from funding.models import Allocation, FundingSource
+from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Finding, Plan
 from posts.appendix.reading import UnreadableFile
 from posts.importing import import_appendix
@@ -16,7 +18,9 @@ from tests.posts.appendix_files import (
     STAFFORDSHIRE,
     WEST_BERKSHIRE,
     WIRRAL,
+    WIRRAL_WITH_SOURCES,
     csv_bytes,
+    macro_workbook_bytes,
     workbook_bytes,
 )
 
@@ -154,6 +158,74 @@ def test_it_allocates_lines_to_the_source_their_comment_names():
     team_manager = PlanLine.objects.get(plan=report.plan, title="Team Manager")
     assert not team_manager.allocations.exists()  # requires additional funding
     assert FundingSource.objects.get(name="Police partnership").kind == "partner"
+
+
+def wirral_with_comment(comment: str) -> bytes:
+    rows = [list(row) for row in WIRRAL]
+    rows[2][5] = comment
+    return workbook_bytes(rows)
+
+
+def test_it_splits_a_line_between_the_sources_its_comment_gives_percentages_of():
+    report = run(wirral_with_comment("Funded by 60% Care Matters ABG, 40% base budget"))
+    line = PlanLine.objects.get(plan=report.plan, title="Social Worker")
+    shares = [(a.source.name, a.percent) for a in line.allocations.order_by("position")]
+    assert shares == [("Care Matters ABG", Decimal("60")), ("base budget", Decimal("40"))]
+
+
+def test_it_adds_together_the_shares_of_a_source_named_twice():
+    report = run(wirral_with_comment("Met from 50% Care Matters ABG, 25% care matters abg"))
+    line = PlanLine.objects.get(plan=report.plan, title="Social Worker")
+    assert [a.percent for a in line.allocations.all()] == [Decimal("75")]
+
+
+def test_it_refuses_shares_that_come_to_more_than_the_whole_cost_and_saves_nothing():
+    report = run(wirral_with_comment("Funded by 60% Care Matters ABG, 60% base budget"))
+    assert outcomes(report)[3] == "error"
+    message = next(reading for reading in report.rows if reading.number == 3).messages[0]
+    assert message == (
+        "column F “Comment”: “Funded by 60% Care Matters ABG, 60% base budget” shares out "
+        "120% of the cost, more than the whole"
+    )
+    assert not PlanLine.objects.exists() and not Allocation.objects.exists()
+
+
+def test_it_reads_a_table_of_funding_sources_as_sources_not_lines():
+    report = run(csv_bytes(WIRRAL_WITH_SOURCES), name="wirral.csv")
+    assert [outcomes(report)[number] for number in range(8, 15)] == [
+        "section", "blank", "imported", "imported", "imported", "imported", "total",
+    ]  # fmt: skip
+    assert PlanLine.objects.filter(plan=report.plan).count() == 3
+    plan_years = list(range(report.plan.first_year, report.plan.last_year + 1))
+    available = {
+        (row.source.name, row.financial_year): row.amount.amount
+        for row in FundingAvailability.objects.select_related("source")
+    }
+    assert available == {
+        **{("Care Matters ABG", year): Decimal("80000") for year in plan_years},
+        **{("Police partnership", year): Decimal("25000") for year in plan_years},
+        **{("Budget Growth", year): Decimal("50000") for year in plan_years},
+        ("Care Matters ABG (2025/26)", 2025): Decimal("12500"),
+    }
+
+
+def test_it_reconciles_a_funding_sources_total_with_its_rows_and_with_the_lines():
+    report = run(csv_bytes(WIRRAL_WITH_SOURCES), name="wirral.csv")
+    total = next(reading for reading in report.rows if reading.number == 14)
+    assert total.messages == (
+        "“Total”: the funding sources' total £167,500 equals the sources above",
+        "the lines' annual costs add up to £155,000 (difference £12,500)",
+    )
+    assert report.stated_totals["annual_cost"] == Decimal("155000")  # the lines' own total
+
+
+def test_it_reads_the_values_of_a_macro_enabled_workbook():
+    data = macro_workbook_bytes(WIRRAL)
+    assert b"macroEnabled" in zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    report = run(data, name="wirral.xlsm")
+    assert report.committed and report.counts["imported"] == 3
+    titles = set(PlanLine.objects.filter(plan=report.plan).values_list("title", flat=True))
+    assert titles == {"Social Worker", "Team Manager", "Family Support Worker"}
 
 
 def test_it_refuses_a_negative_cost_on_a_post_and_saves_nothing():

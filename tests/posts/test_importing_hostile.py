@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,13 @@ def test_it_refuses_a_file_it_cannot_read_with_a_clear_message(data, name, messa
     with pytest.raises(UnreadableFile, match=message):
         import_bytes(data, name=name)
     assert not Plan.objects.exists()
+
+
+def test_it_refuses_a_csv_file_with_a_nul_character_anywhere_in_it():
+    data = csv_bytes([HEADER] + [["Analyst", "K", 1, 30000, 38700]] * 200) + b"Anal\x00yst\n"
+    assert len(data) > 4096  # far past the start, where a binary file shows itself
+    with pytest.raises(UnreadableFile, match="neither a workbook nor a CSV"):
+        import_bytes(data, name="appendix.csv")
 
 
 def test_it_refuses_a_zip_that_inflates_far_beyond_its_size():
@@ -96,7 +104,8 @@ cells = st.one_of(
     st.integers(-10**9, 10**9),
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
     st.sampled_from(["£1,234", "(42,413)", "-", "tbc", "2 years", "Permanent", "As above",
-                     "Total", "4 SW", "К", "Met from X", "=1+1"]),
+                     "Total", "4 SW", "К", "Met from X", "=1+1", "Funded by 60% X, 60% Y",
+                     "Funded by 50% X, 50% x", "Met from 0% X", "Met from 100.0005% X"]),
 )  # fmt: skip
 
 
@@ -115,6 +124,29 @@ def test_it_gives_every_row_one_outcome_or_refuses_the_file_whatever_the_cells(r
     assert all(reading.outcome in OUTCOMES for reading in report.rows)
     assert all(reading.messages for reading in report.rows if reading.outcome == "error")
     assert not PlanLine.objects.exists()
+
+
+# CSV cells may hold any character a text file can, control characters included.
+csv_cells = st.one_of(cells, st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(csv_cells, min_size=1, max_size=8), max_size=25))
+def test_it_gives_every_csv_row_one_outcome_or_refuses_the_file_whatever_the_text(rows):
+    data = csv_bytes([[*HEADER, "Funding"], *rows])
+    with transaction.atomic():  # each example starts from an empty database
+        try:
+            report = import_bytes(data, name="appendix.csv")
+        except UnreadableFile:
+            assert not Plan.objects.exists()
+        else:
+            assert all(reading.outcome in OUTCOMES for reading in report.rows)
+            assert report.committed != report.has_errors
+            saved = PlanLine.objects.count()
+            assert saved == (report.counts["imported"] if report.committed else 0)
+        transaction.set_rollback(True)
 
 
 def command(*args) -> tuple[int, dict]:
