@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from investplan.models import Plan
+from investplan.models import Organisation, Plan
 from posts.appendix.reading import BLANK_RUN_LIMIT, MAX_FILE_BYTES, Appendix, UnreadableFile
 from posts.appendix.rows import OUTCOMES
 from posts.importing import import_appendix
@@ -157,6 +157,28 @@ def command(*args) -> tuple[int, dict]:
     except SystemExit as exit_:
         code = exit_.code
     return code, json.loads(out.getvalue())
+
+
+def test_it_makes_the_council_and_the_plan_on_a_fresh_installation():
+    code, result = command(str(MIDDLESBROUGH), "--plan", "middlesbrough")
+    assert code == 0 and result["committed"]
+    plan = Plan.objects.get(slug="middlesbrough")
+    assert plan.organisation.slug == "middlesbrough"
+    assert plan.lines.count() == result["counts"]["imported"] == 27
+
+
+def test_it_leaves_no_council_behind_after_a_dry_run():
+    code, result = command(str(MIDDLESBROUGH), "--plan", "middlesbrough", "--dry-run")
+    assert code == 0 and result["counts"]["imported"] == 27 and not result["committed"]
+    assert not Organisation.objects.exists()
+
+
+def test_it_asks_whose_a_new_plan_is_when_there_are_several_councils():
+    OrganisationFactory.create_batch(2)
+    code, result = command(str(MIDDLESBROUGH), "--plan", "middlesbrough")
+    assert code == 2
+    assert "say whose with --organisation" in result["error"]
+    assert not Plan.objects.exists()
 
 
 def test_it_prints_one_json_object_and_exits_0_when_imported(tmp_path):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from investplan.models import Organisation
 from posts.appendix.reading import MAX_FILE_BYTES, UnreadableFile
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--plan", required=True, help="The plan's slug; made if new.")
         parser.add_argument(
-            "--organisation", help="The council's slug; made if new. Needed for a new plan."
+            "--organisation",
+            help="The council's slug; made if new. For a new plan, the only council there "
+            "is by default, or one made and named after the plan on a fresh installation.",
         )
         parser.add_argument("--sheet", help="The sheet to read; the first with a table if not.")
         parser.add_argument("--dry-run", action="store_true", help="Show, save nothing.")
@@ -37,15 +40,18 @@ class Command(BaseCommand):
                 raise UnreadableFile(
                     f"{path.name} is over the {MAX_FILE_BYTES // 1024 // 1024} MB limit"
                 )
-            council = self._organisation(organisation, plan)
-            report = import_appendix(
-                organisation=council,
-                plan_slug=plan,
-                file_name=path.name,
-                data=path.read_bytes(),
-                sheet=sheet,
-                dry_run=dry_run,
-            )
+            with transaction.atomic():
+                council = self._organisation(organisation, plan)
+                report = import_appendix(
+                    organisation=council,
+                    plan_slug=plan,
+                    file_name=path.name,
+                    data=path.read_bytes(),
+                    sheet=sheet,
+                    dry_run=dry_run,
+                )
+                if dry_run:  # a council made for the preview goes with it
+                    transaction.set_rollback(True)
         except UnreadableFile as error:
             self._print({"error": str(error)}, json)
             sys.exit(2)
@@ -62,9 +68,21 @@ class Command(BaseCommand):
             )
             return organisation
         existing = Plan.objects.filter(slug=plan_slug).select_related("organisation").first()
-        if existing is None:
-            raise UnreadableFile(f"the plan “{plan_slug}” is new: say whose with --organisation")
-        return existing.organisation
+        if existing is not None:
+            return existing.organisation
+        councils = list(Organisation.objects.all()[:2])
+        if len(councils) == 1:  # the only council there is
+            return councils[0]
+        if councils:
+            raise UnreadableFile(
+                f"the plan “{plan_slug}” is new and there are several councils: say whose "
+                "with --organisation"
+            )
+        # A fresh installation: the council is made, named after the plan until renamed.
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=plan_slug, defaults={"name": plan_slug.replace("-", " ").title()}
+        )
+        return organisation
 
     def _print(self, payload: dict, as_json: bool) -> None:
         if as_json:
