@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from djmoney.models.fields import MoneyField
+from simple_history.models import HistoricalRecords
 
 from investplan.models import FinancialYearField, Organisation, financial_year_label
 from posts.models import PlanLine
@@ -89,6 +90,9 @@ class Allocation(models.Model):
         blank=True,
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    # Every change on record: who changed which field, when, from what to what.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["line", "position", "id"]

@@ -24,7 +24,7 @@ def insert_rows(model: type[models.Model], rows: Sequence[Row], *, ids: bool = F
     if not rows:
         return []
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    defaults = {field.attname: field.get_default() for field in fields if not field.auto_created}
+    defaults = {field.attname: field.get_default() for field in fields}
     if connection.vendor != "postgresql":
         made = model.objects.bulk_create(
             [model(**{**defaults, **row}) for row in rows], batch_size=500

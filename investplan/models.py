@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
+from simple_history.models import HistoricalRecords
 
 from investplan.costs.financial_year import FinancialYear
 
@@ -205,6 +206,9 @@ class Assumptions(models.Model):
         validators=PERCENT_VALIDATORS,
     )
 
+    # Every change on record: who changed which field, when, from what to what.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "assumptions"
         constraints = [
@@ -227,6 +231,9 @@ class PayAward(models.Model):
     financial_year = FinancialYearField()
     percent = models.DecimalField(max_digits=6, decimal_places=3, validators=PERCENT_VALIDATORS)
     agreed = models.BooleanField(default=False, help_text="Agreed, rather than assumed.")
+
+    # Every change on record: who changed which field, when, from what to what.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["financial_year"]

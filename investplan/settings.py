@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "djmoney",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "investplan",
     "posts",
     "funding",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the history of lines, allocations and assumptions.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
 from investplan.bulk import insert_rows
@@ -130,7 +132,7 @@ def import_appendix(
     report = ImportReport(file_name=file_name)
     try:
         with transaction.atomic():
-            _Importer(organisation, plan_slug, appendix, report, corrections or {}).run(sheet)
+            _Importer(organisation, plan_slug, appendix, report, corrections or {}, user).run(sheet)
             if report.has_errors or dry_run:
                 raise _RollBack
             report.committed = True
@@ -187,7 +189,8 @@ def choose_sheet(appendix: Appendix, sheet: str | None) -> str:
 
 
 class _Importer:
-    def __init__(self, organisation, plan_slug, appendix, report, corrections):
+    def __init__(self, organisation, plan_slug, appendix, report, corrections, user):
+        self.user = user
         self.organisation = organisation
         self.plan_slug = plan_slug
         self.appendix = appendix
@@ -493,14 +496,23 @@ class _Importer:
                 for name, value in values.items():
                     setattr(line, name, value)
                 changed.append(line)
-        line_ids = dict(zip(new_numbers, insert_rows(PlanLine, new_rows, ids=True), strict=True))
+        new_ids = insert_rows(PlanLine, new_rows, ids=True)
+        self._history(PlanLine, new_rows, new_ids, new_numbers)
+        line_ids = dict(zip(new_numbers, new_ids, strict=True))
         if changed:
-            PlanLine.objects.bulk_update(changed, _LINE_FIELDS, batch_size=BATCH)
+            bulk_update_with_history(
+                changed,
+                PlanLine,
+                _LINE_FIELDS,
+                batch_size=BATCH,
+                default_user=self.user,
+                default_change_reason=f"imported again from {self.source_file}",
+            )
             ids = [line.pk for line in changed]
             PlanLine.findings.through.objects.filter(planline_id__in=ids).delete()
             Allocation.objects.filter(line_id__in=ids).delete()
             line_ids.update((line.source_row, line.pk) for line in changed)
-        links, allocations = [], []
+        links, allocations, allocation_rows = [], [], []
         for reading in self.pending:
             facts, line_id = reading.facts, line_ids[reading.number]
             if facts.finding:
@@ -515,12 +527,35 @@ class _Importer:
                         "position": position,
                     }
                 )
+                allocation_rows.append(reading.number)
             reading.facts = None  # saved: the row's outcome is all that is kept
         insert_rows(PlanLine.findings.through, links)
-        insert_rows(Allocation, allocations)
+        self._history(
+            Allocation, allocations, insert_rows(Allocation, allocations, ids=True), allocation_rows
+        )
         self.report.lines_created += len(new_rows)
         self.report.lines_updated += len(changed)
         self.pending = []
+
+    def _history(self, model, rows: list[dict], ids: list, numbers: list[int]) -> None:
+        """What bulk inserts leave out: the history records a save makes, so an imported
+        line's history starts with the import (who, when, which row of which file)."""
+        when = timezone.now()
+        user_id = self.user.pk if self.user is not None else None
+        insert_rows(
+            model.history.model,
+            [
+                {
+                    **row,
+                    "id": pk,
+                    "history_date": when,
+                    "history_type": "+",
+                    "history_user_id": user_id,
+                    "history_change_reason": f"imported from {self.source_file} row {number}",
+                }
+                for row, pk, number in zip(rows, ids, numbers, strict=True)
+            ],
+        )
 
     def _line_values(self, reading: RowReading) -> dict:
         """The plan line a row describes, as column values (field attnames)."""
@@ -629,8 +664,6 @@ def _source_kind(name: str) -> str:
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
+from simple_history.models import HistoricalRecords
 
 from investplan.costs.engine import LineKind as EngineLineKind
 from investplan.models import FinancialYearField, Finding, Organisation, Plan, Team, Workstream
@@ -307,6 +308,9 @@ class PlanLine(models.Model):
     source_file = models.CharField(max_length=255, blank=True)
     source_sheet = models.CharField(max_length=100, blank=True)
     source_row = models.PositiveIntegerField(null=True, blank=True)
+
+    # Every change on record: who changed which field, when, from what to what.
+    history = HistoricalRecords()
 
     objects = PlanLineQuerySet.as_manager()
 
