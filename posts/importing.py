@@ -53,7 +53,7 @@ from posts.appendix.rows import (
     finding_reference,
     is_figure,
 )
-from posts.appendix.text import clean_text, name_key
+from posts.appendix.text import clean_text, figure_text, name_key
 from posts.models import (
     AppendixImport,
     ColumnMapping,
@@ -401,13 +401,13 @@ class _Importer:
             everything = self.all_rows.get(name, Decimal(0))
             label = FIELDS[name].lower()
             if stated == since:
-                notes.append(f"{label} {_figure(stated)} equals the rows since the last total")
+                notes.append(f"{label} {figure_text(stated)} equals the rows since the last total")
             elif stated == everything:
-                notes.append(f"{label} {_figure(stated)} equals all the rows above")
+                notes.append(f"{label} {figure_text(stated)} equals all the rows above")
             else:
                 notes.append(
-                    f"{label}: stated {_figure(stated)}, the rows above add up to "
-                    f"{_figure(since)} (difference {_figure(stated - since)})"
+                    f"{label}: stated {figure_text(stated)}, the rows above add up to "
+                    f"{figure_text(since)} (difference {figure_text(stated - since)})"
                 )
         self.since_total = {}
         if notes:
@@ -419,14 +419,15 @@ class _Importer:
     def _reconcile_sources(self, reading: RowReading) -> None:
         """A table of funding sources says what pays for the lines: its total is set
         beside the lines' annual costs as well as beside its own rows."""
-        stated = reading.stated.pop("annual_cost", None)
+        stated = reading.stated.get("annual_cost")
         costs = self.all_rows.get("annual_cost")
         if stated is not None and costs is not None:
             if stated == costs:
-                reading.messages.append(f"it equals the lines' annual costs, £{costs:,}")
+                reading.messages.append(f"it equals the lines' annual costs, £{figure_text(costs)}")
             else:
                 reading.messages.append(
-                    f"the lines' annual costs add up to £{costs:,} (difference £{stated - costs:,})"
+                    f"the lines' annual costs add up to £{figure_text(costs)} (difference "
+                    f"£{figure_text(stated - costs)})"
                 )
         self.report.reconciliation.append(
             f"row {reading.number} “{reading.label}”: " + "; ".join(reading.messages)
@@ -447,7 +448,7 @@ class _Importer:
         if len(years) > 1:
             span += f" to {FinancialYear(years[-1])}"
         reading.messages.append(
-            f"funding source “{source.name}”: £{found.amount:,} a year available, {span}"
+            f"funding source “{source.name}”: £{figure_text(found.amount)} a year available, {span}"
         )
 
     def _reconcile_end(self) -> None:
@@ -462,8 +463,9 @@ class _Importer:
             computed = self.all_rows.get(name, Decimal(0))
             if stated != computed:
                 report.warnings.append(
-                    f"the stated {FIELDS[name].lower()} {_figure(stated)} is not the sum of the "
-                    f"imported rows, {_figure(computed)} (difference {_figure(stated - computed)})"
+                    f"the stated {FIELDS[name].lower()} {figure_text(stated)} is not the sum of "
+                    f"the imported rows, {figure_text(computed)} (difference "
+                    f"{figure_text(stated - computed)})"
                 )
         if not report.counts[IMPORTED] and not report.has_errors:
             report.warnings.append("no lines were found under the header")
@@ -646,10 +648,6 @@ _LINE_FIELDS = [
     "point", "grade_as_written", "annual_salary", "fte", "fte_in_post", "start_date",
     "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
 ]  # fmt: skip
-
-
-def _figure(value: Decimal) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
 def _source_kind(name: str) -> str:

@@ -49,7 +49,16 @@ def line_version(line: PlanLine) -> int | None:
     return line.history.order_by("-history_id").values_list("history_id", flat=True).first()
 
 
-def _changes_since(line: PlanLine, seen_version: int | None) -> LineChangedElsewhere:
+def _locked_as_seen(line_id: int, seen_version: int | None) -> PlanLine:
+    """The line, locked until the transaction ends, if nobody has saved it since the
+    editor read it at `seen_version`; LineChangedElsewhere if somebody has."""
+    line = PlanLine.objects.select_for_update().get(pk=line_id)
+    if line_version(line) != seen_version:
+        raise _changed_elsewhere(line, seen_version)
+    return line
+
+
+def _changed_elsewhere(line: PlanLine, seen_version: int | None) -> LineChangedElsewhere:
     latest = line.history.order_by("-history_id").select_related("history_user").first()
     who = str(latest.history_user) if latest.history_user else "an import or a script"
     changes = []
@@ -67,9 +76,7 @@ def update_plan_line(
 ) -> PlanLine:
     """Change a line as an editor who read it at `seen_version`; LineChangedElsewhere if
     someone saved it since, naming who and what they changed."""
-    line = PlanLine.objects.select_for_update().get(pk=line_id)
-    if line_version(line) != seen_version:
-        raise _changes_since(line, seen_version)
+    line = _locked_as_seen(line_id, seen_version)
     line._history_user = user
     return save_plan_line(line=line, findings=findings, **fields)
 
@@ -78,9 +85,7 @@ def update_plan_line(
 def revert_plan_line(*, line_id: int, to_version: int, seen_version: int | None, user=None):
     """Put a line back as it was at `to_version`. The revert is itself a change on record,
     so it can be reverted in turn."""
-    line = PlanLine.objects.select_for_update().get(pk=line_id)
-    if line_version(line) != seen_version:
-        raise _changes_since(line, seen_version)
+    line = _locked_as_seen(line_id, seen_version)
     earlier = line.history.get(history_id=to_version).instance
     earlier._state.adding = False  # the same line, saved again: an update, not a new one
     earlier._history_user = user

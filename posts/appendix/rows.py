@@ -16,7 +16,7 @@ from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
 
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
-from .text import clean_text, name_key
+from .text import clean_text, figure_text, name_key
 
 IMPORTED, TOTAL, SECTION, BLANK, ERROR = "imported", "total", "section", "blank", "error"
 OUTCOMES = (IMPORTED, TOTAL, SECTION, BLANK, ERROR)
@@ -226,13 +226,14 @@ class RowReader:
             reading.messages.append(f"“{label}”: the end of the funding sources")
         elif stated == self.sources_sum:
             reading.messages.append(
-                f"“{label}”: the funding sources' total £{stated:,} equals the sources above"
+                f"“{label}”: the funding sources' total £{figure_text(stated)} equals the "
+                "sources above"
             )
         else:
             reading.messages.append(
-                f"“{label}”: the funding sources' total is stated as £{stated:,}; the sources "
-                f"above add up to £{self.sources_sum:,} (difference "
-                f"£{stated - self.sources_sum:,})"
+                f"“{label}”: the funding sources' total is stated as £{figure_text(stated)}; "
+                f"the sources above add up to £{figure_text(self.sources_sum)} (difference "
+                f"£{figure_text(stated - self.sources_sum)})"
             )
         if stated is not None:
             reading.stated["annual_cost"] = stated
@@ -309,8 +310,7 @@ class RowReader:
             if match:  # "4 SW", "0.5 BSO": the count is the FTE
                 fte, title = Decimal(match.group(1)), match.group(2).strip()
         if not title:
-            texts = [clean_text(value) for value in values if isinstance(value, str)]
-            title = next((text for text in texts if text), "")
+            title = _first_text(values)
         if not title:
             errors.append("the row has figures but no post or item to say what they are")
 
@@ -370,7 +370,7 @@ class RowReader:
             facts.grade_known = grade_text.lower() not in UNKNOWN_GRADES
         if annual_cost is None and unit_cost is not None and fte is not None:
             annual_cost = unit_cost * fte
-            warnings.append(f"annual cost is unit cost £{unit_cost:,.0f} × {fte} FTE")
+            warnings.append(f"annual cost is unit cost £{pounds(unit_cost)} × {fte} FTE")
 
         if facts.one_off or fte is None:  # no FTE, not a post: a cost of some other kind
             self._non_staff(facts, annual_cost, warnings, permanent)
@@ -412,7 +412,8 @@ class RowReader:
         elif facts.stated_total is not None and facts.duration_months:
             facts.amount = facts.stated_total * 12 / facts.duration_months
             warnings.append(
-                f"a year's cost is the total £{facts.stated_total:,.0f} over "
+                f"a year's cost is the total £{pounds(facts.stated_total)} "
+                "over "
                 f"{facts.duration_months} months"
             )
         elif facts.stated_total is not None:
@@ -421,7 +422,7 @@ class RowReader:
         else:
             warnings.append("no FTE or cost given: imported without a cost")
         if facts.salary is not None:
-            warnings.append(f"a salary of £{facts.salary:,.0f} is given with no FTE")
+            warnings.append(f"a salary of £{pounds(facts.salary)} is given with no FTE")
 
     def _start(self, values, errors) -> date | None:
         value = self.cell(values, "start")
@@ -467,9 +468,9 @@ class RowReader:
             expected = facts.salary * facts.fte * (1 + rate)
             if abs(facts.stated_annual_cost - expected) > max(Decimal(1), expected / 200):
                 warnings.append(
-                    f"annual cost £{facts.stated_annual_cost:,.0f} is not salary "
-                    f"£{facts.salary:,.0f} × {facts.fte} FTE × {1 + rate} on-costs "
-                    f"(£{expected:,.0f}); the stated cost is kept"
+                    f"annual cost £{pounds(facts.stated_annual_cost)} is not salary "
+                    f"£{pounds(facts.salary)} × {facts.fte} FTE × {1 + rate} on-costs "
+                    f"(£{pounds(expected)}); the stated cost is kept"
                 )
         yearly = facts.stated_annual_cost if facts.kind != "non_staff" else facts.amount
         if facts.stated_total is None or yearly is None:
@@ -483,7 +484,7 @@ class RowReader:
             words = f"annual cost × {months / 12:g} year{'s' if months != 12 else ''}"
         if abs(facts.stated_total - expected) > 1:
             warnings.append(
-                f"total £{facts.stated_total:,.0f} is not {words} (£{expected:,.0f}); "
+                f"total £{pounds(facts.stated_total)} is not {words} (£{pounds(expected)}); "
                 "the costs are worked out from the annual figures"
             )
 
@@ -573,6 +574,11 @@ def is_figure(value) -> bool:
         except ValueError:
             return False
     return False
+
+
+def pounds(value: Decimal) -> str:
+    """Whole pounds for a warning: "66,948"."""
+    return figure_text(value, whole_pounds=True)
 
 
 def _first_text(values) -> str:

@@ -1,5 +1,9 @@
 """Text as councils' papers write it, and as text pulled out of a PDF garbles it."""
 
+from decimal import Decimal
+
+from investplan.costs.money import PENNY, POUND, round_money
+
 # Cyrillic and Greek capitals that look like Latin ones: Cyrillic Ka (U+041A) is grade K.
 _LOOKALIKES = str.maketrans(
     {
@@ -28,3 +32,10 @@ def clean_text(value) -> str:
 def name_key(text) -> str:
     """What two names must share to be the same grade, team or funding source."""
     return clean_text(text).lower()
+
+
+def figure_text(value: Decimal, *, whole_pounds: bool = False) -> str:
+    """A figure in a message, as councils write one: "3,228,957", with pence only when it
+    has any ("46,355.50"); rounded half up, like every figure shown."""
+    rounded = round_money(value, POUND if whole_pounds else PENNY)
+    return f"{rounded:,.0f}" if rounded % 1 == 0 else f"{rounded:,.2f}"
