@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench setup
+.PHONY: run test lint format bench setup browser
 
 # The environment: a virtualenv made by the machine's python3, uv pinned inside it,
 # then exactly the locked packages.
@@ -36,8 +36,14 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The browser the end-to-end tests drive: Debian's Chromium (never a downloaded one).
+browser:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
-test: setup
+test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -53,3 +59,4 @@ bench: setup
 	$(PY) bench/reports.py
 	$(PY) bench/import_appendix.py
 	$(PY) bench/bulk_insert.py
+	$(PY) bench/workspace.py

@@ -61,7 +61,7 @@ WORDS = [
 ]
 
 
-def build_plan(rng: random.Random) -> Plan:
+def build_plan(rng: random.Random, lines_wanted: int = LINES) -> Plan:
     organisation = Organisation.objects.create(name="Bench Council", slug="bench")
     plan = Plan.objects.create(
         organisation=organisation,
@@ -118,7 +118,7 @@ def build_plan(rng: random.Random) -> Plan:
         for i in range(5)
     ]
     lines = []
-    for position in range(LINES):
+    for position in range(lines_wanted):
         grade = rng.choice(grades)
         lines.append(
             PlanLine(

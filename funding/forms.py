@@ -52,3 +52,56 @@ class AllocationInlineFormSet(forms.BaseInlineFormSet):
         # Rows are checked together above; the per-row sum check would read stale rows.
         form.instance._checked_as_a_set = True
         return form
+
+
+class AllocationForm(forms.ModelForm):
+    """A share of a line paid by one source: a percentage of its cost, or pounds a year."""
+
+    amount = forms.DecimalField(
+        label="Or a fixed amount a year (£)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+
+    class Meta:
+        from funding.models import Allocation
+
+        model = Allocation
+        fields = ["source", "percent", "amount"]
+        labels = {"percent": "Percentage of the line's cost"}
+        widgets = {"percent": forms.TextInput(attrs={"inputmode": "decimal", "size": 7})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.amount is not None:
+            self.initial["amount"] = self.instance.amount.amount
+
+
+def allocation_formset(line, data=None):
+    from funding.models import Allocation, FundingSource
+    from posts.models import PlanLine
+
+    Allocations = forms.inlineformset_factory(
+        PlanLine,
+        Allocation,
+        form=AllocationForm,
+        formset=AllocationInlineFormSet,
+        extra=2,
+        can_delete=True,
+    )
+    formset = Allocations(data, instance=line, prefix="allocations")
+    sources = FundingSource.objects.filter(organisation_id=line.plan.organisation_id)
+    for form in [*formset.forms, formset.empty_form]:
+        form.fields["source"].queryset = sources
+    return formset
+
+
+class FundingSourceForm(forms.ModelForm):
+    class Meta:
+        from funding.models import FundingSource
+
+        model = FundingSource
+        fields = ["name", "kind", "end_date"]
+        widgets = {"end_date": forms.DateInput(attrs={"type": "date"})}

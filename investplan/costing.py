@@ -3,11 +3,16 @@ turn them into engine inputs. The arithmetic itself is in `investplan.costs`."""
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+
+from django.db import connection, transaction
 
 from investplan.costs import engine
 from investplan.costs.engine import CostEngine, CostingError, LineCost
@@ -176,6 +181,21 @@ class PlanCosting:
     def errors(self) -> list[CostedLine]:
         return [costed for costed in self.costed if costed.error]
 
+    def with_lines(self, saved, removed_ids=()) -> PlanCosting:
+        """This costing with the `saved` lines costed afresh (new ones added) and the
+        `removed_ids` taken out; every other line keeps the figures it has."""
+        fresh = copy.copy(self)
+        saved = {line.pk: line for line in saved}
+        gone = set(removed_ids) | set(saved)
+        with localcontext(prec=60):
+            costed = [costed for costed in self.costed if costed.line.pk not in gone]
+            costed.extend(self._cost(line) for line in saved.values())
+        costed.sort(key=lambda costed: (costed.line.position, costed.line.pk))
+        fresh.costed = costed
+        fresh.lines = [costed.line for costed in costed]
+        fresh._figures = {}
+        return fresh
+
 
 def cost_line(line) -> LineCost:
     """One line costed under its plan's assumptions; CostingError says why it cannot be."""
@@ -204,23 +224,33 @@ class CostingCache:
         self._entries: dict[tuple, PlanCosting] = {}
         self._lock = threading.Lock()
 
-    def get(self, plan: Plan, filters: tuple, lines_queryset) -> PlanCosting:
-        revisions = (
-            Plan.objects.filter(pk=plan.pk)
+    @staticmethod
+    def revisions(plan_id: int) -> tuple | None:
+        return (
+            Plan.objects.filter(pk=plan_id)
             .values_list("slug", "revision", "organisation_id", "organisation__revision")
             .first()
         )
-        key = (plan.pk, revisions, filters)
+
+    def peek(self, key: tuple) -> PlanCosting | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: tuple, costing: PlanCosting) -> None:
+        with self._lock:
+            self._entries[key] = costing
+            while len(self._entries) > self.size:
+                self._entries.pop(next(iter(self._entries)))
+
+    def get(self, plan: Plan, filters: tuple, lines_queryset) -> PlanCosting:
+        key = (plan.pk, self.revisions(plan.pk), filters)
         with self._lock:
             found = self._entries.pop(key, None)
             if found is not None:
                 self._entries[key] = found  # most recently used last
                 return found
         costing = PlanCosting(plan, lines_queryset.for_costing())
-        with self._lock:
-            self._entries[key] = costing
-            while len(self._entries) > self.size:
-                self._entries.pop(next(iter(self._entries)))
+        self.put(key, costing)
         return costing
 
     def clear(self) -> None:
@@ -229,3 +259,45 @@ class CostingCache:
 
 
 costing_cache = CostingCache()
+
+
+# The whole plan, unfiltered: the key the workspace and the committee tables share.
+WHOLE_PLAN = (None, "", "")
+
+
+@dataclass
+class LineChanges:
+    """The lines a change saved or removed, for `recosting_only_changed_lines`."""
+
+    saved: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+
+
+@contextmanager
+def recosting_only_changed_lines(plan_id: int) -> Iterator[LineChanges]:
+    """Around a change to some of a plan's lines (inside its transaction): once it commits,
+    the cached costing of the whole plan carries forward with only those lines costed
+    afresh, so saving one line of 500 does not cost the other 499 again.
+
+    It is safe because the plan's row is locked first (by moving its revision), so no
+    other change to the plan can come between the costing read before and the one stored
+    after; if the council's reference data moved meanwhile, nothing is carried forward and
+    the next read costs the plan afresh."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("recosting_only_changed_lines needs a transaction")
+    Plan.bump_revision(plan_id)  # takes the plan's row lock until commit
+    now = costing_cache.revisions(plan_id)
+    before = (now[0], now[1] - 1, *now[2:])
+    changes = LineChanges()
+    yield changes
+    earlier = costing_cache.peek((plan_id, before, WHOLE_PLAN))
+    if earlier is None:
+        return
+    from posts.models import PlanLine
+
+    saved = PlanLine.objects.filter(pk__in=changes.saved).for_costing()
+    carried = earlier.with_lines(saved, changes.removed)
+    after = costing_cache.revisions(plan_id)
+    if after[2:] != before[2:]:
+        return
+    transaction.on_commit(lambda: costing_cache.put((plan_id, after, WHOLE_PLAN), carried))

@@ -36,3 +36,157 @@ class FinancialYearFormField(forms.IntegerField):
 
     def widget_attrs(self, widget):
         return {}
+
+
+# -- Forms of the plan and reference-data pages -------------------------------------------
+
+
+class PercentInput(forms.TextInput):
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "size": 7, **(attrs or {})})
+
+
+def assumptions_forms(plan, data=None):
+    """The plan's assumptions and its pay awards and employer NI rates, as forms."""
+    from investplan.models import Assumptions, EmployerNIRate, PayAward
+
+    assumptions, _ = Assumptions.objects.get_or_create(plan=plan)
+    AssumptionsForm = forms.modelform_factory(
+        Assumptions,
+        fields=[
+            "on_cost_method",
+            "flat_on_cost_percent",
+            "pension_percent",
+            "levy_percent",
+            "increments",
+            "vacancy_factor_percent",
+        ],
+        widgets={
+            "on_cost_method": forms.RadioSelect,
+            "flat_on_cost_percent": PercentInput,
+            "pension_percent": PercentInput,
+            "levy_percent": PercentInput,
+            "vacancy_factor_percent": PercentInput,
+        },
+    )
+    PayAwards = forms.inlineformset_factory(
+        Assumptions,
+        PayAward,
+        fields=["financial_year", "percent", "agreed"],
+        extra=1,
+        can_delete=True,
+        widgets={"percent": PercentInput},
+    )
+    NIRates = forms.inlineformset_factory(
+        Assumptions,
+        EmployerNIRate,
+        form=_NIRateForm,
+        extra=1,
+        can_delete=True,
+    )
+    return (
+        AssumptionsForm(data, instance=assumptions, prefix="assumptions"),
+        PayAwards(data, instance=assumptions, prefix="awards"),
+        NIRates(data, instance=assumptions, prefix="ni"),
+    )
+
+
+class _NIRateForm(forms.ModelForm):
+    secondary_threshold = forms.DecimalField(
+        label="Secondary threshold a year (£)", max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        from investplan.models import EmployerNIRate
+
+        model = EmployerNIRate
+        fields = ["financial_year", "percent", "secondary_threshold"]
+        widgets = {"percent": PercentInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["secondary_threshold"] = self.instance.secondary_threshold.amount
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        from investplan.models import Inspection
+
+        model = Inspection
+        fields = ["kind", "date", "overall_judgement"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+def findings_formset(inspection, data=None):
+    from investplan.models import Finding, Inspection
+
+    Findings = forms.inlineformset_factory(
+        Inspection,
+        Finding,
+        fields=["reference", "text", "judgement_area", "position"],
+        extra=3,
+        can_delete=True,
+        widgets={"text": forms.Textarea(attrs={"rows": 2})},
+    )
+    return Findings(data, instance=inspection, prefix="findings")
+
+
+class AddPersonForm(forms.Form):
+    """Give someone a role in the council: an existing user by username, or a new one."""
+
+    username = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False, help_text="For a new user.")
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="For a new user: at least 12 characters. They can change it later.",
+    )
+    role = forms.ChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        from investplan.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+
+class YearGridForm(forms.Form):
+    """Amounts by row and financial year, typed as a grid: the salary of each spinal point,
+    what each funding source has. A blank cell is no amount for that year."""
+
+    def __init__(self, data=None, *, rows, years, values, prefix, what="Amount"):
+        super().__init__(data, prefix=prefix)
+        self.rows, self.years = list(rows), list(years)
+        for row_id, label in self.rows:
+            for year in self.years:
+                name = f"r{row_id}-y{year}"
+                self.fields[name] = forms.DecimalField(
+                    label=f"{what} for {label}, {FinancialYear(year).label} (£)",
+                    required=False,
+                    min_value=0,
+                    max_digits=14,
+                    decimal_places=2,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 9}),
+                )
+                value = values.get((row_id, year))
+                if value is not None:
+                    self.initial[name] = value
+
+    def amounts(self) -> dict:
+        return {
+            (row_id, year): self.cleaned_data.get(f"r{row_id}-y{year}")
+            for row_id, _ in self.rows
+            for year in self.years
+        }
+
+    def grid(self):
+        """(row label, [bound field per year]) for the template."""
+        return [
+            (label, [self[f"r{row_id}-y{year}"] for year in self.years])
+            for row_id, label in self.rows
+        ]
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [FinancialYear(year).label for year in self.years]

@@ -1,12 +1,57 @@
-"""Who may do what: a user's role in the plan's organisation decides."""
+"""Who may do what: a user's role in the plan's organisation decides.
+
+Viewers read. Heads of service also print and approve. Finance officers read, print and
+edit the lines, allocations, findings and assumptions of plans not yet approved. Admins
+may do all of that, and also import, keep reference data and manage users.
+
+Another council's plan does not exist for a user (404, whatever the URL); a page or action
+outside their role is refused (403) and its controls are not shown."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from investplan.models import Membership, Plan, Role
+from investplan.models import Membership, Organisation, Plan, PlanStatus, Role
 
 PRINTERS = {Role.HEAD_OF_SERVICE, Role.FINANCE_OFFICER, Role.ADMIN}
+EDITORS = {Role.FINANCE_OFFICER, Role.ADMIN}
+APPROVERS = {Role.HEAD_OF_SERVICE, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Powers:
+    """What one user may do in one organisation (and, given a plan, to that plan)."""
+
+    role: str | None
+    plan_approved: bool = False
+
+    @property
+    def can_read(self) -> bool:
+        return self.role is not None
+
+    @property
+    def can_print(self) -> bool:
+        return self.role in PRINTERS
+
+    @property
+    def can_edit(self) -> bool:
+        """Edit lines, allocations, findings and assumptions: never once approved."""
+        return self.role in EDITORS and not self.plan_approved
+
+    @property
+    def can_approve(self) -> bool:
+        return self.role in APPROVERS
+
+    @property
+    def can_keep_findings(self) -> bool:
+        return self.role in EDITORS
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
 
 
 def role_in(user, organisation_id) -> str | None:
@@ -19,11 +64,37 @@ def role_in(user, organisation_id) -> str | None:
     )
 
 
+def powers_over(user, plan: Plan) -> Powers:
+    return Powers(role_in(user, plan.organisation_id), plan.status == PlanStatus.APPROVED)
+
+
 def plan_for(user, slug: str) -> Plan:
     """The plan, if the user belongs to its council; otherwise it does not exist (404)."""
     return get_object_or_404(
         Plan.objects.for_user(user).select_related("organisation", "assumptions"), slug=slug
     )
+
+
+def plan_to_edit(user, slug: str) -> tuple[Plan, Powers]:
+    """The plan, if the user may edit it: 404 outside their councils, 403 if their role
+    may not edit or the plan is approved."""
+    plan = plan_for(user, slug)
+    powers = powers_over(user, plan)
+    if not powers.can_edit:
+        if powers.role in EDITORS:
+            raise PermissionDenied("This plan is approved: its lines can no longer be changed.")
+        raise PermissionDenied("Your role may read this plan but not change it.")
+    return plan, powers
+
+
+def organisation_for(user, slug: str, *, needs: str = "can_read") -> tuple[Organisation, Powers]:
+    """The council, if the user belongs to it (else 404) and their role has `needs`
+    (else 403)."""
+    organisation = get_object_or_404(Organisation.objects.filter(memberships__user=user), slug=slug)
+    powers = Powers(role_in(user, organisation.pk))
+    if not getattr(powers, needs):
+        raise PermissionDenied("Your role in this council may not do this.")
+    return organisation, powers
 
 
 def can_print(user, plan: Plan) -> bool:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "simple_history",
+    "django_htmx",
     "investplan",
     "posts",
     "funding",
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     # Who made a change, for the history of lines, allocations and assumptions.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: saving a line in place answers with its row, not a page.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "investplan.context_processors.organisations",
             ],
         },
     },
@@ -117,7 +121,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: figures are formatted on purpose (one helper for money, `intcomma` where asked);
+# a thousands separator added to every number would also reach ids and anchors
+# (line 1000 would become "line-1,000").
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,13 +1,183 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Plans, their assumptions and approval; a council's inspection findings and its people."""
 
-from investplan.models import Organisation, Plan, Role
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from investplan.context_processors import SESSION_KEY, current_membership
+from investplan.forms import AddPersonForm, InspectionForm, assumptions_forms, findings_formset
+from investplan.models import Inspection, Membership, Plan, Role
+from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
+from investplan.services import (
+    add_person,
+    approve_plan,
+    change_role,
+    remove_person,
+    reopen_plan,
+    save_formsets,
+)
 
 
 @login_required
 def home(request):
-    plans = Plan.objects.for_user(request.user).select_related("organisation").distinct()
-    administered = Organisation.objects.filter(
-        memberships__user=request.user, memberships__role=Role.ADMIN
+    membership, _ = current_membership(request)
+    plans = Plan.objects.none()
+    if membership is not None:
+        plans = Plan.objects.filter(organisation=membership.organisation).select_related(
+            "organisation"
+        )
+    return render(request, "home.html", {"plans": plans, "membership": membership})
+
+
+@login_required
+@require_POST
+def switch_organisation(request):
+    """Work in another of the user's councils."""
+    organisation, _ = organisation_for(request.user, request.POST.get("organisation", ""))
+    request.session[SESSION_KEY] = organisation.slug
+    messages.success(request, f"You are working in {organisation.name}.")
+    return redirect("home")
+
+
+@login_required
+def assumptions(request, plan_slug):
+    """What the plan's costs rest on. Everyone may read them; finance officers change them
+    while the plan is not approved."""
+    plan = plan_for(request.user, plan_slug)
+    powers = powers_over(request.user, plan)
+    if request.method == "POST":
+        plan, powers = plan_to_edit(request.user, plan_slug)
+    forms = assumptions_forms(plan, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if all(form.is_valid() for form in forms):
+            try:
+                save_formsets(user=request.user, forms=forms)
+            except IntegrityError:
+                forms[1].non_form_errors().append("Give each financial year one pay award.")
+            else:
+                messages.success(request, "Assumptions saved. Every figure is costed on them.")
+                return redirect("assumptions", plan.slug)
+    form, awards, rates = forms
+    return render(
+        request,
+        "investplan/assumptions.html",
+        {"plan": plan, "powers": powers, "form": form, "awards": awards, "rates": rates},
+        status=status,
     )
-    return render(request, "home.html", {"plans": plans, "administered": administered})
+
+
+@login_required
+@require_POST
+def plan_status(request, plan_slug):
+    """A head of service approves a plan (its lines are then fixed) or reopens it."""
+    plan = plan_for(request.user, plan_slug)
+    if not powers_over(request.user, plan).can_approve:
+        raise PermissionDenied("Only a head of service approves a plan.")
+    if request.POST.get("action") == "reopen":
+        reopen_plan(plan=plan)
+        messages.success(request, f"{plan.name} is reopened for changes.")
+    else:
+        approve_plan(plan=plan)
+        messages.success(request, f"{plan.name} is approved; its lines are now fixed.")
+    return redirect("posts:workspace", plan.slug)
+
+
+@login_required
+def findings(request, organisation_slug, inspection_id=None):
+    """A council's inspections and their findings, which lines are linked to."""
+    organisation, powers = organisation_for(request.user, organisation_slug)
+    inspection = None
+    if inspection_id is not None:
+        inspection = get_object_or_404(Inspection, pk=inspection_id, organisation=organisation)
+    if request.method == "POST" and not powers.can_keep_findings:
+        raise PermissionDenied("Your role may read findings but not record them.")
+    data = request.POST if request.method == "POST" else None
+    form = InspectionForm(data, instance=inspection or Inspection(organisation=organisation))
+    form.instance.organisation = organisation
+    findings = findings_formset(form.instance, data) if inspection else None
+    status = 200
+    if data is not None:
+        status = 422
+        forms = [form, findings] if findings is not None else [form]
+        if all(each.is_valid() for each in forms):
+            save_formsets(user=request.user, forms=forms)
+            messages.success(request, "Inspection saved.")
+            return redirect("inspection", organisation.slug, form.instance.pk)
+    inspections = Inspection.objects.filter(organisation=organisation).prefetch_related("findings")
+    return render(
+        request,
+        "investplan/findings.html",
+        {
+            "organisation": organisation,
+            "powers": powers,
+            "inspections": inspections,
+            "inspection": inspection,
+            "form": form,
+            "findings": findings,
+        },
+        status=status,
+    )
+
+
+@login_required
+def users(request, organisation_slug):
+    """An admin's list of the council's people and their roles."""
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    form = AddPersonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                add_person(organisation=organisation, **form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, f"{form.cleaned_data['username']} added.")
+                return redirect("users", organisation.slug)
+    people = Membership.objects.filter(organisation=organisation).select_related("user")
+    return render(
+        request,
+        "investplan/users.html",
+        {"organisation": organisation, "people": people, "form": form, "roles": Role.choices},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def membership(request, organisation_slug, membership_id):
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    member = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        if request.POST.get("action") == "remove":
+            remove_person(membership=member)
+            messages.success(request, f"{member.user.get_username()} removed.")
+        else:
+            change_role(membership=member, role=request.POST.get("role", ""))
+            messages.success(
+                request, f"{member.user.get_username()} is now {member.get_role_display()}."
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("users", organisation.slug)
+
+
+@login_required
+def reference(request, organisation_slug):
+    """An admin's way in to the council's reference data."""
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    return render(
+        request,
+        "investplan/reference.html",
+        {"organisation": organisation, "plans": Plan.objects.filter(organisation=organisation)},
+    )

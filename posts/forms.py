@@ -2,6 +2,34 @@ from django import forms
 
 from posts.models import PlanLine
 
+# Every field a finance officer keeps on a line, in the order the line form shows them.
+LINE_FIELDS = [
+    "kind",
+    "title",
+    "workstream",
+    "team",
+    "section",
+    "phase",
+    "status",
+    "grade",
+    "point",
+    "grade_as_written",
+    "annual_salary",
+    "from_grade",
+    "from_point",
+    "fte",
+    "headcount",
+    "fte_in_post",
+    "start_date",
+    "end_date",
+    "duration_months",
+    "amount",
+    "one_off",
+    "stated_annual_cost",
+    "justification",
+    "findings",
+]
+
 
 class PlanLineForm(forms.ModelForm):
     """The line form, used by the admin and the plan pages. The model's clean() holds the
@@ -9,34 +37,7 @@ class PlanLineForm(forms.ModelForm):
 
     class Meta:
         model = PlanLine
-        fields = [
-            "plan",
-            "position",
-            "section",
-            "kind",
-            "title",
-            "workstream",
-            "team",
-            "phase",
-            "status",
-            "grade",
-            "point",
-            "grade_as_written",
-            "annual_salary",
-            "from_grade",
-            "from_point",
-            "fte",
-            "headcount",
-            "fte_in_post",
-            "start_date",
-            "end_date",
-            "duration_months",
-            "amount",
-            "one_off",
-            "stated_annual_cost",
-            "justification",
-            "findings",
-        ]
+        fields = ["plan", "position", *LINE_FIELDS]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -69,3 +70,117 @@ class AppendixUploadForm(forms.Form):
                 f"{MAX_FILE_BYTES // 1024 // 1024} MB"
             )
         return upload
+
+
+# -- The plan workspace's forms ----------------------------------------------------------
+
+MONEY_FIELDS = ("annual_salary", "amount", "stated_annual_cost")
+
+
+def _pounds_field(model_field) -> forms.DecimalField:
+    """Money typed as pounds and pence: the currency is always GBP, so no currency box."""
+    return forms.DecimalField(
+        label=f"{str(model_field.verbose_name).capitalize()} (£)",
+        help_text=model_field.help_text,
+        required=False,
+        max_digits=model_field.max_digits,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
+
+
+class _ScopedLineForm(forms.ModelForm):
+    """A line form whose choices are the plan's own: its workstreams, and its council's
+    teams, grades, points and findings. `version` is the line's version as the editor read
+    it, so a save over someone else's change is refused (see posts.services)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        from investplan.models import Finding, Team, Workstream
+        from posts.models import Grade, SpinalPoint
+
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        for name in MONEY_FIELDS:
+            if name in self.fields:
+                self.fields[name] = _pounds_field(PlanLine._meta.get_field(name))
+                value = getattr(self.instance, name)
+                self.initial[name] = value.amount if value is not None else None
+        scoped = {
+            "workstream": Workstream.objects.filter(plan=plan),
+            "team": Team.objects.filter(organisation_id=plan.organisation_id),
+            "grade": Grade.objects.filter(pay_scale__organisation_id=plan.organisation_id),
+            "from_grade": Grade.objects.filter(pay_scale__organisation_id=plan.organisation_id),
+            "point": SpinalPoint.objects.filter(pay_scale__organisation_id=plan.organisation_id),
+            "from_point": SpinalPoint.objects.filter(
+                pay_scale__organisation_id=plan.organisation_id
+            ),
+            "findings": Finding.objects.filter(
+                inspection__organisation_id=plan.organisation_id
+            ).select_related("inspection"),
+        }
+        for name, queryset in scoped.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+        for name in ("start_date", "end_date"):
+            if name in self.fields:
+                self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        if "fte" in self.fields:
+            self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+
+    def line_fields(self) -> dict:
+        """The cleaned values of the line's own fields, for the save service."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in {"version", "findings"}
+        }
+
+
+class PlanLineEditForm(_ScopedLineForm):
+    """Every field of a line, on its own page."""
+
+    class Meta:
+        model = PlanLine
+        fields = LINE_FIELDS
+        widgets = {
+            "justification": forms.Textarea(attrs={"rows": 3}),
+            "findings": forms.CheckboxSelectMultiple,
+        }
+
+
+class LineInPlaceForm(_ScopedLineForm):
+    """The few fields edited in the row itself: the post, its grade (or a non-staff
+    line's amount), FTE, start and duration. The rest is on the line's own page."""
+
+    class Meta:
+        model = PlanLine
+        fields = ["title", "grade", "fte", "start_date", "duration_months", "amount"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        line = self.instance
+        drop = ["amount"] if line.is_staff else ["grade", "fte"]
+        if line.end_date:
+            drop.append("duration_months")  # an end date is changed on the line's page
+        for name in drop:
+            del self.fields[name]
+        if "grade" in self.fields:
+            self.fields["grade"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        grade = cleaned.get("grade")
+        line = self.instance
+        # A new grade starts at its bottom point unless the old point is on it too.
+        self.point_reset = grade is not None and line.point_id and not grade.spans(line.point)
+        if self.point_reset:
+            line.point = None
+        return cleaned
+
+    def line_fields(self) -> dict:
+        fields = super().line_fields()
+        if getattr(self, "point_reset", False):
+            fields["point"] = None
+        return fields

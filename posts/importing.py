@@ -71,6 +71,33 @@ class _RollBack(Exception):
     """Raised inside the transaction to undo it: a dry run, or rows in error."""
 
 
+def describe_facts(facts) -> str:
+    """What a row becomes, in one line, for the row-by-row preview."""
+    parts = [facts.title]
+    if facts.grade:
+        parts.append(f"grade {facts.grade}")
+    if facts.fte is not None:
+        parts.append(f"{facts.fte.normalize():f} FTE")
+    if facts.start:
+        parts.append(f"from {facts.start:%-d %b %Y}")
+    if facts.one_off:
+        parts.append("one-off")
+    elif facts.duration_months:
+        parts.append(f"{facts.duration_months} months")
+    for figure, label in (
+        (facts.salary, "salary"),
+        (facts.stated_annual_cost, "stated annual cost"),
+        (facts.amount, "amount"),
+    ):
+        if figure is not None:
+            parts.append(f"{label} £{figure_text(figure)}")
+    if facts.workstream:
+        parts.append(f"workstream {facts.workstream}")
+    if facts.funding:
+        parts.append("funded by " + ", ".join(share.source for share in facts.funding))
+    return " · ".join(parts)
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -374,6 +401,7 @@ class _Importer:
         elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
             self._count(reading)
             if reading.outcome == IMPORTED:
+                reading.summary = describe_facts(reading.facts)
                 self.pending.append(reading)
         if len(self.pending) >= BATCH or len(self.unlogged) >= 2 * BATCH:
             self._flush()
@@ -499,7 +527,8 @@ class _Importer:
                     setattr(line, name, value)
                 changed.append(line)
         new_ids = insert_rows(PlanLine, new_rows, ids=True)
-        self._history(PlanLine, new_rows, new_ids, new_numbers)
+        history_ids = self._history(PlanLine, new_rows, new_ids, new_numbers)
+        history_of_line = dict(zip(new_ids, history_ids, strict=True))
         line_ids = dict(zip(new_numbers, new_ids, strict=True))
         if changed:
             bulk_update_with_history(
@@ -531,7 +560,16 @@ class _Importer:
                 )
                 allocation_rows.append(reading.number)
             reading.facts = None  # saved: the row's outcome is all that is kept
-        insert_rows(PlanLine.findings.through, links)
+        link_ids = insert_rows(PlanLine.findings.through, links, ids=True)
+        # A new line's first history record holds the findings it was imported with.
+        insert_rows(
+            PlanLine.history.model._meta.get_field("historicalplanline_findings").related_model,
+            [
+                {**link, "id": link_id, "history_id": history_of_line[link["planline_id"]]}
+                for link, link_id in zip(links, link_ids, strict=True)
+                if link["planline_id"] in history_of_line
+            ],
+        )
         self._history(
             Allocation, allocations, insert_rows(Allocation, allocations, ids=True), allocation_rows
         )
@@ -539,14 +577,15 @@ class _Importer:
         self.report.lines_updated += len(changed)
         self.pending = []
 
-    def _history(self, model, rows: list[dict], ids: list, numbers: list[int]) -> None:
+    def _history(self, model, rows: list[dict], ids: list, numbers: list[int]) -> list[int]:
         """What bulk inserts leave out: the history records a save makes, so an imported
         line's history starts with the import (who, when, which row of which file)."""
         when = timezone.now()
         user_id = self.user.pk if self.user is not None else None
-        insert_rows(
+        return insert_rows(
             model.history.model,
-            [
+            ids=True,
+            rows=[
                 {
                     **row,
                     "id": pk,

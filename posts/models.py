@@ -309,8 +309,9 @@ class PlanLine(models.Model):
     source_sheet = models.CharField(max_length=100, blank=True)
     source_row = models.PositiveIntegerField(null=True, blank=True)
 
-    # Every change on record: who changed which field, when, from what to what.
-    history = HistoricalRecords()
+    # Every change on record: who changed which field, when, from what to what; the
+    # findings a line answers too, so a deleted line comes back with them.
+    history = HistoricalRecords(m2m_fields=[findings])
 
     objects = PlanLineQuerySet.as_manager()
 

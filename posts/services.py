@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
 
+from investplan.costing import recosting_only_changed_lines
+from posts.history import FieldChange, field_changes
 from posts.models import PlanLine
 
 
@@ -29,20 +34,17 @@ def save_plan_line(*, line: PlanLine | None = None, plan=None, findings=None, **
 # editor saves against the version they read, and a save against an older one is refused.
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    field: str  # the field's label, in the users' words
-    old: object
-    new: object
-
-
 class LineChangedElsewhere(Exception):
     """Someone saved the line after this editor read it; nothing was saved."""
 
     def __init__(self, *, who: str, when, changes: list[FieldChange]):
         self.who, self.when, self.changes = who, when, changes
         said = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in changes) or "no field"
-        super().__init__(f"{who} changed this line at {when:%H:%M on %d %B %Y}: {said}")
+        at = timezone.localtime(when)
+        super().__init__(
+            f"{who} changed this line at {at:%H:%M on %-d %B %Y}: {said}. Nothing of yours "
+            "was saved and nothing of theirs was overwritten."
+        )
 
 
 def line_version(line: PlanLine) -> int | None:
@@ -60,13 +62,9 @@ def _locked_as_seen(line_id: int, seen_version: int | None) -> PlanLine:
 
 def _changed_elsewhere(line: PlanLine, seen_version: int | None) -> LineChangedElsewhere:
     latest = line.history.order_by("-history_id").select_related("history_user").first()
-    who = str(latest.history_user) if latest.history_user else "an import or a script"
-    changes = []
+    who = latest.history_user.get_username() if latest.history_user else "an import or a script"
     seen = line.history.filter(history_id=seen_version).first() if seen_version else None
-    if seen is not None:
-        for change in latest.diff_against(seen).changes:
-            label = PlanLine._meta.get_field(change.field).verbose_name
-            changes.append(FieldChange(str(label), change.old, change.new))
+    changes = field_changes(PlanLine, latest, seen)
     return LineChangedElsewhere(who=who, when=latest.history_date, changes=changes)
 
 
@@ -76,20 +74,167 @@ def update_plan_line(
 ) -> PlanLine:
     """Change a line as an editor who read it at `seen_version`; LineChangedElsewhere if
     someone saved it since, naming who and what they changed."""
-    line = _locked_as_seen(line_id, seen_version)
-    line._history_user = user
-    return save_plan_line(line=line, findings=findings, **fields)
+    plan_id = PlanLine.objects.values_list("plan_id", flat=True).get(pk=line_id)
+    with recosting_only_changed_lines(plan_id) as changes:
+        line = _locked_as_seen(line_id, seen_version)
+        line._history_user = user
+        save_plan_line(line=line, findings=findings, **fields)
+        changes.saved.add(line.pk)
+    return line
 
 
 @transaction.atomic
 def revert_plan_line(*, line_id: int, to_version: int, seen_version: int | None, user=None):
-    """Put a line back as it was at `to_version`. The revert is itself a change on record,
-    so it can be reverted in turn."""
+    """Put a line back as it was at `to_version`, findings included. The revert is itself
+    a change on record, so it can be reverted in turn."""
     line = _locked_as_seen(line_id, seen_version)
-    earlier = line.history.get(history_id=to_version).instance
+    record = line.history.get(history_id=to_version)
+    earlier = record.instance
     earlier._state.adding = False  # the same line, saved again: an update, not a new one
     earlier._history_user = user
     earlier._change_reason = f"reverted to version {to_version}"
-    earlier.full_clean()
-    earlier.save()
+    with recosting_only_changed_lines(line.plan_id) as changes:
+        earlier.full_clean()
+        earlier.save()
+        earlier.findings.set(_findings_at(record))
+        changes.saved.add(earlier.pk)
     return earlier
+
+
+def _findings_at(record) -> list[int]:
+    return list(record.findings.values_list("finding_id", flat=True))
+
+
+@transaction.atomic
+def add_plan_line(*, plan, user=None, findings=None, **fields) -> PlanLine:
+    """A new line at the end of the plan."""
+    with recosting_only_changed_lines(plan.pk) as changes:
+        last = PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
+        line = PlanLine(plan=plan, position=0 if last is None else last + 1)
+        line._history_user = user
+        save_plan_line(line=line, findings=findings, **fields)
+        changes.saved.add(line.pk)
+    return line
+
+
+@transaction.atomic
+def duplicate_plan_line(*, line: PlanLine, user=None) -> PlanLine:
+    """A copy of the line straight after it, with its findings and funding: the quick way
+    to add a second post like the first. Imported-from marks stay with the original."""
+
+    with recosting_only_changed_lines(line.plan_id) as changes:
+        PlanLine.objects.filter(plan_id=line.plan_id, position__gt=line.position).update(
+            position=F("position") + 1
+        )
+        copy = PlanLine.objects.get(pk=line.pk)
+        findings = list(copy.findings.values_list("pk", flat=True))
+        allocations = list(copy.allocations.all())
+        copy.pk = None
+        copy._state.adding = True
+        copy.position = line.position + 1
+        copy.title = f"{line.title} (copy)"[:300]
+        copy.source_file = copy.source_sheet = ""
+        copy.source_row = None
+        copy._history_user = user
+        copy._change_reason = f"duplicated from line {line.pk}"
+        copy.save()
+        copy.findings.set(findings)
+        for allocation in allocations:
+            allocation.pk = None
+            allocation._state.adding = True
+            allocation.line = copy
+            allocation._history_user = user
+            allocation.save()
+        # Every line below moved down one: re-read them all for the costing.
+        changes.saved.update(
+            PlanLine.objects.filter(plan_id=line.plan_id, position__gt=line.position).values_list(
+                "pk", flat=True
+            )
+        )
+    return copy
+
+
+@dataclass(frozen=True)
+class DeletedLine:
+    line_id: int
+    title: str
+
+
+@transaction.atomic
+def delete_plan_line(*, line: PlanLine, user=None) -> DeletedLine:
+    """Delete a line, its findings links and funding. Nothing is lost: the history keeps
+    the line, and `restore_plan_line` brings it back as it was."""
+    with recosting_only_changed_lines(line.plan_id) as changes:
+        line._history_user = user
+        line_id, title = line.pk, line.title
+        for allocation in line.allocations.all():
+            allocation._history_user = user
+            allocation._change_reason = _deleted_with(line_id)
+            allocation.delete()
+        line.delete()
+        changes.removed.add(line_id)
+    return DeletedLine(line_id, title)
+
+
+def _deleted_with(line_id: int) -> str:
+    return f"deleted with line {line_id}"
+
+
+class CannotRestore(Exception):
+    pass
+
+
+@transaction.atomic
+def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
+    """Undo a delete: the line back as it was just before, with its findings and its
+    funding, under its old id (so its history continues)."""
+    from funding.models import Allocation
+
+    if PlanLine.objects.filter(pk=line_id).exists():
+        raise CannotRestore("This line has not been deleted.")
+    records = PlanLine.history.filter(id=line_id, plan_id=plan.pk).order_by("-history_id")
+    deletion = records.first()
+    if deletion is None or deletion.history_type != "-":
+        raise CannotRestore("There is no deleted line to bring back.")
+    before = records.exclude(history_type="-").first()
+    with recosting_only_changed_lines(plan.pk) as changes:
+        line = deletion.instance
+        line._state.adding = True
+        line._history_user = user
+        line._change_reason = "deletion undone"
+        line.save(force_insert=True)
+        if before is not None:
+            line.findings.set(_findings_at(before))
+        # The allocations deleted with the line (not any removed before it).
+        for record in Allocation.history.filter(
+            line_id=line_id,
+            history_type="-",
+            history_change_reason=_deleted_with(line_id),
+            history_date__gte=deletion.history_date - timedelta(minutes=1),
+        ):
+            if Allocation.objects.filter(pk=record.id).exists():
+                continue
+            allocation = record.instance
+            allocation._state.adding = True
+            allocation._history_user = user
+            allocation.save(force_insert=True)
+        changes.saved.add(line.pk)
+    return line
+
+
+@transaction.atomic
+def set_salaries(*, salaries: dict) -> None:
+    """The salary at each spinal point each year: `salaries` maps (point id, year) to
+    pounds, or to None where the spine has no salary that year."""
+    from posts.models import SpinalSalary
+
+    for (point_id, year), salary in salaries.items():
+        found = SpinalSalary.objects.filter(point_id=point_id, financial_year=year).first()
+        if salary is None:
+            if found is not None:
+                found.delete()
+        elif found is None:
+            SpinalSalary.objects.create(point_id=point_id, financial_year=year, salary=salary)
+        elif found.salary.amount != salary:
+            found.salary = salary
+            found.save()

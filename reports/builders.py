@@ -286,7 +286,7 @@ def _available_against_allocated(context: ReportContext, result) -> Table:
             Column("available", "Available £", Kind.MONEY, summed=True, width=14),
             Column("allocated", "Allocated £", Kind.MONEY, summed=True, width=14),
             Column("balance", "Balance £", Kind.MONEY, summed=True, width=14),
-            Column("flag", "", width=16),
+            Column("flag", "Note", width=16),
         ],
         empty_message="No funding source has an amount available or an allocation.",
     )

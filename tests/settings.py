@@ -7,3 +7,14 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-deploy
 from investplan.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    # A test database in a file, not in memory: with an in-memory database Django shares
+    # one connection among the live server's threads, so two requests at once (a cost
+    # preview and a save) would run inside each other's transactions, which no real
+    # deployment does.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"investplan-tests-{os.getpid()}.sqlite3")
+    }

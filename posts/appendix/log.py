@@ -20,6 +20,7 @@ class LoggedRow:
     outcome: str
     messages: tuple[str, ...]
     warnings: tuple[str, ...]
+    summary: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -40,7 +41,13 @@ class RowLog:
 
     def append(self, reading: RowReading) -> None:
         self.counts[reading.outcome] += 1
-        record = [reading.number, reading.outcome, reading.messages, reading.warnings]
+        record = [
+            reading.number,
+            reading.outcome,
+            reading.messages,
+            reading.warnings,
+            reading.summary,
+        ]
         self._file.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
 
     def extend(self, readings) -> None:
@@ -63,8 +70,8 @@ class RowLog:
             line = self._file.readline()
             position = self._file.tell()
             self._file.seek(end)
-            number, outcome, messages, warnings = json.loads(line)
-            yield LoggedRow(number, outcome, tuple(messages), tuple(warnings))
+            number, outcome, messages, warnings, summary = json.loads(line)
+            yield LoggedRow(number, outcome, tuple(messages), tuple(warnings), summary)
 
     def close(self) -> None:
         self._file.close()

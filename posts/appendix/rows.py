@@ -102,6 +102,7 @@ class RowReading:
     label: str = ""
     source: SourceFacts | None = None  # a row of a table of funding sources
     of_sources: bool = False  # a total of such a table, not of the lines
+    summary: str = ""  # what an imported row becomes, in words, for the preview
 
     def as_json(self) -> dict:
         return {
