@@ -40,16 +40,31 @@ def parse_duration(text: str) -> Duration:
 
 _MONEY_NOISE = re.compile(r"[£,\s]")
 
+# Nothing a council plans for comes near a trillion pounds; a figure that large is a slip
+# (or a hostile file) and would overflow the twelve whole-pound digits money is kept in.
+MONEY_LIMIT = Decimal(10) ** 12
+
+
+class FigureTooLarge(ValueError):
+    """A figure beyond MONEY_LIMIT."""
+
+
+def _within_limit(value: Decimal, text) -> Decimal:
+    if abs(value) >= MONEY_LIMIT:
+        raise FigureTooLarge(f"“{text}” is too large: figures are kept up to £999,999,999,999")
+    return value
+
 
 def parse_money(text) -> Decimal | None:
     """`£46,355`, `200,000`, `-42,413`, `(42,413)`, `£ 551,210` -> Decimal; blank or `-`
     -> None. Anything else is a ValueError naming the text."""
     if text is None:
         return None
-    if isinstance(text, int | Decimal):
-        return Decimal(text)
-    if isinstance(text, float):
-        return Decimal(repr(text))
+    if isinstance(text, int | Decimal | float):
+        value = Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
+        if not value.is_finite():
+            raise ValueError(f"“{text}” is not an amount of money")
+        return _within_limit(value, text)
     cleaned = str(text).strip()
     if cleaned in {"", "-", "–", "—"}:
         return None
@@ -63,4 +78,4 @@ def parse_money(text) -> Decimal | None:
         raise ValueError(f"“{text}” is not an amount of money") from None
     if not value.is_finite():
         raise ValueError(f"“{text}” is not an amount of money")
-    return -value if negative else value
+    return _within_limit(-value if negative else value, text)

@@ -466,6 +466,22 @@ class PlanLine(models.Model):
             )
         if self.end_date and self.duration_months:
             add("duration_months", "Give an end date or a duration, not both.")
+        if self.duration_months is not None and self.duration_months < 1:
+            add("duration_months", "A duration is at least one month.")
+        if self.headcount is not None and self.headcount < 1:
+            add("headcount", "A headcount is at least one person.")
+        if self.fte_in_post is not None and self.fte_in_post < 0:
+            add("fte_in_post", "FTE in post cannot be below zero.")
+        for field, label in (
+            ("annual_salary", "A stated annual salary"),
+            ("amount", "An amount"),
+            ("stated_annual_cost", "A stated annual cost"),
+        ):
+            money = getattr(self, field)
+            if money is not None and money.amount < 0:
+                add(field, f"{label} cannot be below zero.")
+        if self.point_id and not self.grade_id:
+            add("point", "Choose the grade the point is on.")
         if self.is_staff:
             if self.fte is None:
                 add("fte", "A post needs an FTE.")
@@ -495,7 +511,7 @@ class PlanLine(models.Model):
                     add(field, "This grade is on another council's pay scale.")
         if errors:
             raise ValidationError(errors)
-        if self.plan_id:
+        if self.plan_id and self.kind in LineKind.values:  # an unknown kind: a field error
             self._check_costable()
 
     def _check_costable(self):

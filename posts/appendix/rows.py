@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from openpyxl.utils import get_column_letter
 
 from investplan.costs.money import round_money
-from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
+from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duration, parse_money
 
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
@@ -38,10 +38,9 @@ _FUNDED_FROM = re.compile(
 )
 _PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
 # What the columns hold (posts.models.PlanLine): FTE 7 digits with 2 decimal places, a
-# salary 12, costs and amounts 14.
+# salary 12, costs and amounts 14 (parse_money already refuses £1tn and more).
 _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
-_MOST_MONEY = Decimal("1e12")
 _DIGIT = re.compile(r"\d")
 # "The sources of funding for a full year are:-" (seed 004): a second table, of sources.
 _SOURCES_OF_FUNDING = re.compile(r"\b(sources? of funding|funding sources?)\b", re.I)
@@ -157,8 +156,8 @@ class RowReader:
         value = self.cell(values, name)
         try:
             return parse_money(value)
-        except ValueError:
-            errors.append(f"{self.where(name)}: “{value}” is not an amount of money")
+        except ValueError as error:
+            errors.append(f"{self.where(name)}: {error}")
             return None
 
     def number(self, values, name, errors) -> Decimal | None:
@@ -169,6 +168,9 @@ class RowReader:
             if isinstance(value, bool):
                 raise ValueError(value)
             return parse_money(value)  # the same reading: "1,200", "-", (1.5)
+        except FigureTooLarge:
+            errors.append(f"{self.where(name)}: “{value}” is too large")
+            return None
         except ValueError:
             errors.append(f"{self.where(name)}: “{value}” is not a number")
             return None
@@ -196,24 +198,27 @@ class RowReader:
     def _source_row(self, row: SourceRow) -> RowReading:
         """A row of a table of funding sources: a name and what it has a year, written
         "ABG (SDG) | = £182,000" or with the amount as a number."""
-        name, amount, errors = "", None, []
+        name, amount, too_large, errors = "", None, None, []
         for value in row.values:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             text = value.strip().lstrip("=").strip() if isinstance(value, str) else value
             if not name and not is_figure(text):
                 name = clean_text(text)
-            elif amount is None and is_figure(text):
-                amount = parse_money(text)
+            elif amount is None and too_large is None and is_figure(text):
+                try:
+                    amount = parse_money(text)
+                except FigureTooLarge as error:
+                    too_large = error
         if _TOTAL.match(name):
             self.reading_sources = False
             return self._sources_total(row, name, amount)
-        if amount is None:
+        if too_large is not None:
+            errors.append(f"the funding source “{name}”: {too_large}")
+        elif amount is None:
             errors.append(f"the funding source “{name}” has no amount beside it")
         elif amount < 0:
             errors.append(f"the funding source “{name}” has a negative amount, {amount:,}")
-        elif amount >= _MOST_MONEY:
-            errors.append(f"the amount {amount:,} is larger than a funding source can hold")
         if errors:
             return RowReading(row.number, ERROR, errors, label=name)
         self.sources_sum += amount
@@ -448,8 +453,6 @@ class RowReader:
             ("FTE", facts.fte, _MOST_FTE),
             ("FTE in post", facts.fte_in_post, _MOST_FTE),
             ("salary", facts.salary, _MOST_SALARY),
-            ("annual cost", facts.stated_annual_cost, _MOST_MONEY),
-            ("amount", facts.amount, _MOST_MONEY),
         ):
             if value is not None and abs(value) >= limit:
                 errors.append(f"the {name} {value:,} is larger than a plan line can hold")
@@ -567,11 +570,13 @@ def _source_name(text: str) -> str:
 def is_figure(value) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, int | float | Decimal):
-        return True
-    if isinstance(value, str) and _DIGIT.search(value):  # words alone are never a figure
+    if isinstance(value, int | float | Decimal) or (
+        isinstance(value, str) and _DIGIT.search(value)  # words alone are never a figure
+    ):
         try:
             return parse_money(value) is not None
+        except FigureTooLarge:
+            return True  # a figure all the same, refused with a reason where it is read
         except ValueError:
             return False
     return False

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from investplan.reading import ONE_OFF, PERMANENT, parse_duration, parse_money
+from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duration, parse_money
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,13 @@ def test_it_reads_money_as_council_papers_write_it(text, amount):
 def test_it_names_money_it_cannot_read():
     with pytest.raises(ValueError, match="“about £5k” is not an amount of money"):
         parse_money("about £5k")
+
+
+@pytest.mark.parametrize("figure", ["1,000,000,000,000", "(1000000000000)", 10**28, 1e13])
+def test_it_refuses_money_of_a_trillion_pounds_or_more(figure):
+    with pytest.raises(FigureTooLarge, match="is too large"):
+        parse_money(figure)
+
+
+def test_it_reads_money_just_under_a_trillion_pounds():
+    assert parse_money("£999,999,999,999.99") == D("999999999999.99")

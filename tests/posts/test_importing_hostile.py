@@ -218,3 +218,14 @@ def test_it_names_a_figure_too_large_for_a_line_instead_of_failing_on_save():
     assert reading.outcome == "error"
     assert "the FTE 100,000 is larger than a plan line can hold" in reading.messages
     assert not PlanLine.objects.exists()
+
+
+def test_it_names_a_figure_beyond_any_amount_of_money_on_its_cell():
+    report = import_bytes(csv_bytes([HEADER, ["Analyst", "K", "1", "1" + "0" * 28, 38700]]),
+                          name="huge.csv")  # fmt: skip
+    reading = next(reading for reading in report.rows if reading.number == 2)
+    assert reading.outcome == "error"
+    assert reading.messages[0].endswith(
+        "“10000000000000000000000000000” is too large: figures are kept up to £999,999,999,999"
+    )
+    assert not PlanLine.objects.exists()

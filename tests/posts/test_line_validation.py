@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -134,3 +135,45 @@ def test_it_shows_the_stated_cost_the_grade_arithmetic_and_the_difference_in_the
     assert "By the grade arithmetic</th><td>215,043.00" in page
     assert "Difference (stated less arithmetic)</th><td>-3,043.00" in page
     assert "grade N point N1, 2020/21 spine £41,675.00" in page
+
+
+# One breach of each check constraint on a line. The line service skips Django's own check
+# of the constraints (a query each) because clean() states every one of them in the users'
+# words; these cases prove it does.
+BREACHES = {
+    "line_kind_known": {"kind": "bonus"},
+    "line_status_known": {"status": "maybe"},
+    "line_fte_above_zero": {"fte": Decimal("0")},
+    "staff_line_has_fte": {"fte": None},
+    "line_fte_in_post_not_negative": {"fte_in_post": Decimal("-1")},
+    "line_headcount_at_least_one": {"headcount": 0},
+    "line_end_not_before_start": {"end_date": date(2020, 3, 31)},
+    "line_end_date_or_duration": {"end_date": date(2021, 3, 31), "duration_months": 12},
+    "line_duration_above_zero": {"duration_months": 0},
+    "line_point_needs_grade": {"point": "a point"},
+    "line_amount_not_negative": {"amount": Decimal("-1")},
+    "line_stated_cost_not_negative": {"stated_annual_cost": Decimal("-1")},
+    "line_salary_not_negative": {"annual_salary": Decimal("-1")},
+}
+
+
+def test_it_has_a_breach_for_every_check_constraint_on_a_line():
+    constraints = {c.name for c in PlanLine._meta.constraints if hasattr(c, "condition")}
+
+    assert constraints == set(BREACHES)
+
+
+@pytest.mark.parametrize("constraint", sorted(BREACHES))
+def test_it_refuses_each_constraint_breach_in_clean_with_a_message(plan, constraint):
+    line = PlanLineFactory(plan=plan)
+    for field, value in BREACHES[constraint].items():
+        if value == "a point":
+            value = make_grade(
+                PayScaleFactory(organisation=plan.organisation), "K", ["1"]
+            ).bottom_point
+        setattr(line, field, value)
+
+    with pytest.raises(ValidationError) as raised:
+        line.full_clean(validate_constraints=False)
+
+    assert set(raised.value.message_dict) & set(BREACHES[constraint])
