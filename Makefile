@@ -60,3 +60,4 @@ bench: setup
 	$(PY) bench/import_appendix.py
 	$(PY) bench/bulk_insert.py
 	$(PY) bench/workspace.py
+	$(PY) bench/scenarios.py

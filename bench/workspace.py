@@ -11,21 +11,15 @@ Run: `.venv/bin/python bench/workspace.py` (a fresh SQLite file in /tmp unless
 DATABASE_URL is set; on PostgreSQL, point DATABASE_URL at an empty database).
 """
 
-import importlib.util
-import os
 import random
 import statistics
 import time
 from decimal import Decimal
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-# The test client's host; Django's test environment is not set up, so templates render as
-# in production (the test environment instruments every template render).
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# isort: off
+from server_time import RUNS, generated_plans, timed  # first: sets Django up
 
-import django_setup  # noqa: F401  (first: sets Django up)
+# isort: on
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -35,26 +29,6 @@ from investplan.costing import costing_cache
 from investplan.models import Membership
 from posts.models import PlanLine
 from posts.services import line_version
-
-RUNS = 7
-HERE = Path(__file__).resolve().parent
-
-
-def _generated_plans():
-    """The plan generator of the report bench, for plans of any size."""
-    spec = importlib.util.spec_from_file_location("report_bench", HERE / "reports.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def timed(function, runs=RUNS):
-    timings, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        timings.append(time.perf_counter() - started)
-    return min(timings), statistics.median(timings), result
 
 
 def queries(client, address, cold=False) -> int:
@@ -69,7 +43,7 @@ def main():
     call_command("migrate", verbosity=0)
     import investplan.wsgi  # noqa: F401  (start up as the server does)
 
-    plan = _generated_plans().build_plan(random.Random(2025), lines_wanted=500)
+    plan = generated_plans().build_plan(random.Random(2025), lines_wanted=500)
     Membership.objects.filter(user__username="bench").update(role="finance_officer")
     client = Client()
     client.login(username="bench", password="bench-password-1")

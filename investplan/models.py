@@ -127,6 +127,15 @@ class Plan(RevisedModel):
     committee = models.CharField(max_length=200, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    # A scenario ("Efficient structure") is a plan of its own, copied from another.
+    scenario_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scenarios",
+        help_text="The plan this scenario was copied from.",
+    )
 
     objects = PlanQuerySet.as_manager()
 

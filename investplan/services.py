@@ -74,10 +74,14 @@ def save_formsets(*, user, forms) -> None:
             form.save_m2m()
 
 
-def approve_plan(*, plan: Plan) -> Plan:
+@transaction.atomic
+def approve_plan(*, plan: Plan, user=None):
+    """Approve the plan and keep what committee saw: the baseline, with when and by whom."""
     from investplan.models import PlanStatus
+    from reports.services import freeze_baseline
 
-    return _set_plan_status(plan, PlanStatus.APPROVED)
+    _set_plan_status(plan, PlanStatus.APPROVED)
+    return freeze_baseline(plan=plan, user=user)
 
 
 def reopen_plan(*, plan: Plan) -> Plan:
@@ -150,3 +154,92 @@ def remove_person(*, membership) -> None:
         if admins.count() <= 1:
             raise ValidationError("The council must keep at least one admin.")
     membership.delete()
+
+
+# -- Scenarios ------------------------------------------------------------------------
+
+
+def _copied(instance, **changes):
+    """A new row with the instance's fields and the given changes (no primary key)."""
+    model = type(instance)
+    values = {
+        field.attname: getattr(instance, field.attname)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name != "revision"
+    }
+    return model(**{**values, **changes})
+
+
+@transaction.atomic
+def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
+    """A new draft plan called `name` with everything the plan has: its assumptions and pay
+    awards, workstreams, lines with their findings, and funding allocations. The copy is
+    changed freely; the plan it came from is untouched."""
+    from django.core.exceptions import ValidationError
+    from django.utils.text import slugify
+    from simple_history.utils import bulk_create_with_history
+
+    from funding.models import Allocation
+    from investplan.models import PlanStatus, Workstream
+    from posts.models import PlanLine
+
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the scenario a name."})
+    if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
+        raise ValidationError({"name": f"The council already has a plan called “{name}”."})
+    base = slugify(f"{plan.slug}-{name}")[:90] or "scenario"
+    slug, number = base, 1
+    while Plan.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    copy = _copied(plan, name=name, slug=slug, status=PlanStatus.DRAFT, scenario_of_id=plan.pk)
+    copy.full_clean()
+    copy.save()
+    reason = f"copied from {plan.name}"
+
+    assumptions = Assumptions.objects.filter(plan=plan).first()
+    if assumptions is None:
+        Assumptions.objects.create(plan=copy)
+    else:
+        kept = _copied(assumptions, plan_id=copy.pk)
+        kept._history_user, kept._change_reason = user, reason
+        kept.save()
+        bulk_create_with_history(
+            [_copied(award, assumptions_id=kept.pk) for award in assumptions.pay_awards.all()],
+            PayAward,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        EmployerNIRate.objects.bulk_create(
+            _copied(rate, assumptions_id=kept.pk) for rate in assumptions.ni_rates.all()
+        )
+
+    workstreams = {}
+    for workstream in Workstream.objects.filter(plan=plan):
+        workstreams[workstream.pk] = Workstream.objects.create(
+            plan=copy, name=workstream.name, position=workstream.position
+        ).pk
+
+    lines = list(PlanLine.objects.filter(plan=plan).order_by("position", "pk"))
+    copies = [
+        _copied(line, plan_id=copy.pk, workstream_id=workstreams.get(line.workstream_id))
+        for line in lines
+    ]
+    bulk_create_with_history(
+        copies, PlanLine, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    new_id = {line.pk: copied.pk for line, copied in zip(lines, copies, strict=True)}
+    links = PlanLine.findings.through.objects.filter(planline__plan=plan)
+    PlanLine.findings.through.objects.bulk_create(
+        PlanLine.findings.through(planline_id=new_id[link.planline_id], finding_id=link.finding_id)
+        for link in links
+    )
+    allocations = [
+        _copied(allocation, line_id=new_id[allocation.line_id])
+        for allocation in Allocation.objects.filter(line__plan=plan)
+    ]
+    bulk_create_with_history(
+        allocations, Allocation, batch_size=500, default_user=user, default_change_reason=reason
+    )
+    return copy

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from investplan.context_processors import SESSION_KEY, current_membership
@@ -82,8 +83,12 @@ def plan_status(request, plan_slug):
         reopen_plan(plan=plan)
         messages.success(request, f"{plan.name} is reopened for changes.")
     else:
-        approve_plan(plan=plan)
-        messages.success(request, f"{plan.name} is approved; its lines are now fixed.")
+        baseline = approve_plan(plan=plan, user=request.user)
+        messages.success(
+            request,
+            f"{plan.name} is approved; its lines are now fixed, and its tables are kept as "
+            f"approved on {timezone.localtime(baseline.approved_at):%-d %B %Y}.",
+        )
     return redirect("posts:workspace", plan.slug)
 
 

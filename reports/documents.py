@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 import weasyprint
 from django.conf import settings
@@ -38,33 +39,24 @@ PROGRESS = re.compile(r"Creating layout - Page (\d+)")
 
 
 @dataclass
-class ReportDocument:
+class Document:
+    """Tables with what they rest on, printed the same way as HTML, PDF and Excel: the
+    committee tables, a scenario comparison, a variance, a table as approved."""
+
     plan: Plan
-    slug: str
-    options: ReportOptions
-    context: ReportContext
+    title: str
     tables: list[Table]
     assumptions: list[tuple[str, str]]
-
-    @classmethod
-    def build(cls, plan: Plan, slug: str, options: ReportOptions | None = None) -> ReportDocument:
-        options = options or ReportOptions()
-        context = ReportContext.build(plan, options)
-        return cls(
-            plan, slug, options, context, build_report(slug, context), assumption_lines(context)
-        )
-
-    @property
-    def title(self) -> str:
-        return REPORTS[self.slug].title
+    produced_at: datetime
+    filename_stem: str
+    filters: str = ""
+    appendix: str = ""
+    status_mark: str = ""  # the word across the top of each page, e.g. DRAFT
+    status_label: str = ""  # the footer's status, the plan's own unless given
 
     @property
     def body_rows(self) -> int:
         return sum(table.body_rows for table in self.tables)
-
-    @property
-    def filename_stem(self) -> str:
-        return f"{self.plan.slug}-{self.slug}"
 
     # -- PDF ----------------------------------------------------------------------------
 
@@ -77,10 +69,11 @@ class ReportDocument:
                 "title": self.title,
                 "tables": [table_html(table) for table in self.tables],
                 "assumptions": self.assumptions,
-                "options": self.options,
-                "filters": self.options.describe_filters(self.plan),
-                "produced_at": self.context.produced_at,
-                "status_mark": plan_status_mark(self.plan),
+                "appendix": self.appendix,
+                "filters": self.filters,
+                "produced_at": self.produced_at,
+                "status_mark": self.status_mark,
+                "status": self.status_label or self.plan.get_status_display(),
             },
         )
 
@@ -97,6 +90,34 @@ class ReportDocument:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+@dataclass
+class ReportDocument(Document):
+    """One of the committee tables of a plan as it stands."""
+
+    slug: str = ""
+    options: ReportOptions | None = None
+    context: ReportContext | None = None
+
+    @classmethod
+    def build(cls, plan: Plan, slug: str, options: ReportOptions | None = None) -> ReportDocument:
+        options = options or ReportOptions()
+        context = ReportContext.build(plan, options)
+        return cls(
+            plan=plan,
+            title=REPORTS[slug].title,
+            tables=build_report(slug, context),
+            assumptions=assumption_lines(context),
+            produced_at=context.produced_at,
+            filename_stem=f"{plan.slug}-{slug}",
+            filters=options.describe_filters(plan),
+            appendix=options.appendix,
+            status_mark=plan_status_mark(plan),
+            slug=slug,
+            options=options,
+            context=context,
+        )
 
 
 def write_pdf(html: str, on_page=None) -> bytes:
@@ -158,7 +179,7 @@ def _sheet_title(table: Table) -> str:
     return title[:31]
 
 
-def _write_table(workbook: Workbook, table: Table, document: ReportDocument) -> None:
+def _write_table(workbook: Workbook, table: Table, document: Document) -> None:
     sheet = workbook.create_sheet(_sheet_title(table))
     columns = table.columns
     for index, column in enumerate(columns, start=1):
@@ -220,7 +241,7 @@ def _total_formula(letter: str, subtotal_rows: list[int], row: int) -> str:
     return "=SUM(" + ",".join(f"SUM({chunk})" for chunk in chunks) + ")"
 
 
-def _write_assumptions(workbook: Workbook, document: ReportDocument) -> None:
+def _write_assumptions(workbook: Workbook, document: Document) -> None:
     sheet = workbook.create_sheet("Assumptions")
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 110
@@ -229,12 +250,11 @@ def _write_assumptions(workbook: Workbook, document: ReportDocument) -> None:
     rows = [
         ("Council", plan.organisation.name),
         ("Plan", plan.name),
-        ("Status", plan.get_status_display()),
-        ("Produced", timezone.localtime(document.context.produced_at).strftime("%-d %B %Y %H:%M")),
+        ("Status", document.status_label or plan.get_status_display()),
+        ("Produced", timezone.localtime(document.produced_at).strftime("%-d %B %Y %H:%M")),
     ]
-    filters = document.options.describe_filters(plan)
-    if filters:
-        rows.append(("Filters", filters))
+    if document.filters:
+        rows.append(("Filters", document.filters))
     rows.extend(document.assumptions)
     for label, text in rows:
         text_cell = _text_cell(sheet, text)

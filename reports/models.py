@@ -72,3 +72,27 @@ class RenderedReport(models.Model):
         if not self.pages_expected:
             return 0
         return min(99, round(100 * self.pages_done / self.pages_expected))
+
+
+class ApprovedBaseline(models.Model):
+    """What committee saw when a plan was approved, frozen: every committee table as its
+    rows were printed, with the assumptions beneath, and the plan's figures by workstream,
+    team and funding source, against which later changes show as a variance."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="baselines")
+    approved_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    plan_revision = models.PositiveBigIntegerField()
+    # {document key: {"title", "tables": [table_as_json], "assumptions": [[label, text]]}}
+    documents = models.JSONField()
+    # {grouping: [{"name", "fte", "full_year", "years": {start year: pounds}}]}
+    figures = models.JSONField()
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        get_latest_by = ["approved_at", "id"]
+
+    def __str__(self):
+        return f"{self.plan} as approved on {self.approved_at:%-d %B %Y}"

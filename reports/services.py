@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from investplan.models import Plan
 from reports.builders import ReportOptions
-from reports.documents import ROWS_PER_PAGE, ReportDocument, options_key
-from reports.models import RenderedReport, RenderStatus
+from reports.documents import ROWS_PER_PAGE, Document, ReportDocument, options_key
+from reports.models import ApprovedBaseline, RenderedReport, RenderStatus
 
 # About three seconds of layout; longer documents go to the worker.
 INLINE_ROW_LIMIT = 150
@@ -86,3 +86,68 @@ def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> 
     render.save(update_fields=["content", "status", "finished_at"])
     RenderedReport.objects.filter(pk=render.pk).update(pages_done=render.pages_expected)
     return render
+
+
+# -- Approved baselines ---------------------------------------------------------------
+
+
+def baseline_keys() -> dict[str, tuple[str, ReportOptions]]:
+    """Every table kept with an approval: each report as first shown, and the multi-year
+    summary in each grouping."""
+    from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS
+
+    keys = {slug: (slug, ReportOptions()) for slug in REPORTS}
+    for by in MULTI_YEAR_GROUPINGS:
+        if by != ReportOptions().by:
+            keys[f"multi-year-{by}"] = ("multi-year", ReportOptions(by=by))
+    return keys
+
+
+@transaction.atomic
+def freeze_baseline(*, plan: Plan, user=None) -> ApprovedBaseline:
+    """Keep what committee saw: every table's printed rows and assumptions, and the plan's
+    figures by workstream, team and funding source for the variance."""
+    from reports.builders import MULTI_YEAR_GROUPINGS
+    from reports.comparisons import figures_as_json
+    from reports.tables import table_as_json
+
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    documents = {}
+    costing = None
+    for key, (slug, options) in baseline_keys().items():
+        document = ReportDocument.build(plan, slug, options)
+        costing = costing or document.context.costing
+        title = document.title
+        if key != slug:
+            title += f" by {MULTI_YEAR_GROUPINGS[options.by].lower()}"
+        documents[key] = {
+            "title": title,
+            "tables": [table_as_json(table) for table in document.tables],
+            "assumptions": [list(pair) for pair in document.assumptions],
+            "produced_at": document.produced_at.isoformat(),
+        }
+    return ApprovedBaseline.objects.create(
+        plan=plan,
+        approved_at=timezone.now(),
+        approved_by=user if user and user.is_authenticated else None,
+        plan_revision=plan.revision,
+        documents=documents,
+        figures=figures_as_json(plan, costing),
+    )
+
+
+def approved_document(baseline: ApprovedBaseline, key: str) -> Document:
+    """A table exactly as it was approved, to print again."""
+    from reports.comparisons import approved_label
+    from reports.tables import table_from_json
+
+    kept = baseline.documents[key]
+    return Document(
+        plan=baseline.plan,
+        title=kept["title"],
+        tables=[table_from_json(table) for table in kept["tables"]],
+        assumptions=[tuple(pair) for pair in kept["assumptions"]],
+        produced_at=baseline.approved_at,
+        filename_stem=f"{baseline.plan.slug}-{key}-as-approved-{baseline.approved_at:%Y-%m-%d}",
+        status_label=approved_label(baseline),
+    )

@@ -167,3 +167,55 @@ def format_fte(value: Decimal) -> str:
 
 def join_nonempty(parts: Iterable[str], separator: str = "; ") -> str:
     return separator.join(part for part in parts if part)
+
+
+# -- Keeping a table as it was printed (an approved baseline) ----------------------------
+
+
+def table_as_json(table: Table) -> dict:
+    """The table as JSON: figures as decimal strings, so it prints again to the penny."""
+
+    def cell(column: Column, value):
+        if value is None or not column.numeric:
+            return value
+        return str(value)
+
+    return {
+        "slug": table.slug,
+        "title": table.title,
+        "columns": [
+            [c.key, c.label, c.kind.value, c.summed, c.width, c.wide] for c in table.columns
+        ],
+        "rows": [
+            [
+                row.kind.value,
+                {c.key: cell(c, row.cells[c.key]) for c in table.columns if c.key in row.cells},
+            ]
+            for row in table.rows
+        ],
+        "notes": table.notes,
+        "empty_message": table.empty_message,
+    }
+
+
+def table_from_json(data: dict) -> Table:
+    columns = [
+        Column(key, label, Kind(kind), summed, width, wide)
+        for key, label, kind, summed, width, wide in data["columns"]
+    ]
+    numeric = {column.key for column in columns if column.numeric}
+
+    def cell(key, value):
+        return Decimal(value) if key in numeric and value is not None else value
+
+    return Table(
+        data["slug"],
+        data["title"],
+        columns,
+        [
+            Row(RowKind(kind), {key: cell(key, value) for key, value in cells.items()})
+            for kind, cells in data["rows"]
+        ],
+        list(data["notes"]),
+        data["empty_message"],
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import scenario_views, views
 
 app_name = "reports"
 
@@ -15,4 +15,38 @@ urlpatterns = [
         views.render_download,
         name="render-download",
     ),
+]
+
+# Scenarios, what-ifs, approved baselines and the variance; each prints as PDF and Excel.
+for fmt in ("", "pdf", "xlsx"):
+    suffix, name = (f"{fmt}/", f"-{fmt}") if fmt else ("", "")
+    urlpatterns += [
+        path(
+            f"<slug:plan_slug>/compare/{suffix}",
+            scenario_views.compare,
+            {"fmt": fmt},
+            name=f"compare{name}",
+        ),
+        path(
+            f"<slug:plan_slug>/what-if/{suffix}",
+            scenario_views.what_if,
+            {"fmt": fmt},
+            name=f"what-if{name}",
+        ),
+        path(
+            f"<slug:plan_slug>/variance/{suffix}",
+            scenario_views.plan_variance,
+            {"fmt": fmt},
+            name=f"variance{name}",
+        ),
+        path(
+            f"<slug:plan_slug>/baselines/<int:baseline_id>/<slug:key>/{suffix}",
+            scenario_views.as_approved,
+            {"fmt": fmt},
+            name=f"as-approved{name}",
+        ),
+    ]
+urlpatterns += [
+    path("<slug:plan_slug>/scenarios/", scenario_views.scenarios, name="scenarios"),
+    path("<slug:plan_slug>/baselines/", scenario_views.baselines, name="baselines"),
 ]

@@ -1,0 +1,36 @@
+"""Shared by the benches that time pages as a server serves them: DEBUG off, Django's test
+environment not set up (it instruments every template render), the test client's host
+allowed. Import it before anything from the project."""
+
+import importlib.util
+import os
+import statistics
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+import django_setup  # noqa: F401  (sets Django up)
+
+RUNS = 7
+HERE = Path(__file__).resolve().parent
+
+
+def generated_plans():
+    """The plan generator of the report bench, for plans of any size."""
+    spec = importlib.util.spec_from_file_location("report_bench", HERE / "reports.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(function, runs=RUNS):
+    """The best and median of `runs` calls, in seconds, and the last call's result."""
+    timings, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        timings.append(time.perf_counter() - started)
+    return min(timings), statistics.median(timings), result

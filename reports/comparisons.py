@@ -1,0 +1,270 @@
+"""Two sets of figures side by side: two scenarios of a plan, a plan against a what-if on
+its assumptions, or a plan against what committee approved (the variance). Built once as
+rows, like every committee table, so HTML, PDF and Excel print the same figures, and every
+table casts: each total adds the figures printed above it, and each difference is the
+right-hand figure less the left-hand one, so the differences add up too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from investplan.costing import PlanCosting
+from investplan.costs.financial_year import FinancialYear
+from investplan.costs.money import POUND, ZERO
+from investplan.costs.what_if import WhatIf
+from investplan.models import Plan
+from reports.builders import Item, ReportContext, ReportOptions, assumption_lines
+from reports.documents import Document
+from reports.rollups import Figures, rollup
+from reports.tables import Column, Kind, Table, TableBuilder
+
+# The groupings a comparison may use: each line counted once, so totals are the plan's.
+COMPARE_BY = {"workstream": "Workstream", "team": "Where based", "funding": "Funding source"}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: its label and its figures (whole pounds) by group."""
+
+    label: str
+    groups: list[tuple[str, Figures]]
+
+
+def side_of(label: str, plan: Plan, by: str, costing: PlanCosting) -> Side:
+    result = rollup(plan, by, POUND, costing=costing)
+    return Side(label, [(group.name, group.figures) for group in result.groups])
+
+
+def figures_as_json(plan: Plan, costing: PlanCosting) -> dict:
+    """The plan's figures in each grouping a comparison uses, kept with an approval."""
+    return {
+        by: [
+            {
+                "name": group.name,
+                "fte": str(group.figures.fte),
+                "full_year": str(group.figures.full_year),
+                "years": {str(year.start_year): str(v) for year, v in group.figures.years.items()},
+            }
+            for group in rollup(plan, by, POUND, costing=costing).groups
+        ]
+        for by in COMPARE_BY
+    }
+
+
+def side_from_json(label: str, groups: list[dict]) -> Side:
+    return Side(
+        label,
+        [
+            (
+                group["name"],
+                Figures(
+                    fte=Decimal(group["fte"]),
+                    full_year=Decimal(group["full_year"]),
+                    years={
+                        FinancialYear(int(year)): Decimal(amount)
+                        for year, amount in group["years"].items()
+                    },
+                ),
+            )
+            for group in groups
+        ],
+    )
+
+
+def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Table]:
+    """Four tables: the two sides' FTE and totals side by side with the differences; each
+    side by financial year; and the difference by financial year."""
+    label = COMPARE_BY[by]
+    names = [name for name, _ in left.groups]
+    names += [name for name, _ in right.groups if name not in set(names)]
+    lefts, rights = dict(left.groups), dict(right.groups)
+    years = sorted({year for _, figures in [*left.groups, *right.groups] for year in figures.years})
+    empty = Figures(years={})
+
+    summary = Table(
+        f"{key}-summary",
+        f"{left.label} against {right.label}",
+        [
+            Column("name", label, width=34),
+            Column("fte_left", f"FTE: {left.label}", Kind.FTE, summed=True, width=10),
+            Column("fte_right", f"FTE: {right.label}", Kind.FTE, summed=True, width=10),
+            Column("fte_change", "FTE difference", Kind.FTE, summed=True, width=10),
+            Column("total_left", f"Total £: {left.label}", Kind.MONEY, summed=True, width=14),
+            Column("total_right", f"Total £: {right.label}", Kind.MONEY, summed=True, width=14),
+            Column("total_change", "Total difference £", Kind.MONEY, summed=True, width=14),
+        ],
+    )
+    builder = TableBuilder(summary)
+    for name in names:
+        a, b = lefts.get(name, empty), rights.get(name, empty)
+        builder.line(
+            {
+                "name": name,
+                "fte_left": a.fte,
+                "fte_right": b.fte,
+                "fte_change": b.fte - a.fte,
+                "total_left": _total(a, years),
+                "total_right": _total(b, years),
+                "total_change": _total(b, years) - _total(a, years),
+            }
+        )
+    if names:
+        builder.total()
+    tables = [summary]
+
+    def by_year(slug: str, title: str, rows: list[tuple[str, Figures]]) -> Table:
+        table = Table(
+            f"{key}-{slug}",
+            title,
+            [
+                Column("name", label, width=34),
+                Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+                Column("full_year", "Full-year effect £", Kind.MONEY, summed=True, width=14),
+                *[
+                    Column(f"y{year.start_year}", f"{year.label} £", Kind.MONEY, True, 12)
+                    for year in years
+                ],
+                Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+            ],
+        )
+        builder = TableBuilder(table)
+        for name, figures in rows:
+            builder.line(
+                {
+                    "name": name,
+                    "fte": figures.fte,
+                    "full_year": figures.full_year,
+                    **{f"y{y.start_year}": figures.years.get(y, ZERO) for y in years},
+                    "total": _total(figures, years),
+                }
+            )
+        if rows:
+            builder.total()
+        return table
+
+    tables.append(by_year("left", f"{left.label} by financial year", left.groups))
+    tables.append(by_year("right", f"{right.label} by financial year", right.groups))
+    differences = [
+        (name, _difference(lefts.get(name, empty), rights.get(name, empty), years))
+        for name in names
+    ]
+    difference = by_year(
+        "difference", f"Difference by financial year ({right.label} less {left.label})", differences
+    )
+    tables.append(difference)
+    return tables
+
+
+def _total(figures: Figures, years: list[FinancialYear]) -> Decimal:
+    return sum((figures.years.get(year, ZERO) for year in years), ZERO)
+
+
+def _difference(a: Figures, b: Figures, years: list[FinancialYear]) -> Figures:
+    return Figures(
+        fte=b.fte - a.fte,
+        full_year=b.full_year - a.full_year,
+        years={year: b.years.get(year, ZERO) - a.years.get(year, ZERO) for year in years},
+    )
+
+
+# -- Documents ----------------------------------------------------------------------------
+
+
+def _context(plan: Plan, costing: PlanCosting) -> ReportContext:
+    items = [
+        Item(costed, figures)
+        for costed, figures in zip(costing.costed, costing.figures(POUND), strict=True)
+    ]
+    return ReportContext(plan, ReportOptions(), costing, items)
+
+
+def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
+    """Two plans (a plan and its scenario, or two scenarios) side by side."""
+    left_context = ReportContext.build(left)
+    right_context = ReportContext.build(right)
+    tables = comparison_tables(
+        key="compare",
+        by=by,
+        left=side_of(left.name, left, by, left_context.costing),
+        right=side_of(right.name, right, by, right_context.costing),
+    )
+    assumptions = [
+        *[(f"{left.name}: {name}", text) for name, text in assumption_lines(left_context)],
+        *[(f"{right.name}: {name}", text) for name, text in assumption_lines(right_context)],
+    ]
+    return Document(
+        plan=left,
+        title=f"Scenarios compared by {COMPARE_BY[by].lower()}: {left.name} and {right.name}",
+        tables=tables,
+        assumptions=assumptions,
+        produced_at=left_context.produced_at,
+        filename_stem=f"{left.slug}-compared-with-{right.slug}-by-{by}",
+        status_mark="DRAFT",
+        status_label="Comparison of scenarios",
+    )
+
+
+def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
+    """The plan as it stands against the same lines on other assumptions."""
+    context = ReportContext.build(plan)
+    changed = PlanCosting(
+        plan,
+        lines=context.costing.lines,
+        assumptions=what_if.applied_to(context.costing.assumptions),
+    )
+    changed_context = _context(plan, changed)
+    right_label = f"What if: {what_if.describe()}"
+    tables = comparison_tables(
+        key="what-if",
+        by=by,
+        left=side_of("As planned", plan, by, context.costing),
+        right=side_of(right_label, plan, by, changed),
+    )
+    return Document(
+        plan=plan,
+        title=f"What if: {what_if.describe()}, by {COMPARE_BY[by].lower()}",
+        tables=tables,
+        assumptions=[
+            *[(f"As planned: {name}", text) for name, text in assumption_lines(context)],
+            *[(f"What if: {name}", text) for name, text in assumption_lines(changed_context)],
+        ],
+        produced_at=context.produced_at,
+        filename_stem=f"{plan.slug}-what-if-by-{by}",
+        status_mark="WHAT IF",
+        status_label="What-if on assumptions; the plan is unchanged",
+    )
+
+
+def approved_label(baseline) -> str:
+    from django.utils import timezone
+
+    when = timezone.localtime(baseline.approved_at)
+    who = baseline.approved_by.get_username() if baseline.approved_by else "unknown"
+    return f"Approved {when:%-d %B %Y %H:%M} by {who}"
+
+
+def variance(plan: Plan, baseline, by: str) -> Document:
+    """The plan now against what committee approved."""
+    context = ReportContext.build(plan)
+    when = f"{baseline.approved_at:%-d %b %Y}"
+    tables = comparison_tables(
+        key="variance",
+        by=by,
+        left=side_from_json(f"Approved {when}", baseline.figures[by]),
+        right=side_of("Now", plan, by, context.costing),
+    )
+    changed = plan.revision != baseline.plan_revision
+    tables[0].notes.append(
+        f"{approved_label(baseline)}." + ("" if changed else " The plan has not changed since.")
+    )
+    return Document(
+        plan=plan,
+        title=f"Variance against the approved baseline, by {COMPARE_BY[by].lower()}",
+        tables=tables,
+        assumptions=assumption_lines(context),
+        produced_at=context.produced_at,
+        filename_stem=f"{plan.slug}-variance-by-{by}",
+        status_mark="" if not changed else "VARIANCE",
+        status_label=f"{plan.get_status_display()}; baseline {approved_label(baseline).lower()}",
+    )
