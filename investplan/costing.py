@@ -9,7 +9,8 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal, localcontext
 
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from investplan.costs import engine
 from investplan.costs.engine import CostEngine, CostingError, LineCost
 from investplan.costs.financial_year import FinancialYear
+from investplan.costs.true_cost import TrueCostAssumptions
 from investplan.models import Assumptions, OnCostMethod, Plan
 
 HUNDRED = Decimal("100")
@@ -49,6 +51,21 @@ def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> en
         on_cost=on_cost,
         pay_awards=awards,
         increments=assumptions.increments,
+    )
+
+
+def true_cost_assumptions(plan: Plan) -> TrueCostAssumptions:
+    """The plan's true-cost assumptions as the engine reads them; none for a plan that
+    has no assumptions yet."""
+    assumptions = getattr(plan, "assumptions", None)
+    if assumptions is None:
+        return TrueCostAssumptions()
+    return TrueCostAssumptions(
+        agency_share_percent=assumptions.agency_share_percent,
+        agency_premium=assumptions.agency_premium.amount,
+        recruitment_payment=assumptions.recruitment_payment.amount,
+        retention_payment=assumptions.retention_payment.amount,
+        vacancy_factor_percent=assumptions.vacancy_factor_percent,
     )
 
 
@@ -170,6 +187,19 @@ class PlanCosting:
                 line_figures(costed, self.years, quantum) for costed in self.costed
             ]
         return self._figures[quantum]
+
+    def cost_starting(self, line, start: date) -> dict[FinancialYear, Decimal] | None:
+        """The line's cost by year as if it started on `start`, its end unchanged: the
+        recruitment forecast for a post filled later than budgeted. None if it cannot be
+        costed; nothing in any year if it would start after it ends."""
+        staff = replace(engine_line(line, self.spine), start=start)
+        if staff.end is not None and start > staff.end:
+            return {year: Decimal(0) for year in self.years}
+        with localcontext(prec=60):
+            try:
+                return self.engine.cost(staff).years
+            except CostingError:
+                return None
 
     def _cost(self, line) -> CostedLine:
         try:

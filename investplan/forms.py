@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from investplan.costs.financial_year import FinancialYear
@@ -51,24 +53,6 @@ def assumptions_forms(plan, data=None):
     from investplan.models import Assumptions, EmployerNIRate, PayAward
 
     assumptions, _ = Assumptions.objects.get_or_create(plan=plan)
-    AssumptionsForm = forms.modelform_factory(
-        Assumptions,
-        fields=[
-            "on_cost_method",
-            "flat_on_cost_percent",
-            "pension_percent",
-            "levy_percent",
-            "increments",
-            "vacancy_factor_percent",
-        ],
-        widgets={
-            "on_cost_method": forms.RadioSelect,
-            "flat_on_cost_percent": PercentInput,
-            "pension_percent": PercentInput,
-            "levy_percent": PercentInput,
-            "vacancy_factor_percent": PercentInput,
-        },
-    )
     PayAwards = forms.inlineformset_factory(
         Assumptions,
         PayAward,
@@ -85,10 +69,65 @@ def assumptions_forms(plan, data=None):
         can_delete=True,
     )
     return (
-        AssumptionsForm(data, instance=assumptions, prefix="assumptions"),
+        _AssumptionsForm(data, instance=assumptions, prefix="assumptions"),
         PayAwards(data, instance=assumptions, prefix="awards"),
         NIRates(data, instance=assumptions, prefix="ni"),
     )
+
+
+# True-cost amounts, typed in pounds; blank is none.
+TRUE_COST_MONEY = ("agency_premium", "recruitment_payment", "retention_payment")
+
+
+class _AssumptionsForm(forms.ModelForm):
+    class Meta:
+        from investplan.models import Assumptions
+
+        model = Assumptions
+        fields = [
+            "on_cost_method",
+            "flat_on_cost_percent",
+            "pension_percent",
+            "levy_percent",
+            "increments",
+            "vacancy_factor_percent",
+            "agency_share_percent",
+            *TRUE_COST_MONEY,
+        ]
+        widgets = {
+            "on_cost_method": forms.RadioSelect,
+            "flat_on_cost_percent": PercentInput,
+            "pension_percent": PercentInput,
+            "levy_percent": PercentInput,
+            "vacancy_factor_percent": PercentInput,
+            "agency_share_percent": PercentInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in TRUE_COST_MONEY:
+            model_field = self._meta.model._meta.get_field(name)
+            label = str(model_field.verbose_name)
+            self.fields[name] = forms.DecimalField(
+                label=f"{label[:1].upper()}{label[1:]} (£)",
+                help_text=model_field.help_text,
+                required=False,
+                min_value=0,
+                max_digits=model_field.max_digits,
+                decimal_places=2,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+            )
+            self.initial[name] = getattr(self.instance, name).amount
+        for name in ("vacancy_factor_percent", "agency_share_percent"):
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        # A blank percentage or amount is none: nothing is added for it.
+        for name in (*TRUE_COST_MONEY, "vacancy_factor_percent", "agency_share_percent"):
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = Decimal("0")
+        return cleaned
 
 
 class _NIRateForm(forms.ModelForm):

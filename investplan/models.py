@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from investplan.costs.financial_year import FinancialYear
@@ -213,6 +214,41 @@ class Assumptions(models.Model):
         decimal_places=3,
         default=Decimal("0"),
         validators=PERCENT_VALIDATORS,
+    )
+
+    # True cost (seed 002, Appendix C note 2): what posts cost beyond pay and on-costs.
+    agency_share_percent = models.DecimalField(
+        "agency share of social-worker FTE %",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=PERCENT_VALIDATORS,
+        help_text="Seed 002 assumes 15% of social workers are agency staff at any time.",
+    )
+    agency_premium = MoneyField(
+        "agency premium per FTE per year",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        default_currency="GBP",
+        validators=[MinMoneyValidator(0)],
+        help_text="What an agency worker costs beyond an employee (seed 002: £30,000).",
+    )
+    recruitment_payment = MoneyField(
+        "recruitment payment per new starter",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        default_currency="GBP",
+        validators=[MinMoneyValidator(0)],
+    )
+    retention_payment = MoneyField(
+        "retention payment per eligible FTE per year",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        default_currency="GBP",
+        validators=[MinMoneyValidator(0)],
     )
 
     # Every change on record: who changed which field, when, from what to what.

@@ -23,6 +23,11 @@ LINE_FIELDS = [
     "start_date",
     "end_date",
     "duration_months",
+    "expected_start_date",
+    "actual_start_date",
+    "agency_cover",
+    "social_worker",
+    "reward_scheme",
     "amount",
     "one_off",
     "stated_annual_cost",
@@ -123,7 +128,7 @@ class _ScopedLineForm(forms.ModelForm):
         for name, queryset in scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
-        for name in ("start_date", "end_date"):
+        for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
                 self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
         if "fte" in self.fields:

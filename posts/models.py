@@ -283,6 +283,31 @@ class PlanLine(models.Model):
         null=True, blank=True, help_text="Or a duration; leave both blank for permanent."
     )
 
+    # The recruitment tracker (seeds 003 and 004): the start date above is the budget's.
+    expected_start_date = models.DateField(
+        null=True, blank=True, help_text="When the post is now expected to be filled."
+    )
+    actual_start_date = models.DateField(
+        null=True, blank=True, help_text="When the post was filled."
+    )
+    agency_cover = models.BooleanField(
+        "agency cover until filled",
+        default=False,
+        help_text="Agency staff cover the post until it is filled (seed 004, 6.3.4).",
+    )
+
+    # True cost (seed 002): which of the plan's true-cost assumptions apply to the post.
+    social_worker = models.BooleanField(
+        "social worker post",
+        default=False,
+        help_text="Counts towards the share of social-worker FTE assumed to be agency staff.",
+    )
+    reward_scheme = models.BooleanField(
+        "recruitment and retention payments",
+        default=False,
+        help_text="New starters get the recruitment payment; the post gets retention payments.",
+    )
+
     # Non-staff costs: recurring per year pro rata, or once on the start date.
     amount = MoneyField(
         max_digits=14,

@@ -12,13 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from funding.models import FundingAvailability, FundingSource
-from investplan.costing import CostedLine, PlanCosting, costing_cache
+from investplan.costing import CostedLine, PlanCosting, costing_cache, true_cost_assumptions
 from investplan.costs.engine import ComputedOnCost, FlatOnCost
 from investplan.costs.financial_year import FinancialYear
 from investplan.costs.money import POUND, ZERO, round_money
+from investplan.costs.true_cost import TrueCostPost, in_year_forecast, true_cost_parts
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
-from reports.rollups import UNFUNDED, Figures, apportion_figures, rollup
+from reports.rollups import UNFUNDED, Figures, apportion_figures, funding_cliffs, rollup
 from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
 
 MULTI_YEAR_GROUPINGS = {
@@ -238,7 +239,57 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
             "FTE is shared between sources in proportion to the full-year cost each pays."
         )
     table.notes.extend(_not_costed_notes(context))
-    return [table]
+    return [table, recurring_pressure(context)]
+
+
+def recurring_pressure(context: ReportContext) -> Table:
+    """What sources that end pay for lines that outlive them, each year after they end:
+    the pressure the plan must fund from elsewhere once the grant stops."""
+    table = Table(
+        "recurring-pressure",
+        "Recurring pressure when funding ends",
+        [
+            Column("name", "Funding source", width=36),
+            Column("ends", "Ends", width=12),
+            Column("posts", "Lines", Kind.NUMBER, summed=True, width=8),
+            Column("full_year", "A full year £", Kind.MONEY, summed=True, width=14),
+            *context.year_columns(),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+        ],
+        empty_message="No line outlives a funding source that ends.",
+    )
+    builder = TableBuilder(table)
+    for source, cliffs in _cliffs_by_source(context):
+        years = {
+            year: sum((cliff.years.get(year, ZERO) for cliff in cliffs), ZERO)
+            for year in context.years
+        }
+        builder.line(
+            {
+                "name": source.name,
+                "ends": f"{source.end_date:%-d %b %Y}",
+                "posts": Decimal(len(cliffs)),
+                "full_year": sum((cliff.full_year for cliff in cliffs), ZERO),
+                **{f"y{year.start_year}": amount for year, amount in years.items()},
+                "total": sum(years.values(), ZERO),
+            }
+        )
+    if table.rows:
+        builder.total()
+        table.notes.append(
+            "What each source pays of the lines that outlive it, in each year after it ends "
+            "(a source ending part way through a year is counted as paying for that year). "
+            "The funding report lists the lines."
+        )
+    return table
+
+
+def _cliffs_by_source(context: ReportContext) -> list[tuple[object, list]]:
+    """The funding cliffs grouped by the source that ends, the soonest first."""
+    by_source: dict[int, tuple[object, list]] = {}
+    for cliff in funding_cliffs(context.costing):
+        by_source.setdefault(cliff.source.pk, (cliff.source, []))[1].append(cliff)
+    return sorted(by_source.values(), key=lambda found: (found[0].end_date, found[0].name))
 
 
 def sources_of_funding(context: ReportContext) -> list[Table]:
@@ -274,7 +325,48 @@ def sources_of_funding(context: ReportContext) -> list[Table]:
     sources.notes.append(
         f"“{UNFUNDED}” is the part of each line's cost no source is allocated to pay."
     )
-    return [sources, _available_against_allocated(context, result)]
+    return [sources, _available_against_allocated(context, result), _outliving_lines(context)]
+
+
+def _outliving_lines(context: ReportContext) -> Table:
+    table = Table(
+        "funding-cliffs",
+        "Lines that outlive their funding",
+        [
+            Column("title", "Line", width=36),
+            Column("line_ends", "Line ends", width=12),
+            Column("full_year", "A full year £", Kind.MONEY, summed=True, width=14),
+            *context.year_columns(),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+        ],
+        empty_message="No line outlives a funding source allocated to it.",
+    )
+    builder = TableBuilder(table)
+    for source, cliffs in _cliffs_by_source(context):
+        label = f"{source.name}: ends {source.end_date:%-d %b %Y}"
+        builder.heading(label)
+        for cliff in cliffs:
+            line = cliff.line
+            end = line.effective_end_date
+            builder.line(
+                {
+                    "title": line.title,
+                    "line_ends": f"{end:%-d %b %Y}" if end else "Permanent",
+                    "full_year": cliff.full_year,
+                    **{
+                        f"y{year.start_year}": cliff.years.get(year, ZERO) for year in context.years
+                    },
+                    "total": sum(cliff.years.values(), ZERO),
+                }
+            )
+        builder.subtotal(f"Subtotal: {source.name}")
+    if table.rows:
+        builder.total()
+        table.notes.append(
+            "Each figure is what the source would pay for the line in a year after it ends: "
+            "the recurring pressure once the funding stops."
+        )
+    return table
 
 
 def _available_against_allocated(context: ReportContext, result) -> Table:
@@ -448,7 +540,177 @@ def recruitment(context: ReportContext) -> list[Table]:
     if table.rows:
         builder.total()
     table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
-    return [table]
+    return [table, in_year_forecast_table(context)]
+
+
+def forecast_year(context: ReportContext) -> FinancialYear:
+    """The year the forecast is for: this financial year, or the plan's nearest year."""
+    today = FinancialYear.containing(timezone.localdate())
+    years = context.years
+    return min(max(today, years[0]), years[-1])
+
+
+def in_year_forecast_table(context: ReportContext) -> Table:
+    """Seeds 003 and 004: each new post's budget for the year against the forecast from the
+    date it started, or is now expected to; the slippage; and agency cover until filled."""
+    year = forecast_year(context)
+    premium = true_cost_assumptions(context.plan).agency_premium
+    table = Table(
+        "recruitment-forecast",
+        f"In-year forecast {year}: budget against forecast from start dates",
+        [
+            Column("title", "Post", width=30),
+            Column("fte", "FTE funded", Kind.FTE, summed=True, width=8),
+            Column("in_post", "FTE in post", Kind.FTE, summed=True, width=8),
+            Column("budgeted_start", "Budgeted start", width=11),
+            Column("expected_start", "Expected start", width=11),
+            Column("actual_start", "Actual start", width=11),
+            Column("budget", "Budget £", Kind.MONEY, summed=True, width=12),
+            Column("forecast", "Forecast £", Kind.MONEY, summed=True, width=12),
+            Column("slippage", "Slippage £", Kind.MONEY, summed=True, width=12),
+            Column("cover", "Agency cover £", Kind.MONEY, summed=True, width=12),
+            Column("with_cover", "Forecast with cover £", Kind.MONEY, summed=True, width=13),
+        ],
+        empty_message="No new posts match.",
+    )
+    posts = [
+        item
+        for item in context.items
+        if item.line.kind == LineKind.NEW_POST and item.costed.cost is not None
+    ]
+    builder = TableBuilder(table)
+    for name, items in _by_workstream(posts):
+        builder.heading(name)
+        for item in _sorted(items, context.options):
+            line = item.line
+            start = line.actual_start_date or line.expected_start_date or line.start_date
+            budget = item.figures.years[year]
+            forecast = budget
+            if start != line.start_date:
+                years = context.costing.cost_starting(line, start)
+                forecast = round_money(years.get(year, ZERO), POUND) if years else budget
+            outlook = in_year_forecast(
+                budget=budget,
+                forecast=forecast,
+                fte=line.fte,
+                budgeted_start=line.start_date,
+                forecast_start=start,
+                year=year,
+                agency_cover=line.agency_cover,
+                agency_premium=premium,
+            )
+            cover = round_money(outlook.agency_cover, POUND)
+            builder.line(
+                {
+                    "title": line.title,
+                    "fte": line.fte,
+                    "in_post": line.fte_in_post,
+                    "budgeted_start": _day(line.start_date),
+                    "expected_start": _day(line.expected_start_date),
+                    "actual_start": _day(line.actual_start_date),
+                    "budget": budget,
+                    "forecast": forecast,
+                    "slippage": budget - forecast,
+                    "cover": cover,
+                    "with_cover": forecast + cover,
+                }
+            )
+        builder.subtotal(f"Subtotal: {name}")
+    if table.rows:
+        builder.total()
+    table.notes.append(
+        "The forecast costs each post from its actual start date, else its expected start "
+        "date, else the budgeted one; slippage is the budget less the forecast. Where agency "
+        "staff cover a post until it is filled, the cover costs what the post would have cost "
+        f"for those days plus the agency premium (£{premium:,.0f} per FTE per year)."
+    )
+    return table
+
+
+def _day(day) -> str:
+    return f"{day:%-d %b %Y}" if day else ""
+
+
+def true_cost(context: ReportContext) -> list[Table]:
+    """Seed 002, Appendix C: cost and true cost side by side, by workstream and by year."""
+    rates = true_cost_assumptions(context.plan)
+    years = context.years
+    parts = ("agency", "recruitment", "retention", "vacancy")
+    rows: list[tuple[Item, dict[FinancialYear, dict[str, Decimal]]]] = []
+    for item in context.items:
+        line, cost = item.line, item.costed.cost
+        added = {year: dict.fromkeys(parts, ZERO) for year in years}
+        if line.kind == LineKind.NEW_POST and cost is not None:
+            post = TrueCostPost(
+                fte=line.fte,
+                start=line.start_date,
+                end=line.effective_end_date,
+                cost=cost.years,
+                headcount=line.headcount,
+                social_worker=line.social_worker,
+                reward_scheme=line.reward_scheme,
+            )
+            for year, amounts in true_cost_parts(post, years, rates).items():
+                added[year] = {
+                    "agency": round_money(amounts.agency_premium, POUND),
+                    "recruitment": round_money(amounts.recruitment, POUND),
+                    "retention": round_money(amounts.retention, POUND),
+                    "vacancy": round_money(amounts.vacancy_factor, POUND),
+                }
+        rows.append((item, added))
+
+    def columns(*first: Column) -> list[Column]:
+        return [
+            *first,
+            Column("cost", "Cost £", Kind.MONEY, summed=True, width=13),
+            Column("agency", "Agency premium £", Kind.MONEY, summed=True, width=12),
+            Column("recruitment", "Recruitment payments £", Kind.MONEY, summed=True, width=12),
+            Column("retention", "Retention payments £", Kind.MONEY, summed=True, width=12),
+            Column("vacancy", "Vacancy factor £", Kind.MONEY, summed=True, width=12),
+            Column("true_cost", "True cost £", Kind.MONEY, summed=True, width=13),
+        ]
+
+    def cells(pairs, in_years) -> dict[str, Decimal]:
+        found = {"cost": ZERO, **dict.fromkeys(parts, ZERO)}
+        for item, added in pairs:
+            for year in in_years:
+                found["cost"] += item.figures.years[year]
+                for part in parts:
+                    found[part] += added[year][part]
+        found["true_cost"] = sum(found.values(), ZERO)
+        return found
+
+    by_workstream = Table(
+        "true-cost",
+        f"Cost and true cost by workstream, {context.plan.period_label}",
+        columns(
+            Column("name", "Workstream", width=34),
+            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+        ),
+    )
+    builder = TableBuilder(by_workstream)
+    item_rows = {id(item): added for item, added in rows}
+    for name, items in _by_workstream(context.items):
+        pairs = [(item, item_rows[id(item)]) for item in items]
+        fte = sum((item.figures.fte for item in items), ZERO)
+        builder.line({"name": name, "fte": fte, **cells(pairs, years)})
+    if by_workstream.rows:
+        builder.total()
+    by_year = Table(
+        "true-cost-years", "Cost and true cost by financial year", columns(Column("name", "Year"))
+    )
+    builder = TableBuilder(by_year)
+    for year in years:
+        builder.line({"name": year.label, **cells(rows, [year])})
+    builder.total()
+    by_year.notes.append(
+        "True cost adds to new posts: an agency premium on the share of social-worker FTE "
+        "assumed to be agency staff; a recruitment payment per new starter, in the year the "
+        "post starts; retention payments per eligible FTE per year; less the vacancy factor "
+        "on the posts' cost. Each line's figures are rounded to whole pounds before adding."
+    )
+    by_workstream.notes.extend(_not_costed_notes(context))
+    return [by_workstream, by_year]
 
 
 def establishment(context: ReportContext) -> list[Table]:
@@ -534,7 +796,14 @@ REPORTS = {
             "recruitment",
             "Recruitment",
             recruitment,
-            "FTE funded against FTE in post, by post and workstream.",
+            "FTE funded against FTE in post, and the in-year forecast from start dates.",
+        ),
+        Report(
+            "true-cost",
+            "True cost",
+            true_cost,
+            "Cost and true cost side by side: agency premium, recruitment and retention "
+            "payments, less the vacancy factor.",
         ),
         Report(
             "establishment",
@@ -615,8 +884,22 @@ def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
             else "Off: posts stay on their starting point.",
         )
     )
-    vacancy = plan.assumptions.vacancy_factor_percent if hasattr(plan, "assumptions") else ZERO
-    lines.append(("Vacancy factor", f"{vacancy.normalize():f}%, not deducted from these figures."))
+    rates = true_cost_assumptions(plan)
+    lines.append(
+        (
+            "Vacancy factor",
+            f"{rates.vacancy_factor_percent.normalize():f}%, deducted only in the true cost.",
+        )
+    )
+    lines.append(
+        (
+            "True cost",
+            f"Agency staff {rates.agency_share_percent.normalize():f}% of social-worker FTE at a "
+            f"premium of £{rates.agency_premium:,.0f} per FTE per year; recruitment payment "
+            f"£{rates.recruitment_payment:,.0f} per new starter; retention payment "
+            f"£{rates.retention_payment:,.0f} per eligible FTE per year.",
+        )
+    )
     lines.append(
         (
             "Rounding",

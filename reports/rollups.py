@@ -15,7 +15,15 @@ from decimal import Decimal
 
 from investplan.costing import CostedLine, PlanCosting
 from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import PENNY, ZERO, Share, apportion, round_money, split_money
+from investplan.costs.money import (
+    PENNY,
+    POUND,
+    ZERO,
+    Share,
+    apportion,
+    round_money,
+    split_money,
+)
 from posts.models import LineKind, LineStatus
 
 GROUPINGS = ("line", "workstream", "funding", "team", "finding", "phase", "status")
@@ -206,10 +214,7 @@ def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
             # A source that has ended before the year begins pays nothing in it.
             if year is not None and source.end_date and source.end_date < year.start:
                 continue
-            if allocation.percent is not None:
-                shares.append(Share(source.pk, fraction=allocation.percent / 100))
-            else:
-                shares.append(Share(source.pk, amount=allocation.amount.amount))
+            shares.append(_share(allocation))
         return shares
 
     first_year = years[0] if years else None
@@ -241,3 +246,47 @@ def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
         else:
             source = sources[index]
             yield source.pk, source.name, (0, 0, source.name), part
+
+
+def _share(allocation) -> Share:
+    if allocation.percent is not None:
+        return Share(allocation.source.pk, fraction=allocation.percent / 100)
+    return Share(allocation.source.pk, amount=allocation.amount.amount)
+
+
+@dataclass
+class Cliff:
+    """A line that outlives a source paying for it (a permanent post on a two-year grant).
+    `full_year` is what the source pays of the line's full-year effect: the pressure each
+    year once it ends. `years` is what it would pay in each plan year after it ends, had it
+    continued: the recurring pressure the plan must fund from elsewhere."""
+
+    line: object  # posts.models.PlanLine
+    source: object  # funding.models.FundingSource
+    full_year: Decimal
+    years: dict[FinancialYear, Decimal]
+
+
+def funding_cliffs(costing: PlanCosting, quantum: Decimal = POUND) -> list[Cliff]:
+    """Every line that outlives a source allocated to it, with the recurring pressure. A
+    source counts as ended for a year that starts after its end date, as in `rollup`."""
+    cliffs = []
+    for costed, figures in zip(costing.costed, costing.figures(quantum), strict=True):
+        line = costed.line
+        ending = [a for a in line.funding_allocations if a.source.end_date]
+        if not ending or costed.cost is None:
+            continue
+        line_end = line.effective_end_date
+        shares = [_share(allocation) for allocation in line.funding_allocations]
+        for allocation in ending:
+            source = allocation.source
+            if line_end is not None and line_end <= source.end_date:
+                continue
+            years = {}
+            for year in costing.years:
+                if year.start > source.end_date:
+                    split = split_money(figures.years[year], shares, quantum)
+                    years[year] = split.parts.get(source.pk, ZERO)
+            full_year = split_money(figures.full_year, shares, quantum).parts.get(source.pk, ZERO)
+            cliffs.append(Cliff(line, source, full_year, years))
+    return cliffs

@@ -221,3 +221,53 @@ def test_it_refuses_a_new_user_without_a_password(client):
 
     assert response.status_code == 422
     assert "There is no user “nobody”: give a password." in response.content.decode()
+
+
+def test_it_keeps_the_true_cost_assumptions_in_pounds_and_percent(client, plan):
+    client.force_login(member(plan, Role.FINANCE_OFFICER))
+
+    response = client.post(
+        reverse("assumptions", args=[plan.slug]),
+        {
+            "assumptions-on_cost_method": "flat",
+            "assumptions-flat_on_cost_percent": "29",
+            "assumptions-pension_percent": "0",
+            "assumptions-levy_percent": "0.5",
+            "assumptions-agency_share_percent": "15",
+            "assumptions-agency_premium": "30000",
+            "assumptions-recruitment_payment": "5000",
+            "assumptions-retention_payment": "",
+            **formset("awards", 0),
+            **formset("ni", 0),
+        },
+    )
+
+    assert response.status_code == 302
+    assumptions = plan.assumptions
+    assumptions.refresh_from_db()
+    assert assumptions.agency_share_percent == Decimal("15")
+    assert (assumptions.agency_premium.amount, assumptions.recruitment_payment.amount) == (
+        Decimal("30000"),
+        Decimal("5000"),
+    )
+    assert (assumptions.retention_payment.amount, assumptions.vacancy_factor_percent) == (0, 0)
+
+
+def test_it_refuses_a_negative_agency_premium_naming_the_field(client, plan):
+    client.force_login(member(plan, Role.FINANCE_OFFICER))
+
+    response = client.post(
+        reverse("assumptions", args=[plan.slug]),
+        {
+            "assumptions-on_cost_method": "flat",
+            "assumptions-flat_on_cost_percent": "29",
+            "assumptions-pension_percent": "0",
+            "assumptions-levy_percent": "0.5",
+            "assumptions-agency_premium": "-30000",
+            **formset("awards", 0),
+            **formset("ni", 0),
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Agency premium per FTE per year (£)" in response.content.decode()

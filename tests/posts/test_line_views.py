@@ -327,3 +327,31 @@ def test_it_does_not_carry_a_costing_forward_from_a_rolled_back_save(setting):
 
     assert build_workspace(plan).groups[0].rows[0].line.fte == Decimal("1")
     assert Allocation.objects.count() == 0
+
+
+def test_it_keeps_a_lines_recruitment_dates_and_true_cost_flags(client, setting):
+    plan, line, _, user = setting
+    client.force_login(user)
+
+    response = client.post(
+        reverse("posts:line", args=[plan.slug, line.pk]),
+        {
+            "kind": "new_post",
+            "title": line.title,
+            "status": "recruiting",
+            "annual_salary": "40000",
+            "fte": "1",
+            "fte_in_post": "0",
+            "start_date": "2025-04-01",
+            "expected_start_date": "2025-09-01",
+            "agency_cover": "on",
+            "social_worker": "on",
+            "reward_scheme": "on",
+            "version": line_version(line),
+        },
+    )
+
+    line.refresh_from_db()
+    assert response.status_code == 302
+    assert (str(line.expected_start_date), line.actual_start_date) == ("2025-09-01", None)
+    assert (line.agency_cover, line.social_worker, line.reward_scheme) == (True, True, True)

@@ -6,7 +6,7 @@ import pytest
 
 from funding.models import FundingAvailability
 from investplan.models import Finding, Inspection
-from reports.builders import REPORTS, ReportContext, ReportOptions, build_report
+from reports.builders import REPORTS
 from reports.tables import RowKind, casting_errors
 from tests.factories import (
     AllocationFactory,
@@ -15,16 +15,9 @@ from tests.factories import (
     TeamFactory,
     WorkstreamFactory,
 )
+from tests.reports.helpers import rows, tables_of
 
 pytestmark = pytest.mark.django_db
-
-
-def tables_of(plan, slug, **options):
-    return build_report(slug, ReportContext.build(plan, ReportOptions(**options)))
-
-
-def rows(table, kind=RowKind.LINE):
-    return [row.cells for row in table.rows if row.kind == kind]
 
 
 @pytest.mark.parametrize("slug", list(REPORTS))
@@ -106,7 +99,7 @@ def test_it_sorts_within_each_workstream(demo):
 
 
 def test_it_summarises_workstreams_against_financial_years(demo):
-    (table,) = tables_of(demo, "multi-year")
+    table, _ = tables_of(demo, "multi-year")
 
     total = rows(table, RowKind.TOTAL)[0]
     assert (total["y2020"], total["y2021"], total["total"]) == (
@@ -122,7 +115,7 @@ def test_it_adds_sources_of_funding_up_to_the_cost_of_the_lines(plan):
     AllocationFactory(line=lines[0], source=grant, percent=D("100"))
     AllocationFactory(line=lines[1], source=grant, percent=D("25"))
 
-    sources, _ = tables_of(plan, "funding")
+    sources, _, _ = tables_of(plan, "funding")
 
     by_name = {cells["name"]: cells for cells in rows(sources)}
     assert by_name["Care Matters ABG"]["full_year"] == D("38700") + D("6450")
@@ -137,7 +130,7 @@ def test_it_flags_a_source_allocated_beyond_what_it_has(plan):
     FundingAvailability.objects.create(source=grant, financial_year=2020, amount=D("20000"))
     AllocationFactory(line=line, source=grant, percent=D("100"))
 
-    _, available = tables_of(plan, "funding")
+    _, available, _ = tables_of(plan, "funding")
 
     first_year = rows(available)[0]
     assert (first_year["available"], first_year["allocated"], first_year["balance"]) == (
@@ -166,7 +159,7 @@ def test_it_counts_fte_funded_against_fte_in_post(plan):
     PlanLineFactory(plan=plan, workstream=workstream, fte=D("12"), fte_in_post=D("10"))
     PlanLineFactory(plan=plan, workstream=workstream, fte=D("10"), fte_in_post=D("0"))
 
-    (table,) = tables_of(plan, "recruitment")
+    table, _ = tables_of(plan, "recruitment")
 
     subtotal = rows(table, RowKind.SUBTOTAL)[0]
     assert (subtotal["funded"], subtotal["in_post"], subtotal["vacant"]) == (
@@ -196,7 +189,7 @@ def test_it_shows_the_establishment_by_team_and_role_as_seed_001_does(plan):
     ],
 )
 def test_it_summarises_years_by_phase_and_by_status(demo, by, names):
-    (table,) = tables_of(demo, "multi-year", by=by)
+    table, _ = tables_of(demo, "multi-year", by=by)
 
     assert [cells["name"] for cells in rows(table)] == names
     assert rows(table, RowKind.TOTAL)[0]["total"] == D("3094223")
