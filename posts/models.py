@@ -424,6 +424,17 @@ class PlanLine(models.Model):
         self.__dict__["_funding_allocations"] = list(allocations)
 
     @property
+    def sources_ending_before_it(self) -> list:
+        """The funding sources allocated to this line that end before it does (a permanent
+        post on a two-year grant): its funding cliffs."""
+        end = self.effective_end_date
+        return [
+            allocation.source
+            for allocation in self.funding_allocations
+            if allocation.source.end_date and (end is None or end > allocation.source.end_date)
+        ]
+
+    @property
     def is_staff(self) -> bool:
         return self.kind in STAFF_KINDS
 

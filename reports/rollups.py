@@ -273,15 +273,11 @@ def funding_cliffs(costing: PlanCosting, quantum: Decimal = POUND) -> list[Cliff
     cliffs = []
     for costed, figures in zip(costing.costed, costing.figures(quantum), strict=True):
         line = costed.line
-        ending = [a for a in line.funding_allocations if a.source.end_date]
+        ending = line.sources_ending_before_it
         if not ending or costed.cost is None:
             continue
-        line_end = line.effective_end_date
         shares = [_share(allocation) for allocation in line.funding_allocations]
-        for allocation in ending:
-            source = allocation.source
-            if line_end is not None and line_end <= source.end_date:
-                continue
+        for source in ending:
             years = {}
             for year in costing.years:
                 if year.start > source.end_date:

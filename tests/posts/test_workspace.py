@@ -2,6 +2,7 @@
 financial year and the total; subtotals and totals that add the figures shown; filter,
 search and sort; the page in a fixed number of queries."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from django.urls import reverse
 from investplan.models import Role
 from posts.workspace import WorkspaceOptions, build_workspace
 from tests.factories import (
+    AllocationFactory,
+    FundingSourceFactory,
     MembershipFactory,
     PlanFactory,
     PlanLineFactory,
@@ -135,9 +138,12 @@ def test_it_renders_the_page_in_queries_that_do_not_grow_with_the_lines(client):
     def queries_with(lines: int) -> int:
         workstream = WorkstreamFactory(plan=plan)
         for _ in range(lines):
-            PlanLineFactory(
+            line = PlanLineFactory(
                 plan=plan, workstream=workstream, team=TeamFactory(organisation=plan.organisation)
             )
+            # Each with its own grant that ends before it: the flag reads no more rows.
+            grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2021, 3, 31))
+            AllocationFactory(line=line, source=grant, percent=Decimal("100"))
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         return len(queries)
@@ -157,3 +163,21 @@ def test_it_links_every_figure_to_its_working(client, plan_with_lines):
         assert f'href="{address}{anchor}"' in page
     assert 'id="y2025"' in working.content.decode()
     assert "6 months / 12" in working.content.decode()  # October to March
+
+
+def test_it_flags_a_line_that_outlives_a_source_paying_for_it(client, plan_with_lines):
+    line = plan_with_lines.lines.get(title="Social Worker")
+    grant = FundingSourceFactory(
+        organisation=plan_with_lines.organisation,
+        name="Supporting Families grant",
+        end_date=date(2026, 3, 31),
+    )
+    AllocationFactory(line=line, source=grant, percent=Decimal("100"))
+    client.force_login(MembershipFactory(organisation=plan_with_lines.organisation).user)
+
+    page = client.get(reverse("posts:workspace", args=[plan_with_lines.slug])).content.decode()
+
+    row = page[page.index(f'id="line-{line.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Outlives Supporting Families grant, which ends 31 Mar 2026" in row
+    assert page.count("Outlives ") == 1
