@@ -20,7 +20,7 @@ import time
 from decimal import Decimal
 
 # isort: off
-from server_time import RUNS, generated_plans, timed  # first: sets Django up
+from server_time import RUNS, generated_plans, in_place_save, timed  # first: sets Django up
 
 # isort: on
 from django.core.management import call_command
@@ -32,7 +32,6 @@ from investplan.costing import costing_cache
 from investplan.models import Membership
 from investplan.services import approve_plan, copy_plan_as_scenario, reopen_plan
 from posts.models import PlanLine
-from posts.services import line_version
 
 
 def report(label, best, median, response=None):
@@ -76,26 +75,14 @@ def main():
     address = f"/plans/{plan.slug}/compare/?with={scenario.slug}&by=workstream"
     workspace = f"/plans/{scenario.slug}/"
     line = PlanLine.objects.filter(plan=scenario).order_by("position")[1000]
-    save = f"/plans/{scenario.slug}/lines/{line.pk}/in-place/"
     ftes = iter([Decimal("1.5"), Decimal("2"), Decimal("0.5"), Decimal("1")] * RUNS)
     Membership.objects.filter(user__username="bench").update(role="finance_officer")
     client.get(workspace)
     client.get(address)
 
     def change_then_compare():
-        current = PlanLine.objects.get(pk=line.pk)
-        response = client.post(
-            save,
-            {
-                "title": current.title,
-                "grade": current.grade_id,
-                "fte": str(next(ftes)),
-                "start_date": str(current.start_date),
-                "duration_months": current.duration_months or "",
-                "version": line_version(current) or "",
-            },
-            HTTP_HX_REQUEST="true",
-        )
+        save, data = in_place_save(line.pk, next(ftes))
+        response = client.post(save, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200, response.content[:300]
         started = time.perf_counter()
         response = client.get(address)

@@ -34,3 +34,20 @@ def timed(function, runs=RUNS):
         result = function()
         timings.append(time.perf_counter() - started)
     return min(timings), statistics.median(timings), result
+
+
+def in_place_save(line_id: int, fte) -> tuple[str, dict]:
+    """The address and form of saving one line's FTE in place, as the workspace's Edit row
+    posts them (with the HX-Request header)."""
+    from posts.models import PlanLine
+    from posts.services import line_version
+
+    line = PlanLine.objects.select_related("plan").get(pk=line_id)
+    return f"/plans/{line.plan.slug}/lines/{line.pk}/in-place/", {
+        "title": line.title,
+        "grade": line.grade_id,
+        "fte": str(fte),
+        "start_date": str(line.start_date),
+        "duration_months": line.duration_months or "",
+        "version": line_version(line) or "",
+    }

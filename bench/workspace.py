@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 
 # isort: off
-from server_time import RUNS, generated_plans, timed  # first: sets Django up
+from server_time import RUNS, generated_plans, in_place_save, timed  # first: sets Django up
 
 # isort: on
 from django.core.management import call_command
@@ -28,7 +28,6 @@ from django.test.utils import CaptureQueriesContext
 from investplan.costing import costing_cache
 from investplan.models import Membership
 from posts.models import PlanLine
-from posts.services import line_version
 
 
 def queries(client, address, cold=False) -> int:
@@ -67,19 +66,10 @@ def main():
     # Saving one line in place, as the finance officer does with the page open.
     client.get(address)  # the page is open: its costing is cached
     line = PlanLine.objects.filter(plan=plan).order_by("position")[250]
-    save = f"/plans/{plan.slug}/lines/{line.pk}/in-place/"
     ftes = iter([Decimal("1.5"), Decimal("2"), Decimal("0.5"), Decimal("1")] * RUNS)
 
     def save_once():
-        current = PlanLine.objects.get(pk=line.pk)
-        data = {
-            "title": current.title,
-            "grade": current.grade_id,
-            "fte": str(next(ftes)),
-            "start_date": str(current.start_date),
-            "duration_months": current.duration_months or "",
-            "version": line_version(current) or "",
-        }
+        save, data = in_place_save(line.pk, next(ftes))
         started = time.perf_counter()
         response = client.post(save, data, HTTP_HX_REQUEST="true")
         elapsed = time.perf_counter() - started

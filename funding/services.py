@@ -9,9 +9,7 @@ from django.db import transaction
 
 from funding.models import FundingAvailability
 from investplan.costing import recosting_only_changed_lines
-from investplan.costs.money import POUND, ZERO, round_money
-
-HUNDRED = Decimal("100")
+from investplan.costs.money import HUNDRED, POUND, ZERO, round_money
 
 
 @transaction.atomic

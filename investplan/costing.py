@@ -4,7 +4,6 @@ turn them into engine inputs. The arithmetic itself is in `investplan.costs`."""
 from __future__ import annotations
 
 import copy
-import math
 import threading
 from collections import defaultdict
 from collections.abc import Iterator
@@ -18,10 +17,9 @@ from django.db import connection, transaction
 from investplan.costs import engine
 from investplan.costs.engine import CostEngine, CostingError, LineCost
 from investplan.costs.financial_year import FinancialYear
+from investplan.costs.money import HUNDRED
 from investplan.costs.true_cost import TrueCostAssumptions
 from investplan.models import Assumptions, OnCostMethod, Plan
-
-HUNDRED = Decimal("100")
 
 
 def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> engine.Assumptions:
@@ -135,7 +133,6 @@ def engine_line(line, spine: SpineCache) -> engine.Line:
         return None
 
     fte = line.fte
-    headcount = line.headcount or max(1, math.ceil(fte))  # whole people: 1.5 FTE is 2
     return engine.StaffLine(
         kind=engine.LineKind(line.kind),
         fte=fte,
@@ -143,7 +140,7 @@ def engine_line(line, spine: SpineCache) -> engine.Line:
         end=line.effective_end_date,
         pay=pay_of(line.grade, line.point, line.annual_salary),
         from_pay=pay_of(line.from_grade, line.from_point, None),
-        headcount=headcount,
+        headcount=engine.people(fte, line.headcount),
         stated_annual_cost=(
             line.stated_annual_cost.amount if line.stated_annual_cost is not None else None
         ),
@@ -190,11 +187,9 @@ class PlanCosting:
 
     def cost_starting(self, line, start: date) -> dict[FinancialYear, Decimal] | None:
         """The line's cost by year as if it started on `start`, its end unchanged: the
-        recruitment forecast for a post filled later than budgeted. None if it cannot be
-        costed; nothing in any year if it would start after it ends."""
+        recruitment forecast for a post filled later than budgeted (nothing in any year if it
+        would start after it ends). None if it cannot be costed."""
         staff = replace(engine_line(line, self.spine), start=start)
-        if staff.end is not None and start > staff.end:
-            return {year: Decimal(0) for year in self.years}
         with localcontext(prec=60):
             try:
                 return self.engine.cost(staff).years

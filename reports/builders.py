@@ -267,7 +267,7 @@ def recurring_pressure(context: ReportContext) -> Table:
         builder.line(
             {
                 "name": source.name,
-                "ends": f"{source.end_date:%-d %b %Y}",
+                "ends": _day(source.end_date),
                 "posts": Decimal(len(cliffs)),
                 "full_year": sum((cliff.full_year for cliff in cliffs), ZERO),
                 **{f"y{year.start_year}": amount for year, amount in years.items()},
@@ -343,15 +343,14 @@ def _outliving_lines(context: ReportContext) -> Table:
     )
     builder = TableBuilder(table)
     for source, cliffs in _cliffs_by_source(context):
-        label = f"{source.name}: ends {source.end_date:%-d %b %Y}"
-        builder.heading(label)
+        builder.heading(f"{source.name}: ends {_day(source.end_date)}")
         for cliff in cliffs:
             line = cliff.line
             end = line.effective_end_date
             builder.line(
                 {
                     "title": line.title,
-                    "line_ends": f"{end:%-d %b %Y}" if end else "Permanent",
+                    "line_ends": _day(end) or "Permanent",
                     "full_year": cliff.full_year,
                     **{
                         f"y{year.start_year}": cliff.years.get(year, ZERO) for year in context.years
@@ -404,7 +403,7 @@ def _available_against_allocated(context: ReportContext, result) -> Table:
             balance = have - used
             flag = "Over-allocated" if balance < 0 else ""
             if source.end_date and source.end_date < year.end:
-                flag = join_nonempty([flag, f"Ends {source.end_date:%-d %b %Y}"])
+                flag = join_nonempty([flag, f"Ends {_day(source.end_date)}"])
             builder.line(
                 {
                     "name": year.label,
@@ -610,7 +609,7 @@ def in_year_forecast_table(context: ReportContext) -> Table:
                     "actual_start": _day(line.actual_start_date),
                     "budget": budget,
                     "forecast": forecast,
-                    "slippage": budget - forecast,
+                    "slippage": outlook.slippage,
                     "cover": cover,
                     "with_cover": forecast + cover,
                 }
@@ -627,19 +626,16 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     return table
 
 
-def _day(day) -> str:
-    return f"{day:%-d %b %Y}" if day else ""
-
-
 def true_cost(context: ReportContext) -> list[Table]:
     """Seed 002, Appendix C: cost and true cost side by side, by workstream and by year."""
     rates = true_cost_assumptions(context.plan)
     years = context.years
     parts = ("agency", "recruitment", "retention", "vacancy")
-    rows: list[tuple[Item, dict[FinancialYear, dict[str, Decimal]]]] = []
+    # What true cost adds to each line in each year, rounded per line as every figure is.
+    added: dict[int, dict[FinancialYear, dict[str, Decimal]]] = {}
     for item in context.items:
         line, cost = item.line, item.costed.cost
-        added = {year: dict.fromkeys(parts, ZERO) for year in years}
+        added[line.pk] = {year: dict.fromkeys(parts, ZERO) for year in years}
         if line.kind == LineKind.NEW_POST and cost is not None:
             post = TrueCostPost(
                 fte=line.fte,
@@ -651,13 +647,12 @@ def true_cost(context: ReportContext) -> list[Table]:
                 reward_scheme=line.reward_scheme,
             )
             for year, amounts in true_cost_parts(post, years, rates).items():
-                added[year] = {
+                added[line.pk][year] = {
                     "agency": round_money(amounts.agency_premium, POUND),
                     "recruitment": round_money(amounts.recruitment, POUND),
                     "retention": round_money(amounts.retention, POUND),
                     "vacancy": round_money(amounts.vacancy_factor, POUND),
                 }
-        rows.append((item, added))
 
     def columns(*first: Column) -> list[Column]:
         return [
@@ -670,13 +665,13 @@ def true_cost(context: ReportContext) -> list[Table]:
             Column("true_cost", "True cost £", Kind.MONEY, summed=True, width=13),
         ]
 
-    def cells(pairs, in_years) -> dict[str, Decimal]:
+    def cells(items: list[Item], in_years) -> dict[str, Decimal]:
         found = {"cost": ZERO, **dict.fromkeys(parts, ZERO)}
-        for item, added in pairs:
+        for item in items:
             for year in in_years:
                 found["cost"] += item.figures.years[year]
                 for part in parts:
-                    found[part] += added[year][part]
+                    found[part] += added[item.line.pk][year][part]
         found["true_cost"] = sum(found.values(), ZERO)
         return found
 
@@ -689,11 +684,9 @@ def true_cost(context: ReportContext) -> list[Table]:
         ),
     )
     builder = TableBuilder(by_workstream)
-    item_rows = {id(item): added for item, added in rows}
     for name, items in _by_workstream(context.items):
-        pairs = [(item, item_rows[id(item)]) for item in items]
         fte = sum((item.figures.fte for item in items), ZERO)
-        builder.line({"name": name, "fte": fte, **cells(pairs, years)})
+        builder.line({"name": name, "fte": fte, **cells(items, years)})
     if by_workstream.rows:
         builder.total()
     by_year = Table(
@@ -701,7 +694,7 @@ def true_cost(context: ReportContext) -> list[Table]:
     )
     builder = TableBuilder(by_year)
     for year in years:
-        builder.line({"name": year.label, **cells(rows, [year])})
+        builder.line({"name": year.label, **cells(context.items, [year])})
     builder.total()
     by_year.notes.append(
         "True cost adds to new posts: an agency premium on the share of social-worker FTE "
@@ -915,6 +908,11 @@ def _percent(rate: Decimal) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+
+
+def _day(day) -> str:
+    """A date as council papers print it: 1 Apr 2021."""
+    return f"{day:%-d %b %Y}" if day else ""
 
 
 def _by_workstream(items: list[Item]) -> list[tuple[str, list[Item]]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from investplan.costing import PlanCosting
 from investplan.costs.financial_year import FinancialYear
 from investplan.costs.money import POUND, ZERO
@@ -237,8 +239,6 @@ def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
 
 
 def approved_label(baseline) -> str:
-    from django.utils import timezone
-
     when = timezone.localtime(baseline.approved_at)
     who = baseline.approved_by.get_username() if baseline.approved_by else "unknown"
     return f"Approved {when:%-d %B %Y %H:%M} by {who}"

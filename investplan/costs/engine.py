@@ -12,6 +12,7 @@ salary, and two lines that meet mid-month add up to exactly one line across the 
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -148,6 +149,12 @@ Pay = GradePay | StatedSalary
 
 # ---------------------------------------------------------------------------------------
 # Lines
+
+
+def people(fte: Decimal, headcount: int | None) -> int:
+    """Whole people in a post: the headcount if given, else one per whole or part FTE
+    (1.5 FTE is 2). NI thresholds and recruitment payments are per person."""
+    return headcount or max(1, math.ceil(fte))
 
 
 @dataclass(frozen=True, slots=True)

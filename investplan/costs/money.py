@@ -15,6 +15,7 @@ PENNY = Decimal("0.01")
 POUND = Decimal("1")
 ZERO = Decimal("0")
 ONE = Decimal("1")
+HUNDRED = Decimal("100")  # percentages as typed: 15 is 15%
 
 
 def round_money(amount: Decimal, quantum: Decimal = PENNY) -> Decimal:

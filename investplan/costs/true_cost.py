@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from math import ceil
 
+from .engine import people
 from .financial_year import FinancialYear
-from .money import ZERO
+from .money import HUNDRED, ZERO
 
-HUNDRED = Decimal("100")
 _ONE_DAY = timedelta(days=1)
 
 
@@ -32,17 +31,6 @@ class TrueCostAssumptions:
     recruitment_payment: Decimal = ZERO  # per new starter, once
     retention_payment: Decimal = ZERO  # per eligible FTE per year
     vacancy_factor_percent: Decimal = ZERO
-
-    @property
-    def adds_anything(self) -> bool:
-        return any(
-            (
-                self.agency_share_percent and self.agency_premium,
-                self.recruitment_payment,
-                self.retention_payment,
-                self.vacancy_factor_percent,
-            )
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +48,7 @@ class TrueCostPost:
 
     @property
     def starters(self) -> int:
-        """New starters: the headcount if given, else one person per whole or part FTE."""
-        if self.headcount:
-            return self.headcount
-        return max(1, ceil(self.fte))
+        return people(self.fte, self.headcount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +72,6 @@ def days_in(start: date, end: date | None, year: FinancialYear) -> tuple[int, in
     last = year.end if end is None else min(end, year.end)
     days_in_year = (year.end - year.start).days + 1
     return max(0, (last - first).days + 1), days_in_year
-
-
-def year_fraction(start: date, end: date | None, year: FinancialYear) -> Decimal:
-    """The share of `year` between `start` and `end` (inclusive), by days."""
-    days, days_in_year = days_in(start, end, year)
-    return Decimal(days) / Decimal(days_in_year)
 
 
 def _pro_rata(annual: Decimal, start: date, end: date | None, year: FinancialYear) -> Decimal:

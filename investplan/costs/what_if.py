@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from investplan.costs.engine import Assumptions, FlatOnCost, PayAward
-
-HUNDRED = Decimal("100")
+from investplan.costs.money import HUNDRED
 
 
 @dataclass(frozen=True, slots=True)

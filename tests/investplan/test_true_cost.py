@@ -12,9 +12,9 @@ from investplan.costs.financial_year import FinancialYear
 from investplan.costs.true_cost import (
     TrueCostAssumptions,
     TrueCostPost,
+    days_in,
     in_year_forecast,
     true_cost_parts,
-    year_fraction,
 )
 
 Y2025, Y2026 = FinancialYear(2025), FinancialYear(2026)
@@ -119,22 +119,25 @@ def test_it_splits_a_permanent_post_into_whole_years_after_the_one_it_starts(sta
     first = FinancialYear.containing(start)
     later = FinancialYear(first.start_year + 1)
 
-    assert 0 < year_fraction(start, None, first) <= 1
-    assert year_fraction(start, None, later) == 1
+    days, days_in_first = days_in(start, None, first)
+    assert 0 < days <= days_in_first
+    assert days_in(start, None, later) == (days_in(later.start, None, later)[1],) * 2
+
+
+# A post budgeted from 1 April, now filled from 1 August (seed 004 §6.3.4).
+FILLED_LATE = {
+    "budget": D("30000"),
+    "forecast": D("20000"),
+    "fte": D("1"),
+    "budgeted_start": date(2025, 4, 1),
+    "forecast_start": date(2025, 8, 1),
+    "year": Y2025,
+    "agency_premium": D("30000"),
+}
 
 
 def test_it_forecasts_slippage_from_a_late_start_with_agency_cover_until_filled():
-    # Seed 004 §6.3.4: posts fill months late; agency staff cover them meanwhile.
-    outlook = in_year_forecast(
-        budget=D("30000"),
-        forecast=D("20000"),
-        fte=D("1"),
-        budgeted_start=date(2025, 4, 1),
-        forecast_start=date(2025, 8, 1),
-        year=Y2025,
-        agency_cover=True,
-        agency_premium=D("30000"),
-    )
+    outlook = in_year_forecast(**FILLED_LATE, agency_cover=True)
 
     # 1 April to 31 July is 122 days of 365: the post's £10,000 plus the premium for them.
     assert outlook.slippage == D("10000")
@@ -143,15 +146,6 @@ def test_it_forecasts_slippage_from_a_late_start_with_agency_cover_until_filled(
 
 
 def test_it_costs_no_cover_where_agency_staff_do_not_cover_the_post():
-    outlook = in_year_forecast(
-        budget=D("30000"),
-        forecast=D("20000"),
-        fte=D("1"),
-        budgeted_start=date(2025, 4, 1),
-        forecast_start=date(2025, 8, 1),
-        year=Y2025,
-        agency_cover=False,
-        agency_premium=D("30000"),
-    )
+    outlook = in_year_forecast(**FILLED_LATE, agency_cover=False)
 
     assert (outlook.slippage, outlook.agency_cover) == (D("10000"), 0)
