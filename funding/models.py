@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
-from investplan.models import FinancialYearField, Organisation, financial_year_label
+from investplan.models import FinancialYearField, Organisation, ReadInBulk, financial_year_label
 from posts.models import PlanLine
 
 
@@ -68,7 +68,7 @@ class FundingAvailability(models.Model):
         return f"{self.source} {financial_year_label(self.financial_year)}: {self.amount}"
 
 
-class Allocation(models.Model):
+class Allocation(ReadInBulk):
     """A share of a line paid by a source: a percentage of its cost, or a fixed amount a
     year. Percentages of one line come to at most 100%; the database holds that too."""
 

@@ -4,9 +4,10 @@ turn them into engine inputs. The arithmetic itself is in `investplan.costs`."""
 from __future__ import annotations
 
 import copy
+import operator
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -107,11 +108,26 @@ class SpineCache:
         return found
 
 
+# The engine's line kinds by the value stored on a line (a dict lookup, not an Enum call:
+# this runs for every line of every plan costed).
+ENGINE_KINDS = {kind.value: kind for kind in engine.LineKind}
+
+
+def _pay_of(spine: SpineCache, grade, point, salary) -> engine.Pay | None:
+    if grade is not None:
+        engine_grade = spine.grade(grade)
+        return engine.GradePay(
+            engine_grade, point.ordinal if point is not None else engine_grade.bottom
+        )
+    if salary is not None:
+        return engine.StatedSalary(salary.amount)
+    return None
+
+
 def engine_line(line, spine: SpineCache) -> engine.Line:
     """A plan line as the engine reads it."""
-    from posts.models import LineKind
-
-    if line.kind == LineKind.NON_STAFF:
+    kind = ENGINE_KINDS.get(line.kind) or engine.LineKind(line.kind)
+    if kind == engine.LineKind.NON_STAFF:
         amount = line.amount.amount if line.amount is not None else None
         if amount is None and line.stated_annual_cost is not None:
             amount = line.stated_annual_cost.amount
@@ -121,30 +137,84 @@ def engine_line(line, spine: SpineCache) -> engine.Line:
             end=line.effective_end_date,
             one_off=line.one_off,
         )
-
-    def pay_of(grade, point, salary):
-        if grade is not None:
-            engine_grade = spine.grade(grade)
-            return engine.GradePay(
-                engine_grade, point.ordinal if point is not None else engine_grade.bottom
-            )
-        if salary is not None:
-            return engine.StatedSalary(salary.amount)
-        return None
-
     fte = line.fte
+    stated = line.stated_annual_cost
     return engine.StaffLine(
-        kind=engine.LineKind(line.kind),
+        kind=kind,
         fte=fte,
         start=line.start_date,
         end=line.effective_end_date,
-        pay=pay_of(line.grade, line.point, line.annual_salary),
-        from_pay=pay_of(line.from_grade, line.from_point, None),
+        pay=_pay_of(spine, line.grade, line.point, line.annual_salary),
+        from_pay=_pay_of(spine, line.from_grade, line.from_point, None),
         headcount=engine.people(fte, line.headcount),
-        stated_annual_cost=(
-            line.stated_annual_cost.amount if line.stated_annual_cost is not None else None
-        ),
+        stated_annual_cost=stated.amount if stated is not None else None,
     )
+
+
+# Everything `engine_line` reads of a line (its effective end date comes from the end date
+# or the duration). Two lines alike in these cost the same under the same assumptions and
+# the same council reference data (grades, spine).
+LINE_FACTS = (
+    "kind",
+    "fte",
+    "start_date",
+    "end_date",
+    "duration_months",
+    "grade_id",
+    "point_id",
+    "annual_salary",
+    "from_grade_id",
+    "from_point_id",
+    "headcount",
+    "stated_annual_cost",
+    "amount",
+    "one_off",
+)
+
+
+line_facts = operator.attrgetter(*LINE_FACTS)
+
+
+@dataclass
+class KnownLineCosts:
+    """Line costs worked out under one set of assumptions and one state of the council's
+    reference data, by the line's facts; and each cost as rounded for printing, by the
+    cost's identity (the costs are kept here, so an identity is never reused)."""
+
+    costs: dict[tuple, tuple[LineCost | None, str]] = field(default_factory=dict)
+    rounded: dict[tuple[int, Decimal], tuple] = field(default_factory=dict)
+    # Each cost as split between funding sources, by the cost's identity and the line's
+    # allocations (the sources' names and end dates are council reference data).
+    funding_parts: dict[tuple, list] = field(default_factory=dict)
+
+
+class SharedLineCosts:
+    """Line costs already worked out, by the line's facts, for the last few (council
+    reference data, assumptions) pairs: a scenario copied from a plan, or a plan costed
+    again after one line changed, finds most of its lines costed already. The council's
+    revision moves with every change to its grades and spine, so an entry is never
+    stale: it is simply no longer asked for."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._groups: list[tuple[tuple, engine.Assumptions, KnownLineCosts]] = []
+        self._lock = threading.Lock()
+
+    def under(self, reference: tuple, assumptions: engine.Assumptions) -> KnownLineCosts:
+        """The costs known for this council revision and these assumptions, to add to."""
+        with self._lock:
+            for index, (known_reference, known_assumptions, known) in enumerate(self._groups):
+                if known_reference == reference and known_assumptions == assumptions:
+                    self._groups.append(self._groups.pop(index))  # most recently used last
+                    return known
+            known = KnownLineCosts()
+            self._groups.append((reference, assumptions, known))
+            del self._groups[: -self.size]
+            return known
+
+    def clear(self) -> None:
+        with self._lock:
+            self._groups.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +227,20 @@ class CostedLine:
 class PlanCosting:
     """A plan's lines, costed. Reads the plan in a fixed number of queries."""
 
-    def __init__(self, plan: Plan, lines=None, assumptions: engine.Assumptions | None = None):
+    def __init__(
+        self,
+        plan: Plan,
+        lines=None,
+        assumptions: engine.Assumptions | None = None,
+        known: KnownLineCosts | None = None,
+    ):
+        """`known`: line costs by line facts, worked out under the same assumptions and
+        council reference data (from SharedLineCosts); lines found there are not costed
+        again, and lines costed here are added to it."""
         from posts.models import PayScale, PlanLine
 
         self.plan = plan
+        self._known = KnownLineCosts() if known is None else known
         self.assumptions = assumptions or engine_assumptions(plan)
         self.years = self.assumptions.years
         if lines is None:
@@ -174,14 +254,28 @@ class PlanCosting:
         with localcontext(prec=60):  # the engine's precision, entered once for all lines
             self.costed = [self._cost(line) for line in self.lines]
         self._figures: dict[Decimal, list] = {}
+        self._remembered: dict[tuple, object] = {}
+
+    @property
+    def known(self) -> KnownLineCosts:
+        return self._known
+
+    def remembered(self, key: tuple, work: Callable[[], object]) -> object:
+        """What `work` makes of this costing, made once: a costing never changes (a change
+        to the plan makes a new one), so neither does anything read from it alone. Only
+        for results nobody alters, like a rollup."""
+        if key not in self._remembered:
+            self._remembered[key] = work()
+        return self._remembered[key]
 
     def figures(self, quantum: Decimal) -> list:
         """Each line's figures rounded to `quantum`, worked out once per costing."""
         if quantum not in self._figures:
             from reports.rollups import line_figures
 
+            rounded = self._known.rounded
             self._figures[quantum] = [
-                line_figures(costed, self.years, quantum) for costed in self.costed
+                line_figures(costed, self.years, quantum, rounded) for costed in self.costed
             ]
         return self._figures[quantum]
 
@@ -197,10 +291,16 @@ class PlanCosting:
                 return None
 
     def _cost(self, line) -> CostedLine:
-        try:
-            return CostedLine(line, self.engine.cost(engine_line(line, self.spine)))
-        except CostingError as error:
-            return CostedLine(line, None, str(error))
+        facts = line_facts(line)
+        costs = self._known.costs
+        found = costs.get(facts)
+        if found is None:
+            try:
+                found = (self.engine.cost(engine_line(line, self.spine)), "")
+            except CostingError as error:
+                found = (None, str(error))
+            costs[facts] = found
+        return CostedLine(line, *found)
 
     @property
     def errors(self) -> list[CostedLine]:
@@ -219,6 +319,7 @@ class PlanCosting:
         fresh.costed = costed
         fresh.lines = [costed.line for costed in costed]
         fresh._figures = {}
+        fresh._remembered = {}
         return fresh
 
 
@@ -248,6 +349,7 @@ class CostingCache:
         self.size = size
         self._entries: dict[tuple, PlanCosting] = {}
         self._lock = threading.Lock()
+        self.line_costs = SharedLineCosts()
 
     @staticmethod
     def revisions(plan_id: int) -> tuple | None:
@@ -274,13 +376,17 @@ class CostingCache:
             if found is not None:
                 self._entries[key] = found  # most recently used last
                 return found
-        costing = PlanCosting(plan, lines_queryset.for_costing())
+        assumptions = engine_assumptions(plan)
+        known = None if key[1] is None else self.line_costs.under(key[1][2:], assumptions)
+        costing = PlanCosting(plan, lines_queryset.for_costing(), assumptions, known)
         self.put(key, costing)
         return costing
 
     def clear(self) -> None:
+        """Forget every costing and every line cost: as after a restart."""
         with self._lock:
             self._entries.clear()
+        self.line_costs.clear()
 
 
 costing_cache = CostingCache()

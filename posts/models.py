@@ -15,7 +15,15 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from investplan.costs.engine import LineKind as EngineLineKind
-from investplan.models import FinancialYearField, Finding, Organisation, Plan, Team, Workstream
+from investplan.models import (
+    FinancialYearField,
+    Finding,
+    Organisation,
+    Plan,
+    ReadInBulk,
+    Team,
+    Workstream,
+)
 
 
 class PayScale(models.Model):
@@ -206,7 +214,7 @@ class PlanLineQuerySet(models.QuerySet):
         return self.filter(plan__organisation__memberships__user=user)
 
 
-class PlanLine(models.Model):
+class PlanLine(ReadInBulk):
     """One row of a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")

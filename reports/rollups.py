@@ -99,16 +99,25 @@ def money_text(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def line_figures(costed: CostedLine, years: list[FinancialYear], quantum: Decimal) -> Figures:
-    """A line's figures rounded to `quantum`: the atoms every table adds up."""
+def line_figures(
+    costed: CostedLine, years: list[FinancialYear], quantum: Decimal, rounded: dict | None = None
+) -> Figures:
+    """A line's figures rounded to `quantum`: the atoms every table adds up. `rounded`
+    keeps each cost as rounded, by the cost's identity, for lines that share a cost."""
     line, cost = costed.line, costed.cost
     if cost is None:
         return Figures(years={year: ZERO for year in years})
-    return Figures(
-        fte=line_fte(line),
-        full_year=round_money(cost.full_year_effect, quantum),
-        years={year: round_money(cost.years.get(year, ZERO), quantum) for year in years},
-    )
+    key = (id(cost), quantum)
+    found = rounded.get(key) if rounded is not None else None
+    if found is None:
+        found = (
+            round_money(cost.full_year_effect, quantum),
+            {year: round_money(cost.years.get(year, ZERO), quantum) for year in years},
+        )
+        if rounded is not None:
+            rounded[key] = found
+    full_year, by_year = found
+    return Figures(fte=line_fte(line), full_year=full_year, years=dict(by_year))
 
 
 def line_fte(line) -> Decimal:
@@ -125,6 +134,10 @@ def rollup(plan, by: str, quantum: Decimal = PENNY, costing: PlanCosting | None 
     if by not in GROUPINGS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
     costing = costing or PlanCosting(plan)
+    return costing.remembered(("rollup", by, quantum), lambda: _rollup(plan, by, quantum, costing))
+
+
+def _rollup(plan, by: str, quantum: Decimal, costing: PlanCosting) -> Rollup:
     years = costing.years
     groups: dict[object, Group] = {}
     order: dict[object, tuple] = {}
@@ -133,7 +146,9 @@ def rollup(plan, by: str, quantum: Decimal = PENNY, costing: PlanCosting | None 
         zip(costing.costed, costing.figures(quantum), strict=True)
     ):
         totals.add(figures)
-        for key, name, sort_key, part in _parts(by, index, costed, figures, years, quantum):
+        for key, name, sort_key, part in _parts(
+            by, index, costed, figures, years, quantum, costing.known.funding_parts
+        ):
             group = groups.get(key)
             if group is None:
                 group = groups[key] = Group(key, name, Figures(years={y: ZERO for y in years}))
@@ -147,7 +162,7 @@ def rollup(plan, by: str, quantum: Decimal = PENNY, costing: PlanCosting | None 
 _LAST = (1, 0, "")
 
 
-def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
+def _parts(by, index, costed, figures, years, quantum, funding_parts) -> Iterator[tuple]:
     line = costed.line
     if by == "line":
         yield ("line", line.pk), line.title, (0, index, ""), figures
@@ -181,7 +196,32 @@ def _parts(by, index, costed, figures, years, quantum) -> Iterator[tuple]:
         for finding, part in zip(findings, shares, strict=True):
             yield finding.pk, str(finding), (0, finding.position, str(finding.pk)), part
     else:
-        yield from _funding_parts(costed, figures, years, quantum)
+        yield from _shared_funding_parts(costed, figures, years, quantum, funding_parts)
+
+
+def _shared_funding_parts(costed, figures, years, quantum, known: dict) -> list[tuple]:
+    """A line's split between its sources, worked out once for every line with the same
+    cost, FTE and allocations (a plan and its scenarios share most lines). Each caller
+    gets its own figures."""
+    allocations = costed.line.funding_allocations
+    if costed.cost is None or not allocations:
+        return list(_funding_parts(costed, figures, years, quantum))
+    key = (
+        id(costed.cost),  # the cost is kept with `known`, so its identity is never reused
+        quantum,
+        figures.fte,
+        tuple(
+            (allocation.source_id, allocation.percent, allocation.amount)
+            for allocation in allocations
+        ),
+    )
+    parts = known.get(key)
+    if parts is None:
+        parts = known[key] = list(_funding_parts(costed, figures, years, quantum))
+    return [
+        (group, name, sort_key, Figures(part.fte, part.full_year, dict(part.years)))
+        for group, name, sort_key, part in parts
+    ]
 
 
 def apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:
@@ -206,16 +246,18 @@ def _funding_parts(costed, figures, years, quantum) -> Iterator[tuple]:
         yield "unfunded", UNFUNDED, _LAST, figures
         return
     sources = [allocation.source for allocation in allocations]
+    every_share = [_share(allocation) for allocation in allocations]
+    ends = [source.end_date for source in sources]
 
     def shares_for(year: FinancialYear | None) -> list[Share]:
-        shares = []
-        for allocation in allocations:
-            source = allocation.source
-            # A source that has ended before the year begins pays nothing in it.
-            if year is not None and source.end_date and source.end_date < year.start:
-                continue
-            shares.append(_share(allocation))
-        return shares
+        if year is None or not any(ends):
+            return every_share
+        # A source that has ended before the year begins pays nothing in it.
+        return [
+            share
+            for share, end in zip(every_share, ends, strict=True)
+            if not (end and end < year.start)
+        ]
 
     first_year = years[0] if years else None
     full_year_split = split_money(figures.full_year, shares_for(first_year), quantum)

@@ -55,3 +55,19 @@ def test_it_refuses_shares_over_100_percent():
 
 def test_it_apportions_with_the_last_part_taking_the_pennies():
     assert apportion(D("100.00"), [D(1), D(1), D(1)]) == [D("33.33"), D("33.33"), D("33.34")]
+
+
+@pytest.mark.parametrize(
+    ("whole", "fraction", "paid", "unfunded"),
+    [
+        (D("100.01"), D("0.5"), D("50.01"), D("50.00")),
+        (D("100.01"), D("1"), D("100.01"), D("0")),
+        (D("-100.01"), D("0.5"), D("-50.01"), D("-50.00")),
+        (D("0.01"), D("0.999"), D("0.01"), D("0")),
+        (D("100.00"), D("0"), D("0"), D("100.00")),
+    ],
+)
+def test_it_splits_a_line_one_source_pays_a_percentage_of(whole, fraction, paid, unfunded):
+    split = split_money(whole, [Share("grant", fraction)])
+
+    assert (split.parts, split.unfunded) == ({"grant": paid}, unfunded)
