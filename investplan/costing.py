@@ -195,8 +195,11 @@ class SharedLineCosts:
     revision moves with every change to its grades and spine, so an entry is never
     stale: it is simply no longer asked for."""
 
-    def __init__(self, size: int = 4):
+    def __init__(self, size: int = 4, most_lines: int = 50_000):
         self.size = size
+        # A group only grows while its council and assumptions stand still (every edit to
+        # a line adds its new facts), so past this many costs it starts afresh.
+        self.most_lines = most_lines
         self._groups: list[tuple[tuple, engine.Assumptions, KnownLineCosts]] = []
         self._lock = threading.Lock()
 
@@ -205,7 +208,10 @@ class SharedLineCosts:
         with self._lock:
             for index, (known_reference, known_assumptions, known) in enumerate(self._groups):
                 if known_reference == reference and known_assumptions == assumptions:
-                    self._groups.append(self._groups.pop(index))  # most recently used last
+                    self._groups.pop(index)
+                    if len(known.costs) > self.most_lines:
+                        known = KnownLineCosts()
+                    self._groups.append((reference, assumptions, known))  # most recent last
                     return known
             known = KnownLineCosts()
             self._groups.append((reference, assumptions, known))

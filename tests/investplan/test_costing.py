@@ -191,3 +191,17 @@ def test_it_works_a_rollup_out_once_per_costing_and_afresh_for_a_recosting(plan)
     assert rollup(plan, "funding", POUND, costing=costing) is once
     assert rollup(plan, "funding", POUND, costing=recosted) is not once
     assert rollup(plan, "funding", POUND, costing=recosted).totals == once.totals
+
+
+def test_it_starts_a_group_of_line_costs_afresh_once_it_holds_too_many(plan):
+    shared = SharedLineCosts(most_lines=2)
+    assumptions = engine_assumptions(plan)
+    known = shared.under(("council", 1), assumptions)
+    PlanCosting(plan, lines_of(plan), known=known)
+    assert shared.under(("council", 1), assumptions) is known
+
+    PlanLineFactory(plan=plan, annual_salary=Decimal("20000"), position=3)
+    PlanCosting(plan, lines_of(plan), known=known)
+
+    assert len(known.costs) == 3
+    assert shared.under(("council", 1), assumptions).costs == {}
