@@ -246,7 +246,7 @@ class PlanCosting:
         from posts.models import PayScale, PlanLine
 
         self.plan = plan
-        self._known = KnownLineCosts() if known is None else known
+        self.known = KnownLineCosts() if known is None else known
         self.assumptions = assumptions or engine_assumptions(plan)
         self.years = self.assumptions.years
         if lines is None:
@@ -259,12 +259,7 @@ class PlanCosting:
         self.engine = CostEngine(self.assumptions)
         with localcontext(prec=60):  # the engine's precision, entered once for all lines
             self.costed = [self._cost(line) for line in self.lines]
-        self._figures: dict[Decimal, list] = {}
         self._remembered: dict[tuple, object] = {}
-
-    @property
-    def known(self) -> KnownLineCosts:
-        return self._known
 
     def remembered(self, key: tuple, work: Callable[[], object]) -> object:
         """What `work` makes of this costing, made once: a costing never changes (a change
@@ -276,14 +271,13 @@ class PlanCosting:
 
     def figures(self, quantum: Decimal) -> list:
         """Each line's figures rounded to `quantum`, worked out once per costing."""
-        if quantum not in self._figures:
-            from reports.rollups import line_figures
+        from reports.rollups import line_figures
 
-            rounded = self._known.rounded
-            self._figures[quantum] = [
-                line_figures(costed, self.years, quantum, rounded) for costed in self.costed
-            ]
-        return self._figures[quantum]
+        rounded = self.known.rounded
+        return self.remembered(
+            ("figures", quantum),
+            lambda: [line_figures(costed, self.years, quantum, rounded) for costed in self.costed],
+        )
 
     def cost_starting(self, line, start: date) -> dict[FinancialYear, Decimal] | None:
         """The line's cost by year as if it started on `start`, its end unchanged: the
@@ -298,7 +292,7 @@ class PlanCosting:
 
     def _cost(self, line) -> CostedLine:
         facts = line_facts(line)
-        costs = self._known.costs
+        costs = self.known.costs
         found = costs.get(facts)
         if found is None:
             try:
@@ -324,7 +318,6 @@ class PlanCosting:
         costed.sort(key=lambda costed: (costed.line.position, costed.line.pk))
         fresh.costed = costed
         fresh.lines = [costed.line for costed in costed]
-        fresh._figures = {}
         fresh._remembered = {}
         return fresh
 

@@ -63,18 +63,6 @@ def split_money(whole: Decimal, shares: Sequence[Share], quantum: Decimal = PENN
     if not whole:  # a year the line costs nothing in: nothing to share (most years of a post)
         return Split(parts=dict.fromkeys((share.key for share in shares), ZERO), unfunded=ZERO)
     sign = -1 if whole < 0 else 1
-    if len(shares) == 1 and percentage_shares:
-        # One source paying a percentage, the commonest case: what the loop below does.
-        magnitude = abs(whole)
-        fraction = percentage_shares[0].fraction
-        part = (
-            magnitude
-            if fraction == ONE
-            else min(round_money(magnitude * fraction, quantum), magnitude)
-        )
-        return Split(
-            parts={shares[0].key: _signed(part, sign)}, unfunded=_signed(magnitude - part, sign)
-        )
     remaining = abs(whole)
     magnitude = remaining
     parts: dict[Hashable, Decimal] = {share.key: ZERO for share in shares}
