@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import operator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -153,24 +154,23 @@ class PlanLineQuerySet(models.QuerySet):
         if not lines:
             return lines
         ids = self.values("pk")
+        fields = [PlanLine._meta.get_field(name) for name in RELATED_FOR_COSTING]
+        related_of = operator.attrgetter(*(field.attname for field in fields))
+        related_ids = [related_of(line) for line in lines]
 
-        def by_id(model, attribute_ids, **related):
-            wanted = {value for value in attribute_ids if value is not None}
+        def by_id(model, indexes, select=()):
+            wanted = {row[index] for row in related_ids for index in indexes} - {None}
+            if not wanted:
+                return {}
             queryset = model.objects.filter(pk__in=wanted)
-            if related.get("select"):
-                queryset = queryset.select_related(*related["select"])
-            return {obj.pk: obj for obj in queryset} if wanted else {}
+            if select:
+                queryset = queryset.select_related(*select)
+            return {obj.pk: obj for obj in queryset}
 
-        workstreams = by_id(Workstream, (line.workstream_id for line in lines))
-        teams = by_id(Team, (line.team_id for line in lines))
-        grades = by_id(
-            Grade,
-            [line.grade_id for line in lines] + [line.from_grade_id for line in lines],
-            select=("bottom_point", "top_point", "pay_scale"),
-        )
-        points = by_id(
-            SpinalPoint, [line.point_id for line in lines] + [line.from_point_id for line in lines]
-        )
+        workstreams = by_id(Workstream, [0])
+        teams = by_id(Team, [1])
+        grades = by_id(Grade, [2, 3], select=("bottom_point", "top_point", "pay_scale"))
+        points = by_id(SpinalPoint, [4, 5])
         through = PlanLine.findings.through
         links = list(
             through.objects.filter(planline_id__in=ids).values_list("planline_id", "finding_id")
@@ -184,30 +184,39 @@ class PlanLineQuerySet(models.QuerySet):
         found: dict[int, list[Finding]] = {}
         for line_id, finding_id in links:
             found.setdefault(line_id, []).append(findings[finding_id])
+        for answered in found.values():
+            answered.sort(key=lambda finding: (finding.position, finding.pk))
         allocated: dict[int, list] = {}
         allocations = list(Allocation.objects.filter(line_id__in=ids).order_by("position", "id"))
-        funding_sources = by_id(FundingSource, (allocation.source_id for allocation in allocations))
+        funding_sources = {
+            source.pk: source
+            for source in FundingSource.objects.filter(
+                pk__in={allocation.source_id for allocation in allocations}
+            )
+        }
         source_field = Allocation._meta.get_field("source")
         for allocation in allocations:
             source_field.set_cached_value(allocation, funding_sources[allocation.source_id])
             allocated.setdefault(allocation.line_id, []).append(allocation)
-        fields = {name: PlanLine._meta.get_field(name) for name in RELATED_FOR_COSTING}
-        sources = {
-            "workstream": workstreams,
-            "team": teams,
-            "grade": grades,
-            "from_grade": grades,
-            "point": points,
-            "from_point": points,
-        }
-        for line in lines:
-            for name, field in fields.items():
-                related_id = getattr(line, field.attname)
-                field.set_cached_value(line, sources[name].get(related_id) if related_id else None)
-            line.answered_findings = sorted(
-                found.get(line.pk, []), key=lambda finding: (finding.position, finding.pk)
+        stored = {
+            line_id: (key, cost)
+            for line_id, key, cost in StoredLineCost.objects.filter(line_id__in=ids).values_list(
+                "line_id", "key", "cost"
             )
-            line.funding_allocations = allocated.get(line.pk, [])
+        }
+        cache_names = [field.cache_name for field in fields]
+        related = [workstreams, teams, grades, grades, points, points]
+        for line, line_related in zip(lines, related_ids, strict=True):
+            line._state.fields_cache.update(
+                zip(
+                    cache_names,
+                    [rows.get(pk) for rows, pk in zip(related, line_related, strict=True)],
+                    strict=True,
+                )
+            )
+            line.answered_findings = found.get(line.pk, ())
+            line.funding_allocations = allocated.get(line.pk, ())
+            line.stored_cost = stored.get(line.pk)
         return lines
 
     def for_user(self, user):
@@ -569,6 +578,37 @@ class PlanLine(ReadInBulk):
 
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+class StoredLineCost(models.Model):
+    """A line's cost as the engine last worked it out, kept in the database so that a
+    process that has not costed the plan yet (another server worker, or any worker after a
+    restart) reads it instead of costing every line again.
+
+    `key` is a digest of everything the cost rests on: the line's facts, the plan's
+    assumptions, the council's reference data (by its revision) and the costing code
+    itself. A stored cost whose key no longer matches is simply worked out again and
+    overwritten, never used. Decision 0014.
+
+    No foreign key constraint in the database: a cost stored just as its line is deleted
+    is left behind harmlessly (its key still says exactly what it is the cost of), where
+    a constraint would fail the request that stored it, and checking it took a fifth of
+    the time to store a plan's costs. Deleting a line deletes its stored cost."""
+
+    line = models.OneToOneField(
+        PlanLine,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    key = models.CharField(max_length=64)
+    cost = models.TextField(
+        help_text="The figures, as `investplan.costing.stored_form` writes them."
+    )
+
+    def __str__(self):
+        return f"stored cost of line {self.line_id}"
 
 
 class ImportStatus(models.TextChoices):

@@ -22,23 +22,15 @@ from investplan.models import Assumptions
 from investplan.services import copy_plan_as_scenario
 from posts.models import LineKind, PlanLine, SpinalSalary
 from reports.rollups import rollup
-from tests.factories import PayScaleFactory, PlanFactory, PlanLineFactory, make_grade
+from tests.factories import PayScaleFactory, PlanLineFactory, make_grade
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plan():
+def plan(two_posts):
     """Two posts at £40,000 and £30,000 from April 2025, on 29% on-costs."""
-    plan = PlanFactory(first_year=2025, last_year=2026)
-    for position, salary in enumerate(["40000", "30000"], start=1):
-        PlanLineFactory(
-            plan=plan,
-            annual_salary=Decimal(salary),
-            start_date=date(2025, 4, 1),
-            position=position,
-        )
-    return plan
+    return two_posts
 
 
 def lines_of(plan):
