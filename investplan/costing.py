@@ -192,8 +192,10 @@ COSTING_CODE = hashlib.sha256(
 
 def stored_context(reference: tuple, assumptions: engine.Assumptions) -> str:
     """What every cost in one group rests on besides the line's facts: the costing code,
-    the council's reference data (by its revision) and the plan's assumptions."""
-    return f"{COSTING_CODE}|{reference!r}|{assumptions!r}|"
+    the council's reference data (by its revision) and the plan's assumptions; as a
+    digest, so each line's key hashes a short text."""
+    text = f"{COSTING_CODE}|{reference!r}|{assumptions!r}|"
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 @dataclass
