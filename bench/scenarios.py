@@ -62,7 +62,7 @@ def main():
     database = connection.vendor
     print(f"2,000 lines in each plan, {len(plan.financial_years)} financial years, {database}")
 
-    for by in ("workstream", "funding"):
+    for by in ("workstream", "team", "funding"):
         address = f"/plans/{plan.slug}/compare/?with={scenario.slug}&by={by}"
 
         def cold(address=address):
