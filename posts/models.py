@@ -145,7 +145,7 @@ class ReadTogether:
     """The findings and funding allocations of lines read by `for_costing`, read for all
     of them at once the first time any one of them is asked for its own: a comparison by
     workstream never asks (a sixth of the time to read a plan of 2,000 lines), and a table
-    by funding source asks for every line, in two queries, not two a line. Two threads
+    by funding source asks for every line, in four queries, not two a line. Two threads
     asking at once both read and set the same lists, which is harmless."""
 
     def __init__(self, lines: list, ids):
@@ -239,7 +239,7 @@ class PlanLineQuerySet(models.QuerySet):
                     strict=True,
                 )
             )
-            line.__dict__["_read_together"] = together
+            line._read_together = together
             line.stored_cost = stored.get(line.pk)
         return lines
 
@@ -464,6 +464,10 @@ class PlanLine(ReadInBulk):
             cached = list(self.allocations.select_related("source").order_by("position", "id"))
         return cached
 
+    @funding_allocations.setter
+    def funding_allocations(self, allocations) -> None:
+        self.__dict__["_funding_allocations"] = list(allocations)
+
     def _read_with_the_others(self) -> bool:
         """Read this line's findings and allocations with those of every line read for
         costing with it; False for a line read on its own."""
@@ -472,10 +476,6 @@ class PlanLine(ReadInBulk):
             return False
         together.read()
         return True
-
-    @funding_allocations.setter
-    def funding_allocations(self, allocations) -> None:
-        self.__dict__["_funding_allocations"] = list(allocations)
 
     @property
     def sources_ending_before_it(self) -> list:
