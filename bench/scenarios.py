@@ -21,7 +21,6 @@ is set; on PostgreSQL, point DATABASE_URL at an empty database).
 """
 
 import random
-import statistics
 import time
 from decimal import Decimal
 
@@ -65,23 +64,15 @@ def main():
     for by in ("workstream", "team", "funding"):
         address = f"/plans/{plan.slug}/compare/?with={scenario.slug}&by={by}"
 
-        def cold(address=address):
+        def forget_everything():
             costing_cache.clear()
             StoredLineCost.objects.all().delete()
-            started = time.perf_counter()
-            response = client.get(address)
-            return time.perf_counter() - started, response
 
-        timings = [cold() for _ in range(RUNS)]
-        seconds = [elapsed for elapsed, _ in timings]
-        response = timings[-1][1]
-        assert response.status_code == 200, response.status_code
-        report(
-            f"compare by {by}, nothing cached, nothing stored",
-            min(seconds),
-            statistics.median(seconds),
-            response,
+        best, median, response = timed(
+            lambda address=address: client.get(address), before=forget_everything
         )
+        assert response.status_code == 200, response.status_code
+        report(f"compare by {by}, nothing cached, nothing stored", best, median, response)
 
         def fresh_process(address=address):
             costing_cache.clear()
@@ -104,21 +95,17 @@ def main():
     client.get(workspace)
     client.get(address)
 
-    def change_then_compare():
+    def change_a_line():
         save, data = in_place_save(line.pk, next(ftes))
         response = client.post(save, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200, response.content[:300]
-        started = time.perf_counter()
-        response = client.get(address)
-        return time.perf_counter() - started, response
 
-    timings = [change_then_compare() for _ in range(RUNS)]
-    seconds = [elapsed for elapsed, _ in timings]
-    assert timings[-1][1].status_code == 200
+    best, median, response = timed(lambda: client.get(address), before=change_a_line)
+    assert response.status_code == 200
     report(
         "compare by workstream, after a line of the scenario is changed in the workspace",
-        min(seconds),
-        statistics.median(seconds),
+        best,
+        median,
     )
     Membership.objects.filter(user__username="bench").update(role="head_of_service")
 

@@ -26,10 +26,13 @@ def generated_plans():
     return module
 
 
-def timed(function, runs=RUNS):
-    """The best and median of `runs` calls, in seconds, and the last call's result."""
+def timed(function, runs=RUNS, before=None):
+    """The best and median of `runs` calls, in seconds, and the last call's result;
+    `before`, if given, is called ahead of each call, untimed."""
     timings, result = [], None
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         result = function()
         timings.append(time.perf_counter() - started)

@@ -8,12 +8,10 @@ import pytest
 
 from investplan.costing import (
     LINE_FACTS,
-    WHOLE_PLAN,
     KnownLineCosts,
     PlanCosting,
     SharedLineCosts,
     SpineCache,
-    costing_cache,
     engine_assumptions,
     engine_line,
 )
@@ -21,6 +19,7 @@ from investplan.costs.money import POUND
 from investplan.models import Assumptions
 from investplan.services import copy_plan_as_scenario
 from posts.models import LineKind, PlanLine, SpinalSalary
+from posts.workspace import plan_costing
 from reports.rollups import rollup
 from tests.factories import PayScaleFactory, PlanLineFactory, make_grade
 
@@ -35,10 +34,6 @@ def plan(two_posts):
 
 def lines_of(plan):
     return PlanLine.objects.filter(plan=plan).order_by("position").for_costing()
-
-
-def whole_plan(plan):
-    return costing_cache.get(plan, WHOLE_PLAN, PlanLine.objects.filter(plan=plan))
 
 
 def test_it_costs_a_line_its_copy_shares_once_for_both_plans(plan):
@@ -86,13 +81,13 @@ def test_it_keeps_line_costs_apart_under_other_assumptions(plan):
 
 
 def test_it_costs_again_after_the_plans_on_cost_rate_changes(plan):
-    before = whole_plan(plan).costed[0].cost.years
+    before = plan_costing(plan).costed[0].cost.years
 
     assumptions = Assumptions.objects.get(plan=plan)
     assumptions.flat_on_cost_percent = Decimal("30")
     assumptions.save()
     plan.refresh_from_db()
-    after = whole_plan(plan).costed[0].cost.years
+    after = plan_costing(plan).costed[0].cost.years
 
     year = min(before)
     assert (before[year], after[year]) == (Decimal("51600"), Decimal("52000"))
@@ -103,12 +98,12 @@ def test_it_costs_again_after_the_councils_spine_changes(plan):
     PlanLine.objects.filter(plan=plan).update(grade=grade, point=grade.bottom_point)
     plan.bump_revision(plan.pk)
     copy = copy_plan_as_scenario(plan=plan, name="Efficient structure")
-    before = whole_plan(plan).costed[0].cost.years
+    before = plan_costing(plan).costed[0].cost.years
 
     salary = SpinalSalary.objects.get(point=grade.bottom_point)
     salary.salary = Decimal("40000")
     salary.save()  # moves the council's revision
-    after = whole_plan(copy).costed[0].cost.years
+    after = plan_costing(copy).costed[0].cost.years
 
     year = min(before)
     assert (before[year], after[year]) == (Decimal("38700"), Decimal("51600"))

@@ -11,10 +11,11 @@ from django.db import OperationalError, transaction
 from django.db.backends.utils import CursorWrapper
 
 from investplan.costing import (
-    WHOLE_PLAN,
     CostEngine,
+    PlanCosting,
     costing_cache,
     from_stored_form,
+    recosting_only_changed_lines,
     store_line_costs,
     stored_form,
 )
@@ -34,6 +35,7 @@ from investplan.costs.engine import (
 from investplan.costs.financial_year import FinancialYear as FY
 from investplan.models import Organisation
 from posts.models import PlanLine, StoredLineCost
+from posts.workspace import plan_costing
 
 SW = Grade("SW", 1, 3, {point: {FY(2025): D(30000 + 1000 * point)} for point in (1, 2, 3)})
 COMPUTED = ComputedOnCost(
@@ -124,10 +126,6 @@ def plan(two_posts):
     return two_posts
 
 
-def whole_plan(plan):
-    return costing_cache.get(plan, WHOLE_PLAN, PlanLine.objects.filter(plan=plan))
-
-
 def first_year_costs(costing) -> list[D]:
     return [costed.cost.years[FY(2025)] for costed in costing.costed]
 
@@ -143,7 +141,7 @@ def in_a_fresh_process():
 
 @pytest.mark.django_db
 def test_it_stores_every_line_cost_the_first_time_a_plan_is_costed(plan):
-    whole_plan(plan)
+    plan_costing(plan)
 
     stored = StoredLineCost.objects.filter(line__plan=plan).order_by("line__position")
     # The year each starts in and its full-year effect: £40,000 and £30,000 plus 29%.
@@ -152,21 +150,21 @@ def test_it_stores_every_line_cost_the_first_time_a_plan_is_costed(plan):
 
 @pytest.mark.django_db
 def test_it_reads_stored_costs_instead_of_costing_the_lines_again(plan):
-    before = first_year_costs(whole_plan(plan))
+    before = first_year_costs(plan_costing(plan))
     in_a_fresh_process()
 
     with mock.patch.object(CostEngine, "cost", side_effect=AssertionError("costed again")):
-        after = whole_plan(plan)
+        after = plan_costing(plan)
 
     assert first_year_costs(after) == before == [D("51600"), D("38700")]
 
 
 @pytest.mark.django_db
 def test_it_builds_the_working_of_a_stored_cost_when_asked(plan):
-    worked_out = whole_plan(plan).costed[0].cost
+    worked_out = plan_costing(plan).costed[0].cost
     in_a_fresh_process()
 
-    read = whole_plan(plan).costed[0].cost
+    read = plan_costing(plan).costed[0].cost
 
     assert read.pieces == worked_out.pieces
     assert sum(piece.amount for piece in read.pieces) == read.total == D("103200")
@@ -174,13 +172,13 @@ def test_it_builds_the_working_of_a_stored_cost_when_asked(plan):
 
 @pytest.mark.django_db
 def test_it_costs_a_line_again_when_its_facts_changed_since_its_cost_was_stored(plan):
-    whole_plan(plan)
+    plan_costing(plan)
     # Changed as an import or a bulk edit might change it, around every service.
     PlanLine.objects.filter(plan=plan, position=1).update(fte=D("0.5"))
     plan.bump_revision(plan.pk)
     in_a_fresh_process()
 
-    costing = whole_plan(plan)
+    costing = plan_costing(plan)
 
     assert first_year_costs(costing) == [D("25800"), D("38700")]
     assert stored_figures(StoredLineCost.objects.get(line__plan=plan, line__position=1))[1] == 25800
@@ -188,7 +186,7 @@ def test_it_costs_a_line_again_when_its_facts_changed_since_its_cost_was_stored(
 
 @pytest.mark.django_db
 def test_it_costs_every_line_again_once_the_councils_reference_data_moved(plan):
-    whole_plan(plan)
+    plan_costing(plan)
     Organisation.bump_revision(plan.organisation_id)
     in_a_fresh_process()
 
@@ -199,34 +197,32 @@ def test_it_costs_every_line_again_once_the_councils_reference_data_moved(plan):
         return cost(engine, line)
 
     with mock.patch.object(CostEngine, "cost", counting):
-        whole_plan(plan)
+        plan_costing(plan)
 
     assert len(costed) == 2
 
 
 @pytest.mark.django_db
 def test_it_costs_every_line_again_under_new_assumptions(plan):
-    whole_plan(plan)
+    plan_costing(plan)
     plan.assumptions.flat_on_cost_percent = D("30")
     plan.assumptions.save()
     plan.refresh_from_db()
     in_a_fresh_process()
 
-    assert first_year_costs(whole_plan(plan)) == [D("52000"), D("39000")]
+    assert first_year_costs(plan_costing(plan)) == [D("52000"), D("39000")]
 
 
 @pytest.mark.django_db
 def test_it_leaves_costs_already_stored_alone(plan):
-    whole_plan(plan)
+    plan_costing(plan)
     in_a_fresh_process()
 
-    assert whole_plan(plan).unstored == []
+    assert plan_costing(plan).unstored == []
 
 
 @pytest.mark.django_db
 def test_it_stores_nothing_for_a_what_if(plan):
-    from investplan.costing import PlanCosting
-
     costing = PlanCosting(plan, PlanLine.objects.filter(plan=plan).for_costing())
 
     assert store_line_costs(costing=costing) == 0
@@ -235,9 +231,7 @@ def test_it_stores_nothing_for_a_what_if(plan):
 
 @pytest.mark.django_db
 def test_it_stores_the_new_cost_of_a_line_saved_through_a_change(plan):
-    from investplan.costing import recosting_only_changed_lines
-
-    whole_plan(plan)
+    plan_costing(plan)
     line = PlanLine.objects.get(plan=plan, position=2)
     with transaction.atomic(), recosting_only_changed_lines(plan.pk) as changes:
         line.fte = D("2")
@@ -258,7 +252,7 @@ def test_it_gives_up_storing_quietly_when_the_database_refuses(plan, caplog):
         return execute(cursor, sql, params)
 
     with mock.patch.object(CursorWrapper, "execute", locked_for_stored_costs):
-        costing = whole_plan(plan)
+        costing = plan_costing(plan)
     # The transaction around it goes on as if nothing had happened.
     lines = PlanLine.objects.filter(plan=plan).count()
 
@@ -269,7 +263,7 @@ def test_it_gives_up_storing_quietly_when_the_database_refuses(plan, caplog):
 
 @pytest.mark.django_db
 def test_it_deletes_a_lines_stored_cost_with_the_line(plan):
-    whole_plan(plan)
+    plan_costing(plan)
 
     PlanLine.objects.get(plan=plan, position=1).delete()
 
