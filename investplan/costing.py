@@ -194,7 +194,10 @@ def stored_context(reference: tuple, assumptions: engine.Assumptions) -> str:
     """What every cost in one group rests on besides the line's facts: the costing code,
     the council's reference data (by its revision) and the plan's assumptions; as a
     digest, so each line's key hashes a short text."""
-    text = f"{COSTING_CODE}|{reference!r}|{assumptions!r}|"
+    return _digest(f"{COSTING_CODE}|{reference!r}|{assumptions!r}|")
+
+
+def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
@@ -219,8 +222,7 @@ class KnownLineCosts:
         """The key of a stored cost for a line with these facts, in this group."""
         found = self.keys.get(facts)
         if found is None:
-            text = f"{self.context}{facts!r}"
-            found = self.keys[facts] = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+            found = self.keys[facts] = _digest(f"{self.context}{facts!r}")
         return found
 
 
