@@ -56,6 +56,9 @@ def split_money(whole: Decimal, shares: Sequence[Share], quantum: Decimal = PENN
     """
     if whole != round_money(whole, quantum):
         raise ValueError(f"{whole} is not rounded to {quantum}")
+    if len(shares) == 1 and shares[0].fraction == ONE:
+        # One source paying all of it, the usual line: its part is the whole.
+        return Split(parts={shares[0].key: whole if whole else ZERO}, unfunded=ZERO)
     percentage_shares = [share for share in shares if share.fraction is not None]
     total_fraction = sum((share.fraction for share in percentage_shares), ZERO)
     if total_fraction > ONE:

@@ -35,18 +35,27 @@ def read_for_costing(plan):
     return PlanLine.objects.filter(plan=plan).order_by("position").for_costing()
 
 
-def test_it_reads_findings_and_allocations_for_every_line_when_one_asks(
-    plan, django_assert_num_queries
+# Allocations then their funding sources; links to findings then the findings.
+@pytest.mark.parametrize("asked_for", ["funding_allocations", "answered_findings"])
+def test_it_reads_what_one_line_asks_for_for_every_line_in_two_queries(
+    plan, asked_for, django_assert_num_queries
 ):
     lines = read_for_costing(plan)
 
-    # Links to findings, findings, allocations, funding sources: once, for all three.
-    with django_assert_num_queries(4):
-        lines[2].funding_allocations  # noqa: B018
+    with django_assert_num_queries(2):
+        getattr(lines[2], asked_for)
     with django_assert_num_queries(0):
         for line in lines:
-            line.answered_findings  # noqa: B018
-            line.funding_allocations  # noqa: B018
+            getattr(line, asked_for)
+
+
+def test_it_reads_no_findings_when_only_allocations_are_asked_for(plan, django_assert_num_queries):
+    lines = read_for_costing(plan)
+    for line in lines:
+        line.funding_allocations  # noqa: B018
+
+    with django_assert_num_queries(2):
+        lines[0].answered_findings  # noqa: B018
 
 
 def test_it_gives_each_line_its_own_allocations_in_order(plan):
