@@ -14,7 +14,7 @@ cleared before each request):
 - "fresh process, costs stored": the line costs are read from the database, as in a server
   worker that has not served these plans yet, or any worker after a restart.
 - "both plans unchanged": the same process asked again.
-Also timed: the what-if page on the same plan and the variance against an approved baseline.
+Also timed: the comparison as PDF and as Excel, the what-if page on the same plan and the variance against an approved baseline.
 
 Run: `.venv/bin/python bench/scenarios.py` (a fresh SQLite file in /tmp unless DATABASE_URL
 is set; on PostgreSQL, point DATABASE_URL at an empty database).
@@ -83,6 +83,13 @@ def main():
         report(f"compare by {by}, fresh process, costs stored", best, median)
         best, median, response = timed(lambda address=address: client.get(address))
         report(f"compare by {by}, both plans unchanged", best, median)
+
+    # The same comparison printed: the PDF (WeasyPrint lays the page out) and the workbook.
+    for fmt in ("pdf", "xlsx"):
+        printed = f"/plans/{plan.slug}/compare/{fmt}/?with={scenario.slug}&by=workstream"
+        best, median, response = timed(lambda printed=printed: client.get(printed))
+        assert response.status_code == 200, response.status_code
+        report(f"compare by workstream as {fmt}, both plans unchanged", best, median, response)
 
     # The usual case: a finance officer changes a line of the scenario in the workspace
     # (its page open, so its costing is cached and carried forward with that line costed
