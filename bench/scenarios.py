@@ -14,7 +14,8 @@ cleared before each request):
 - "fresh process, costs stored": the line costs are read from the database, as in a server
   worker that has not served these plans yet, or any worker after a restart.
 - "both plans unchanged": the same process asked again.
-Also timed: the comparison as PDF and as Excel, the what-if page on the same plan and the variance against an approved baseline.
+Also timed: the comparison as PDF and as Excel, the what-if page on the same plan and the
+variance against an approved baseline.
 
 Run: `.venv/bin/python bench/scenarios.py` (a fresh SQLite file in /tmp unless DATABASE_URL
 is set; on PostgreSQL, point DATABASE_URL at an empty database).

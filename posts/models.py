@@ -154,13 +154,12 @@ class ReadTogether:
         self.lines_without = {"findings": lines, "allocations": lines}
 
     def read(self, what: str) -> None:
-        lines = self.lines_without.get(what)
-        if lines is None:  # read already
+        """Read `what` ("findings" or "allocations") for every line, unless read already."""
+        lines = self.lines_without[what]
+        if lines is None:
             return
-        if what == "findings":
-            self._read_findings(lines)
-        else:
-            self._read_allocations(lines)
+        reader = self._read_findings if what == "findings" else self._read_allocations
+        reader(lines)
         self.lines_without[what] = None
 
     def _read_findings(self, lines: list) -> None:
