@@ -9,7 +9,7 @@ exactly to the line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -199,13 +199,13 @@ def _parts(by, index, costed, figures, years, quantum, funding_parts) -> Iterato
         yield from _shared_funding_parts(costed, figures, years, quantum, funding_parts)
 
 
-def _shared_funding_parts(costed, figures, years, quantum, known: dict) -> list[tuple]:
+def _shared_funding_parts(costed, figures, years, quantum, known: dict) -> Iterable[tuple]:
     """A line's split between its sources, worked out once for every line with the same
-    cost, FTE and allocations (a plan and its scenarios share most lines). Each caller
-    gets its own figures."""
+    cost, FTE and allocations (a plan and its scenarios share most lines). The parts are
+    only read (added into groups), never altered, so every such line is given the same."""
     allocations = costed.line.funding_allocations
     if costed.cost is None or not allocations:
-        return list(_funding_parts(costed, figures, years, quantum))
+        return _funding_parts(costed, figures, years, quantum)
     key = (
         id(costed.cost),  # the cost is kept with `known`, so its identity is never reused
         quantum,
@@ -218,10 +218,7 @@ def _shared_funding_parts(costed, figures, years, quantum, known: dict) -> list[
     parts = known.get(key)
     if parts is None:
         parts = known[key] = list(_funding_parts(costed, figures, years, quantum))
-    return [
-        (group, name, sort_key, Figures(part.fte, part.full_year, dict(part.years)))
-        for group, name, sort_key, part in parts
-    ]
+    return parts
 
 
 def apportion_figures(figures: Figures, weights, quantum) -> list[Figures]:

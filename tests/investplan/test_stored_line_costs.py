@@ -11,7 +11,6 @@ from django.db import OperationalError, transaction
 from django.db.backends.utils import CursorWrapper
 
 from investplan.costing import (
-    CostEngine,
     PlanCosting,
     costing_cache,
     from_stored_form,
@@ -22,6 +21,7 @@ from investplan.costing import (
 from investplan.costs.engine import (
     Assumptions,
     ComputedOnCost,
+    CostEngine,
     CostingError,
     EmployerNI,
     Grade,
