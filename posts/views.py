@@ -56,7 +56,7 @@ def imports(request, organisation_slug):
         .select_related("uploaded_by", "plan")
         .defer("data")[:50]
     )
-    plans = Plan.objects.filter(organisation=organisation).order_by("name")
+    plans = Plan.objects.filter(organisation=organisation).active().order_by("name")
     return render(
         request,
         "posts/imports.html",
