@@ -165,6 +165,8 @@ def test_it_finds_no_violations_on_starting_a_plan_with_errors(page, live_server
 def test_it_finds_no_violations_on_a_plans_details(page, live_server, council_plan):
     sign_in(page, live_server, "fiona")
     page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/details/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Details of Getting to Good")
+    expect(page.get_by_label("First financial year")).to_have_value("2025/26")
     assert_no_violations(page)
 
 
