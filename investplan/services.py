@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -228,8 +228,14 @@ def start_plan(
         first_year=first_year,
         last_year=last_year,
     )
-    plan.full_clean()
-    plan.save()
+    plan.full_clean(exclude=["slug"])
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # another new plan took the address since it was looked for
+        raise ValidationError(
+            {"name": "Another plan was started under this name just now: start it again."}
+        ) from None
     if copy_of is None:
         assumptions = Assumptions(plan=plan)
     else:

@@ -397,3 +397,17 @@ def test_it_gives_another_councils_user_404_for_a_plans_details_and_archive(clie
     assert client.get(reverse("plan-details", args=[plan.slug])).status_code == 404
     assert archive(client, plan).status_code == 404
     assert Plan.objects.get(pk=plan.pk).archived_at is None
+
+
+def test_it_asks_again_when_another_plan_takes_the_address_at_the_same_moment(
+    client, plan, monkeypatch
+):
+    member(plan, Role.FINANCE_OFFICER, client)
+    # As if another person's new plan took the address between looking and saving.
+    monkeypatch.setattr("investplan.services._free_slug", lambda base: plan.slug)
+
+    response = new_plan(client, plan)
+
+    assert response.status_code == 422
+    assert "Another plan was started under this name just now" in response.content.decode()
+    assert Plan.objects.count() == 1
