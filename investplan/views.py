@@ -18,7 +18,7 @@ from investplan.forms import (
     assumptions_forms,
     findings_formset,
 )
-from investplan.models import Inspection, Membership, Plan, Role
+from investplan.models import Inspection, Membership, Plan, PlanStatus, Role
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
 from investplan.services import (
     add_person,
@@ -231,6 +231,8 @@ def plan_status(request, plan_slug):
         messages.success(request, f"{plan.name} is reopened for changes.")
         return redirect("posts:workspace", plan.slug)
     form = ApproveForm(request.POST)
+    if plan.status == PlanStatus.APPROVED:
+        form.add_error(None, f"{plan.name} is already approved: reopen it to approve it again.")
     if not form.is_valid():
         return render(
             request,

@@ -154,3 +154,15 @@ def test_it_records_the_committee_given_to_the_approving_service(plan):
 
     plan.refresh_from_db()
     assert (plan.committee, plan.meeting_date) == ("Cabinet", date(2026, 1, 20))
+
+
+def test_it_will_not_approve_an_approved_plan_again_over_its_committee(head, plan):
+    approve(head, plan)
+
+    again = approve(head, plan, committee="Another committee", meeting_date="2026-04-01")
+
+    plan.refresh_from_db()
+    assert again.status_code == 422
+    assert "already approved" in again.content.decode()
+    assert plan.committee == "Children’s Services Committee"
+    assert ApprovedBaseline.objects.count() == 1
