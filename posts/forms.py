@@ -42,7 +42,7 @@ class PlanLineForm(forms.ModelForm):
 
     class Meta:
         model = PlanLine
-        fields = ["plan", "position", *LINE_FIELDS]
+        fields = ["plan", "position", *LINE_FIELDS, "stated_cost_fte"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
 
 
