@@ -737,7 +737,7 @@ def establishment(context: ReportContext) -> list[Table]:
                     "role": f"{format_fte(fte)} {role}" if fte else role,
                     "grade": grade,
                     "fte": fte,
-                    "unit_cost": round_money(budget / fte, POUND) if fte else None,
+                    "unit_cost": _unit_cost(items, fte),
                     "budget": budget,
                 }
             )
@@ -749,6 +749,18 @@ def establishment(context: ReportContext) -> list[Table]:
         "reference and not added up."
     )
     return [table]
+
+
+def _unit_cost(items: list[Item], fte: Decimal) -> Decimal | None:
+    """The full-year cost of one FTE, from the costs before rounding (a post of 0.5 FTE
+    stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded £21,207)."""
+    if not fte:
+        return None
+    unrounded = sum(
+        (item.costed.cost.full_year_effect for item in items if item.costed.cost is not None),
+        ZERO,
+    )
+    return round_money(unrounded / fte, POUND)
 
 
 @dataclass(frozen=True, slots=True)
