@@ -174,6 +174,17 @@ def test_it_adds_up_to_exactly_what_its_working_shows(line, on_cost, pay_awards,
         assert cost.full_year_salary == working[0].annual_rate
 
 
+@settings(max_examples=300, deadline=None)
+@given(any_lines(), on_costs, awards)
+def test_it_prints_years_that_add_up_to_the_printed_total(line, on_cost, pay_awards):
+    cost = CostEngine(Assumptions(FIRST, LAST, on_cost, pay_awards)).cost(line)
+
+    printed = cost.years_in_pence
+    assert printed == {year: round_money(amount) for year, amount in cost.years.items()}
+    assert cost.total_in_pence == sum(printed.values(), ZERO)
+    assert abs(cost.total_in_pence - cost.total) <= D("0.005") * len(printed)
+
+
 shares = st.lists(
     st.one_of(
         st.builds(
