@@ -130,7 +130,10 @@ class _ScopedLineForm(forms.ModelForm):
                 self.fields[name].queryset = queryset
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
-                self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+                # A date input reads only ISO dates (2025-04-01): a UK date shows as empty.
+                self.fields[name].widget = forms.DateInput(
+                    attrs={"type": "date"}, format="%Y-%m-%d"
+                )
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
 

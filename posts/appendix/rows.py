@@ -458,7 +458,9 @@ class RowReader:
             ("salary", facts.salary, _MOST_SALARY),
         ):
             if value is not None and abs(value) >= limit:
-                errors.append(f"the {name} {value:,} is larger than a plan line can hold")
+                errors.append(
+                    f"the {name} {figure_text(value)} is larger than a plan line can hold"
+                )
         if facts.amount is not None:
             facts.amount = round_money(facts.amount)
 
