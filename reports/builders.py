@@ -529,9 +529,9 @@ def recruitment(context: ReportContext) -> list[Table]:
                 {
                     "title": line.title,
                     "status": line.get_status_display(),
-                    "funded": line.fte,
+                    "funded": item.figures.fte,
                     "in_post": line.fte_in_post,
-                    "vacant": line.fte - line.fte_in_post,
+                    "vacant": item.figures.fte - line.fte_in_post,
                     "annual_cost": item.figures.full_year,
                 }
             )

@@ -11,7 +11,10 @@ from django.urls import reverse
 from investplan.models import Role
 from posts.models import LineKind
 from posts.workspace import build_workspace
+from reports.builders import ReportContext
+from reports.builders import recruitment as recruitment_tables
 from reports.rollups import rollup
+from reports.tables import RowKind
 from tests.factories import MembershipFactory, PlanFactory, PlanLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +46,17 @@ def test_it_adds_nothing_for_a_line_that_ended_before_the_plan_to_its_full_year_
     row = sheet.group_of(ended.pk)[1]
     assert row.figures.full_year == 0 and row.figures.total == 0
     assert sheet.totals.full_year == Decimal("42413")  # the social worker alone
+
+
+def test_it_adds_no_fte_for_a_post_outside_the_plans_years_to_any_total(plan, ended):
+    sheet = build_workspace(plan)
+    (recruitment, _) = recruitment_tables(ReportContext.build(plan))
+
+    assert sheet.group_of(ended.pk)[1].figures.fte == 0
+    assert sheet.totals.fte == Decimal("1")
+    assert [row.cells["funded"] for row in recruitment.rows if row.kind == RowKind.TOTAL] == [
+        Decimal("1")
+    ]
 
 
 def test_it_adds_nothing_for_a_one_off_cost_dated_after_the_plan(plan):
