@@ -136,6 +136,12 @@ class _ScopedLineForm(forms.ModelForm):
                 )
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        stated_for = self.instance.stated_cost_fte
+        if "stated_annual_cost" in self.fields and stated_for is not None:
+            self.fields["stated_annual_cost"].help_text = (
+                f"Stated for {stated_for.normalize():f} FTE: at another FTE it is scaled pro "
+                "rata. A cost typed here is the cost at the FTE above."
+            )
 
     def line_fields(self) -> dict:
         """The cleaned values of the line's own fields, for the save service."""

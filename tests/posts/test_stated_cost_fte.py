@@ -211,3 +211,11 @@ def test_it_takes_existing_stated_costs_to_be_for_the_lines_fte_on_upgrade(plan)
     line.refresh_from_db()
     assert line.stated_cost_fte == Decimal("0.5")
     assert annual_cost(Plan.objects.get(pk=plan.pk), line) == Decimal("42413")
+
+
+def test_it_says_on_the_line_page_which_fte_the_cost_is_stated_for(client, plan, developer):
+    client.force_login(MembershipFactory(organisation=plan.organisation).user)
+
+    page = client.get(reverse("posts:line", args=[plan.slug, developer.pk])).content.decode()
+
+    assert "Stated for 1 FTE: at another FTE it is scaled pro rata." in page
