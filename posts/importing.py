@@ -483,7 +483,7 @@ class _Importer:
             else:
                 reading.messages.append(
                     f"the lines' annual costs add up to £{figure_text(costs)} (difference "
-                    f"£{figure_text(stated - costs)})"
+                    f"{figure_text(stated - costs, symbol='£')})"
                 )
         self.report.reconciliation.append(
             f"row {reading.number} “{reading.label}”: " + "; ".join(reading.messages)
@@ -657,6 +657,8 @@ class _Importer:
             "amount": facts.amount,
             "one_off": facts.one_off,
             "stated_annual_cost": facts.stated_annual_cost,
+            # The source states the cost for the row's FTE (decision 0016).
+            "stated_cost_fte": facts.fte if facts.stated_annual_cost is not None else None,
             "source_file": self.source_file,
             "source_sheet": self.source_sheet,
             "source_row": reading.number,
@@ -714,6 +716,7 @@ _LINE_FIELDS = [
     "kind", "section", "title", "workstream", "team", "phase", "justification", "grade",
     "point", "grade_as_written", "annual_salary", "fte", "fte_in_post", "start_date",
     "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
+    "stated_cost_fte",
 ]  # fmt: skip
 
 

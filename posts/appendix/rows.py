@@ -218,7 +218,10 @@ class RowReader:
         elif amount is None:
             errors.append(f"the funding source “{name}” has no amount beside it")
         elif amount < 0:
-            errors.append(f"the funding source “{name}” has a negative amount, {amount:,}")
+            errors.append(
+                f"the funding source “{name}” has a negative amount, "
+                f"{figure_text(amount, symbol='£')}"
+            )
         if errors:
             return RowReading(row.number, ERROR, errors, label=name)
         self.sources_sum += amount
@@ -239,7 +242,7 @@ class RowReader:
             reading.messages.append(
                 f"“{label}”: the funding sources' total is stated as £{figure_text(stated)}; "
                 f"the sources above add up to £{figure_text(self.sources_sum)} (difference "
-                f"£{figure_text(stated - self.sources_sum)})"
+                f"{figure_text(stated - self.sources_sum, symbol='£')})"
             )
         if stated is not None:
             reading.stated["annual_cost"] = stated
@@ -455,7 +458,9 @@ class RowReader:
             ("salary", facts.salary, _MOST_SALARY),
         ):
             if value is not None and abs(value) >= limit:
-                errors.append(f"the {name} {value:,} is larger than a plan line can hold")
+                errors.append(
+                    f"the {name} {figure_text(value)} is larger than a plan line can hold"
+                )
         if facts.amount is not None:
             facts.amount = round_money(facts.amount)
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from investplan.costs.money import PENNY, POUND, round_money
+from investplan.costs.money import PENNY, POUND, format_money
 
 # Cyrillic and Greek capitals that look like Latin ones: Cyrillic Ka (U+041A) is grade K.
 _LOOKALIKES = str.maketrans(
@@ -34,8 +34,9 @@ def name_key(text) -> str:
     return clean_text(text).lower()
 
 
-def figure_text(value: Decimal, *, whole_pounds: bool = False) -> str:
+def figure_text(value: Decimal, *, whole_pounds: bool = False, symbol: str = "") -> str:
     """A figure in a message, as councils write one: "3,228,957", with pence only when it
-    has any ("46,355.50"); rounded half up, like every figure shown."""
-    rounded = round_money(value, POUND if whole_pounds else PENNY)
-    return f"{rounded:,.0f}" if rounded % 1 == 0 else f"{rounded:,.2f}"
+    has any ("46,355.50"); rounded half up, like every figure shown. With `symbol="£"`
+    a negative figure reads "-£3,043", never "£-3,043"."""
+    quantum = POUND if whole_pounds else PENNY
+    return format_money(value, quantum, symbol=symbol, pence_if_any=True)
