@@ -116,6 +116,7 @@ class ImportReport:
     committed: bool = False
     lines_created: int = 0
     lines_updated: int = 0
+    sources: int = 0  # rows of a table of funding sources, each a source's year or years
 
     @property
     def counts(self) -> dict[str, int]:
@@ -124,6 +125,11 @@ class ImportReport:
     @property
     def has_errors(self) -> bool:
         return self.rows.has_errors
+
+    @property
+    def lines(self) -> int:
+        """The plan lines the import makes or updates (a dry run's too, before it is undone)."""
+        return self.lines_created + self.lines_updated
 
     def as_json(self, rows: bool = True) -> dict:
         summary = {
@@ -589,6 +595,7 @@ class _Importer:
         year of the plan, as "for a full year" means."""
         found = reading.source
         plan = self.report.plan
+        self.report.sources += 1
         years = [found.year] if found.year else list(range(plan.first_year, plan.last_year + 1))
         source = self._source(found.name)
         for year in years:
@@ -611,9 +618,11 @@ class _Importer:
                 f"it equals the lines funded from it, £{figure_text(funded)} a year"
             )
         else:
+            difference = found.amount - funded
             reading.messages.append(
-                f"the lines funded from it cost £{figure_text(funded)} a year (difference "
-                f"£{figure_text(found.amount - funded)})"
+                f"the lines funded from it cost £{figure_text(funded)} a year, "
+                f"£{figure_text(abs(difference))} {'less' if difference > 0 else 'more'} than "
+                "it has"
             )
 
     def _reconcile_end(self) -> None:

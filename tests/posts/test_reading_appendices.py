@@ -310,7 +310,7 @@ def test_it_takes_a_source_written_in_other_words_for_the_one_the_lines_name():
 def test_it_reconciles_each_source_with_the_lines_it_funds():
     report = run(wirral_workbook(), name="wirral.xlsx")
     assert row(report, 5, sheet="Funding").messages[-1] == (
-        "the lines funded from it cost £366,980 a year (difference £20)"
+        "the lines funded from it cost £366,980 a year, £20 less than it has"
     )
     assert row(report, 6, sheet="Funding").messages[-1] == (
         "it equals the lines funded from it, £68,900 a year"
