@@ -348,7 +348,7 @@ class _Importer:
     def _read_sources_sheet(self, sheet: str) -> None:
         reader = RowReader(ColumnMap({}, {}, ()), self.context)
         leading: list[RowReading] = []
-        started = ended = False
+        started = ended = has_table = False
         for row in self.appendix.rows(sheet):
             if not started:
                 if is_blank(row.values):
@@ -361,7 +361,8 @@ class _Importer:
                             row.number, SECTION, [f"a title above the table: “{text}”"], sheet=sheet
                         )
                     )
-                    if len(leading) >= HEADER_SEARCH_ROWS or is_header(row.values):
+                    has_table = is_header(row.values)
+                    if len(leading) >= HEADER_SEARCH_ROWS or has_table:
                         break
                     continue
                 started = reader.reading_sources = True
@@ -391,7 +392,12 @@ class _Importer:
                 reading.sheet = sheet
                 ended = not reader.reading_sources
             self._take(reading)
-        if not started:
+        if has_table:
+            self.report.warnings.append(
+                f"the sheet “{sheet}” was not read: it has a table of its own, which is "
+                "imported by naming that sheet"
+            )
+        elif not started:
             self.report.warnings.append(
                 f"the sheet “{sheet}” was not read: it has no table of funding sources"
             )

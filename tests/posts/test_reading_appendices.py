@@ -429,3 +429,13 @@ def test_it_reads_a_table_with_blank_columns_between_its_own():
     assert report.stated_totals == report.computed_totals
     manager = lines_of(report).get(title="LSCB Manager")
     assert [a.source.name for a in manager.allocations.all()] == ["LSCB"]
+
+
+def test_it_names_another_sheet_with_a_table_of_posts_it_did_not_read():
+    data = workbook_bytes(SEED_001, sheets={"Last year": SEED_001})
+    report = run(data, dry_run=True)
+    assert (
+        "the sheet “Last year” was not read: it has a table of its own, which is imported by "
+        "naming that sheet"
+    ) in report.warnings
+    assert report.counts["imported"] == 9
