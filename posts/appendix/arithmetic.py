@@ -22,6 +22,8 @@ from .text import clean_text, figure_text
 
 SAMPLE_ROWS = 200  # rows read ahead of a header to test its columns against
 TOLERANCE = Decimal(1)  # a pound either way: councils round each figure to the pound
+MOST_PARTS = 6  # basic, NI, pension, levy and allowances: the parts of a cost, at most
+MOST_COLUMNS = 40  # money columns tested against each other, from the left
 _ROLE_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:x\s*)?[A-Za-z]")
 _TOTAL = re.compile(r"^(sub[- ]?total|grand total|total)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -48,7 +50,7 @@ def read_by_arithmetic(
         _Column(column, columns.labels[column], [_figure(_at(values, column)) for values in lines])
         for column in sorted(columns.labels)
         if column not in corrected and _is_money_column(columns, column, lines)
-    ]
+    ][:MOST_COLUMNS]
     inferred: dict[int, str] = {}
     reasons: list[str] = []
     counts = _counts(columns, lines, corrected, {column.index for column in money})
@@ -107,7 +109,7 @@ def _sum(columns, money, inferred, reasons) -> None:
     parts of a cost."""
     free = [column for column in money if column.index not in inferred]
     for end, cost in enumerate(free):
-        for start in range(end - 1):
+        for start in range(max(0, end - MOST_PARTS), end - 1):
             parts = free[start:end]
             if any(_YEAR.search(part.label) for part in parts):
                 continue

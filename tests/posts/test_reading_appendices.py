@@ -439,3 +439,30 @@ def test_it_names_another_sheet_with_a_table_of_posts_it_did_not_read():
         "naming that sheet"
     ) in report.warnings
     assert report.counts["imported"] == 9
+
+
+def test_it_reads_an_on_costs_column_as_part_of_the_cost_beside_it():
+    rows = [
+        ["Post", "FTE", "Salary", "On-costs", "Cost"],
+        ["Social worker", 1, 40000, 11600, 51600],
+        ["Team manager", 1, 50000, 14500, 64500],
+    ]
+    report = run(workbook_bytes(rows))
+    assert report.columns.as_json() == {
+        "Post": "title",
+        "FTE": "fte",
+        "Salary": "salary",
+        "On-costs": "ignore",
+        "Cost": "annual_cost",
+    }
+    manager = lines_of(report).get(title="Team manager")
+    assert manager.stated_annual_cost.amount == Decimal("64500")
+
+
+def test_it_reads_a_sheet_of_many_money_columns_in_good_time():
+    header = ["Post", "FTE", *(f"Cost {number}" for number in range(60))]
+    rows = [header] + [
+        [f"Post {row}", 1, *(row * 1000 + column for column in range(60))] for row in range(200)
+    ]
+    report = run(workbook_bytes(rows), dry_run=True)
+    assert report.counts["imported"] == 200
