@@ -61,6 +61,8 @@ _MOST_SOURCE_WORDS = 8
 _DOCUMENT_PART = re.compile(r"^(appendix|annex|table|page|part|schedule)\b\W*\w{0,4}\W*$", re.I)
 _FTE_WRITTEN = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:fte|wte)?$", re.I)
 _TOTAL_LABEL_LENGTH = 60
+# Total, sub-total, grand total; and a Cyrillic Te (U+0422), which text from a PDF may hold.
+_TOTAL_INITIALS = frozenset("TtSsGg\u0422")
 
 
 @dataclass
@@ -282,6 +284,8 @@ class RowReader:
         said = {self._index.get(name) for name in ("justification", "finding", "funding")}
         for column, value in enumerate(values):
             if column in said or not isinstance(value, str):
+                continue
+            if value.lstrip()[:1] not in _TOTAL_INITIALS:  # most cells, cheaply
                 continue
             text = clean_text(value)
             if _TOTAL.match(text) and len(text) <= _TOTAL_LABEL_LENGTH:
