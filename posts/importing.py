@@ -772,7 +772,7 @@ class _Importer:
             "grade_id": grade.pk if grade else None,
             "point_id": None,
             "grade_as_written": facts.grade,
-            "from_grade_id": self._from_grade(facts),
+            "from_grade_id": self._from_grade(reading),
             "annual_salary": facts.salary if grade is None and staff else None,
             "fte": facts.fte,
             "fte_in_post": facts.fte_in_post,
@@ -787,12 +787,18 @@ class _Importer:
             "source_row": reading.number,
         }
 
-    def _from_grade(self, facts) -> int | None:
+    def _from_grade(self, reading: RowReading) -> int | None:
         """An uplift's grade before, where the council's pay scales have it ("PO6"); else
         the stated difference costs it, and the comment keeps the words ("from SW")."""
-        if facts.kind != LineKind.UPLIFT or not facts.from_grade:
+        facts = reading.facts
+        if facts.kind != LineKind.UPLIFT:
             return None
-        grade = self.grades.get(name_key(facts.from_grade))
+        grade = self.grades.get(name_key(facts.from_grade)) if facts.from_grade else None
+        if grade is None and facts.stated_annual_cost is None:
+            reading.warnings.append(
+                "an uplift with no stated difference and no grade it moves from on the "
+                "council's pay scales: it cannot be costed until one is given"
+            )
         return grade.pk if grade else None
 
     def _workstream(self, name: str) -> int | None:

@@ -16,7 +16,13 @@ from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Role
 from posts.importing import import_appendix
 from posts.models import LineKind, PlanLine
-from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PayScaleFactory,
+    PlanFactory,
+    make_grade,
+)
 from tests.posts.appendix_files import (
     SEED_001,
     STAFFORDSHIRE,
@@ -466,3 +472,26 @@ def test_it_reads_a_sheet_of_many_money_columns_in_good_time():
     ]
     report = run(workbook_bytes(rows), dry_run=True)
     assert report.counts["imported"] == 200
+
+
+def test_it_links_an_uplift_to_the_grade_its_comment_says_it_moves_from():
+    organisation = OrganisationFactory()
+    scale = PayScaleFactory(organisation=organisation)
+    before, after = make_grade(scale, "PO6", ["40000"]), make_grade(scale, "PO8", ["44000"])
+    rows = [
+        ["Post", "Grade", "FTE", "Comment"],
+        ["Complaints Manager", "PO8", 1, "Uplift from PO6, requires additional funding"],
+        ["Involvement Manager", "PO8", 1, "Uplift from PO4, requires additional funding"],
+    ]
+    report = run(workbook_bytes(rows), organisation=organisation)
+    complaints = lines_of(report).get(title="Complaints Manager")
+    assert (complaints.kind, complaints.from_grade, complaints.grade) == (
+        LineKind.UPLIFT,
+        before,
+        after,
+    )
+    assert row(report, 3).warnings == (
+        "no duration given: taken as permanent",
+        "an uplift with no stated difference and no grade it moves from on the council's pay "
+        "scales: it cannot be costed until one is given",
+    )
