@@ -486,7 +486,7 @@ class RowReader:
         said = []
         if facts.kind == "uplift" and facts.stated_annual_cost is not None:
             said.append(
-                (f"uplift from {facts.from_grade}: " if facts.from_grade else "uplift: ")
+                (f"uplift from {facts.from_grade}: " if facts.from_grade else "")
                 + f"costed at the stated difference, £{figure_text(facts.stated_annual_cost)} a "
                 "year"
             )
