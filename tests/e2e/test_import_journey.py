@@ -16,6 +16,7 @@ from investplan.models import Plan, Role
 from posts.appendix.text import clean_text
 from posts.models import LineKind, PlanLine
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import assert_no_violations
 from tests.factories import MembershipFactory, PlanFactory
 from tests.posts.appendix_files import (
     MIDDLESBROUGH,
@@ -66,6 +67,7 @@ def test_it_imports_seed_001_as_a_csv_as_its_committee_report_means_it(page, liv
         )
     ).to_be_visible()
     expect(page.locator("#row-11")).to_contain_text("total")
+    assert_no_violations(page)
     _commit_and_open(page, live_server, 9, "gtg")
     expect(page.get_by_role("rowheader", name="Total", exact=True)).to_be_visible()
 
@@ -141,6 +143,7 @@ def test_it_imports_the_wirral_workbook_with_its_funding_sources_sheet(page, liv
     expect(page.locator("#row-18")).to_contain_text(
         "uplift from SW: costed at the stated difference, £3,540 a year"
     )
+    assert_no_violations(page)
     _commit_and_open(page, live_server, 26, plan.slug, sources=8)
 
     lines = PlanLine.objects.filter(plan=plan)
