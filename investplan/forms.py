@@ -78,6 +78,15 @@ def assumptions_forms(plan, data=None):
 # True-cost amounts, typed in pounds; blank is none.
 TRUE_COST_MONEY = ("agency_premium", "recruitment_payment", "retention_payment")
 
+# The help beside the assumptions, in the users' words: the model's own help text is the
+# developers' note of where a figure came from.
+ASSUMPTIONS_HELP = {
+    "flat_on_cost_percent": "Used when on-costs are a flat percentage of pay, e.g. 29%.",
+    "agency_share_percent": "The share of social-worker FTE filled by agency staff at any "
+    "time, e.g. 15%.",
+    "agency_premium": "What an agency worker costs a year beyond an employee, e.g. £30,000.",
+}
+
 
 class _AssumptionsForm(forms.ModelForm):
     class Meta:
@@ -102,6 +111,7 @@ class _AssumptionsForm(forms.ModelForm):
             "vacancy_factor_percent": PercentInput,
             "agency_share_percent": PercentInput,
         }
+        help_texts = ASSUMPTIONS_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +120,7 @@ class _AssumptionsForm(forms.ModelForm):
             label = str(model_field.verbose_name)
             self.fields[name] = forms.DecimalField(
                 label=f"{label[:1].upper()}{label[1:]} (£)",
-                help_text=model_field.help_text,
+                help_text=ASSUMPTIONS_HELP.get(name, model_field.help_text),
                 required=False,
                 min_value=0,
                 max_digits=model_field.max_digits,
