@@ -84,9 +84,10 @@ class Document:
 
     def xlsx(self) -> bytes:
         workbook = Workbook(write_only=True)
-        for table in self.tables:
-            _write_table(workbook, table, self)
-        _write_assumptions(workbook, self)
+        *names, assumptions = sheet_names([table.title for table in self.tables] + ["Assumptions"])
+        for table, name in zip(self.tables, names, strict=True):
+            _write_table(workbook, table, self, name)
+        _write_assumptions(workbook, self, assumptions)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -174,13 +175,38 @@ def _text_cell(sheet, value: str, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def _sheet_title(table: Table) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", " ", table.title)
-    return title[:31]
+SHEET_NAME_LENGTH = 31  # Excel's limit
 
 
-def _write_table(workbook: Workbook, table: Table, document: Document) -> None:
-    sheet = workbook.create_sheet(_sheet_title(table))
+def sheet_names(titles: list[str]) -> list[str]:
+    """A name for each sheet, from its title, as Excel allows them: at most 31 characters,
+    shortened at a word boundary (never mid-word unless one word is longer than that),
+    none of the characters Excel forbids, no apostrophe at either end, and no two alike
+    (Excel compares names without regard to case): a repeat gets " (2)", " (3)" and so on."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        words = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()).strip("'") or "Table"
+        name, number = _shortened(words, SHEET_NAME_LENGTH), 1
+        while name.casefold() in taken or name.casefold() == "history":
+            number += 1
+            suffix = f" ({number})"
+            name = _shortened(words, SHEET_NAME_LENGTH - len(suffix)) + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _shortened(words: str, length: int) -> str:
+    if len(words) <= length:
+        return words
+    head = words[: length + 1]
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,;–-'") if " " in head else ""
+    return cut or words[:length].rstrip("'") or "Table"
+
+
+def _write_table(workbook: Workbook, table: Table, document: Document, name: str) -> None:
+    sheet = workbook.create_sheet(name)
     columns = table.columns
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
@@ -241,8 +267,8 @@ def _total_formula(letter: str, subtotal_rows: list[int], row: int) -> str:
     return "=SUM(" + ",".join(f"SUM({chunk})" for chunk in chunks) + ")"
 
 
-def _write_assumptions(workbook: Workbook, document: Document) -> None:
-    sheet = workbook.create_sheet("Assumptions")
+def _write_assumptions(workbook: Workbook, document: Document, name: str) -> None:
+    sheet = workbook.create_sheet(name)
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 110
     plan = document.plan
