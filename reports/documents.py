@@ -35,7 +35,11 @@ from reports.tables import Kind, RowKind, Table
 # WeasyPrint lays out about fifty table rows a second here; with wrapped justification
 # text an A4 landscape page holds about eighteen of them.
 ROWS_PER_PAGE = 18
-PROGRESS = re.compile(r"Creating layout - Page (\d+)")
+# WeasyPrint's steps as it logs them: the steps before layout, each page as it is laid
+# out (not one merely kept from an earlier pass), and the writing of the file.
+PREPARATION = re.compile(r"^Step ([234]) - ")
+PAGE = re.compile(r"Creating layout - Page (\d+)$")
+WRITING = re.compile(r"^Step 6 - ")
 
 
 @dataclass
@@ -77,8 +81,8 @@ class Document:
             },
         )
 
-    def pdf(self, on_page=None) -> bytes:
-        return write_pdf(self.print_html(), on_page=on_page)
+    def pdf(self, on_page=None, on_step=None, on_writing=None) -> bytes:
+        return write_pdf(self.print_html(), on_page=on_page, on_step=on_step, on_writing=on_writing)
 
     # -- Excel --------------------------------------------------------------------------
 
@@ -121,10 +125,13 @@ class ReportDocument(Document):
         )
 
 
-def write_pdf(html: str, on_page=None) -> bytes:
-    """HTML to a tagged PDF/UA-1 document; `on_page(n)` hears each page as it is laid out."""
+def write_pdf(html: str, on_page=None, on_step=None, on_writing=None) -> bytes:
+    """HTML to a tagged PDF/UA-1 document. As it goes, `on_step(n)` hears the steps before
+    layout (1 to 3: the styles read, applied, the boxes made), `on_page(n)` each page as it
+    is laid out, and `on_writing()` the start of writing the file."""
     logger = logging.getLogger("weasyprint.progress")
-    handler = _PageProgress(on_page) if on_page else None
+    listening = on_page or on_step or on_writing
+    handler = _Progress(on_page, on_step, on_writing) if listening else None
     if handler:
         logger.addHandler(handler)
         previous_level = logger.level
@@ -139,15 +146,19 @@ def write_pdf(html: str, on_page=None) -> bytes:
             logger.setLevel(previous_level)
 
 
-class _PageProgress(logging.Handler):
-    def __init__(self, on_page):
+class _Progress(logging.Handler):
+    def __init__(self, on_page, on_step, on_writing):
         super().__init__(logging.INFO)
-        self.on_page = on_page
+        self.on_page, self.on_step, self.on_writing = on_page, on_step, on_writing
 
     def emit(self, record):
-        match = PROGRESS.search(record.getMessage())
-        if match:
+        message = record.getMessage()
+        if (match := PAGE.search(message)) and self.on_page:
             self.on_page(int(match.group(1)))
+        elif (match := PREPARATION.search(message)) and self.on_step:
+            self.on_step(int(match.group(1)) - 1)
+        elif WRITING.search(message) and self.on_writing:
+            self.on_writing()
 
 
 def options_key(slug: str, options: ReportOptions) -> str:
