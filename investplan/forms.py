@@ -43,6 +43,25 @@ class FinancialYearFormField(forms.IntegerField):
 # -- Forms of the plan and reference-data pages -------------------------------------------
 
 
+class RowsFormSet(forms.BaseInlineFormSet):
+    """Rows of a table typed on one page. Two rows that repeat what must be unique are
+    named by the labels the user sees: Django's own words ("Please correct the duplicate
+    data for financial_year") spell the field as the code does."""
+
+    def get_unique_error_message(self, unique_check):
+        fields = self.empty_form.fields
+        labels = [
+            str(fields[name].label).lower()
+            for name in unique_check
+            if name in fields and name != self.fk.name
+        ]
+        said = " and ".join(labels) or "values"
+        return f"Two rows have the same {said}: give each row its own."
+
+    def get_form_error(self):
+        return "This row repeats another."
+
+
 class PercentInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "size": 7, **(attrs or {})})
@@ -56,6 +75,7 @@ def assumptions_forms(plan, data=None):
     PayAwards = forms.inlineformset_factory(
         Assumptions,
         PayAward,
+        formset=RowsFormSet,
         fields=["financial_year", "percent", "agreed"],
         extra=1,
         can_delete=True,
@@ -65,6 +85,7 @@ def assumptions_forms(plan, data=None):
         Assumptions,
         EmployerNIRate,
         form=_NIRateForm,
+        formset=RowsFormSet,
         extra=1,
         can_delete=True,
     )
@@ -173,6 +194,7 @@ def findings_formset(inspection, data=None):
     Findings = forms.inlineformset_factory(
         Inspection,
         Finding,
+        formset=RowsFormSet,
         fields=["reference", "text", "judgement_area", "position"],
         extra=3,
         can_delete=True,
@@ -214,6 +236,7 @@ class YearGridForm(forms.Form):
                     label=f"{what} for {label}, {FinancialYear(year).label} (£)",
                     required=False,
                     min_value=0,
+                    error_messages={"min_value": "An amount cannot be below £0."},
                     max_digits=14,
                     decimal_places=2,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 9}),
