@@ -3,15 +3,18 @@ said once (in the page's summary, and beside its field), in the users' words, ne
 constraint's name, an internal file name or a Python repr, and nothing is half-saved."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import CheckConstraint
 
-from funding.models import Allocation, FundingSource
+from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Plan
+from tests.factories import FundingSourceFactory, PlanLineFactory
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +299,32 @@ def test_it_saves_no_allocation_of_a_line_over_funded(demo, client):
 def test_it_knows_the_check_constraints_it_keeps_out_of_sight():
     assert "allocation_percent_or_amount" in CONSTRAINT_NAMES
     assert "line_fte_above_zero" in CONSTRAINT_NAMES
+
+
+def _breaches(plan):
+    """One row breaking each check constraint that forms and the admin check on save and
+    that no field validator states first."""
+    line = PlanLineFactory(plan=plan)
+    source = FundingSourceFactory(organisation=plan.organisation)
+    return {
+        "allocation_percent_or_amount": Allocation(line=line, source=source),
+        "allocation_amount_above_zero": Allocation(line=line, source=source, amount=Decimal("-5")),
+        "available_not_negative": FundingAvailability(
+            source=source, financial_year=2020, amount=Decimal("-1")
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    ["allocation_percent_or_amount", "allocation_amount_above_zero", "available_not_negative"],
+)
+def test_it_states_a_constraint_in_words_not_by_its_name(plan, constraint):
+    row = _breaches(plan)[constraint]
+
+    with pytest.raises(ValidationError) as raised:
+        row.full_clean()
+
+    said = " ".join(raised.value.messages)
+    assert constraint not in said
+    assert "Constraint" not in said
