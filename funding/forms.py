@@ -4,11 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from funding.models import check_allocation_total
+from investplan.forms import RowsFormSet
 
 
-class AllocationInlineFormSet(forms.BaseInlineFormSet):
+class AllocationInlineFormSet(RowsFormSet):
     """Checks a line's allocations together: each row alone can look fine while the rows
     come to more than 100%."""
+
+    def get_unique_error_message(self, unique_check):
+        return "Each source can fund a line once: put its shares together in one row."
 
     def clean(self):
         super().clean()
@@ -75,6 +79,10 @@ class AllocationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["percent"].error_messages.update(
+            min_value="A percentage of the line's cost must be above 0%%.",
+            max_value="A percentage of the line's cost is at most 100%%.",
+        )
         if self.instance.pk and self.instance.amount is not None:
             self.initial["amount"] = self.instance.amount.amount
 

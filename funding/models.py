@@ -69,6 +69,10 @@ class FundingAvailability(models.Model):
         year = financial_year_label(self.financial_year)
         return f"{self.source} {year}: {format_money(self.amount.amount)}"
 
+    def clean(self):
+        if self.amount is not None and self.amount.amount < 0:
+            raise ValidationError({"amount": "An amount available cannot be below £0."})
+
 
 class Allocation(ReadInBulk):
     """A share of a line paid by a source: a percentage of its cost, or a fixed amount a
@@ -123,8 +127,14 @@ class Allocation(ReadInBulk):
         return f"{self.line} – {share} from {self.source}"
 
     def clean(self):
+        # Each check constraint of the table is stated here in the users' words, on the
+        # field at fault (so Django does not report the constraint again by its name).
         if (self.percent is None) == (self.amount is None):
-            raise ValidationError("Give a percentage or a fixed amount, not both or neither.")
+            raise ValidationError(
+                {"percent": "Give a percentage or a fixed amount a year, not both or neither."}
+            )
+        if self.amount is not None and self.amount.amount <= 0:
+            raise ValidationError({"amount": "A fixed amount a year must be above £0."})
         if (
             self.line_id
             and self.source_id

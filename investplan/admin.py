@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from investplan.forms import ASSUMPTIONS_HELP
 from investplan.models import (
     Assumptions,
     EmployerNIRate,
@@ -67,6 +68,11 @@ class EmployerNIRateInline(admin.TabularInline):
 class AssumptionsAdmin(admin.ModelAdmin):
     list_display = ["plan", "on_cost_method", "flat_on_cost_percent", "increments"]
     inlines = [PayAwardInline, EmployerNIRateInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ASSUMPTIONS_HELP:
+            kwargs["help_text"] = ASSUMPTIONS_HELP[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Workstream)

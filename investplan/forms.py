@@ -53,6 +53,25 @@ class FinancialYearFormField(forms.IntegerField):
 # -- Forms of the plan and reference-data pages -------------------------------------------
 
 
+class RowsFormSet(forms.BaseInlineFormSet):
+    """Rows of a table typed on one page. Two rows that repeat what must be unique are
+    named by the labels the user sees: Django's own words ("Please correct the duplicate
+    data for financial_year") spell the field as the code does."""
+
+    def get_unique_error_message(self, unique_check):
+        fields = self.empty_form.fields
+        labels = [
+            str(fields[name].label).lower()
+            for name in unique_check
+            if name in fields and name != self.fk.name
+        ]
+        said = " and ".join(labels) or "values"
+        return f"Two rows have the same {said}: give each row its own."
+
+    def get_form_error(self):
+        return "This row repeats another."
+
+
 class PercentInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "size": 7, **(attrs or {})})
@@ -149,6 +168,7 @@ def assumptions_forms(plan, data=None):
     PayAwards = forms.inlineformset_factory(
         Assumptions,
         PayAward,
+        formset=RowsFormSet,
         fields=["financial_year", "percent", "agreed"],
         extra=1,
         can_delete=True,
@@ -158,6 +178,7 @@ def assumptions_forms(plan, data=None):
         Assumptions,
         EmployerNIRate,
         form=_NIRateForm,
+        formset=RowsFormSet,
         extra=1,
         can_delete=True,
     )
@@ -170,6 +191,15 @@ def assumptions_forms(plan, data=None):
 
 # True-cost amounts, typed in pounds; blank is none.
 TRUE_COST_MONEY = ("agency_premium", "recruitment_payment", "retention_payment")
+
+# The help beside the assumptions, in the users' words: the model's own help text is the
+# developers' note of where a figure came from.
+ASSUMPTIONS_HELP = {
+    "flat_on_cost_percent": "Used when on-costs are a flat percentage of pay, e.g. 29%.",
+    "agency_share_percent": "The share of social-worker FTE filled by agency staff at any "
+    "time, e.g. 15%.",
+    "agency_premium": "What an agency worker costs a year beyond an employee, e.g. £30,000.",
+}
 
 
 class _AssumptionsForm(forms.ModelForm):
@@ -195,6 +225,7 @@ class _AssumptionsForm(forms.ModelForm):
             "vacancy_factor_percent": PercentInput,
             "agency_share_percent": PercentInput,
         }
+        help_texts = ASSUMPTIONS_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +234,7 @@ class _AssumptionsForm(forms.ModelForm):
             label = str(model_field.verbose_name)
             self.fields[name] = forms.DecimalField(
                 label=f"{label[:1].upper()}{label[1:]} (£)",
-                help_text=model_field.help_text,
+                help_text=ASSUMPTIONS_HELP.get(name, model_field.help_text),
                 required=False,
                 min_value=0,
                 max_digits=model_field.max_digits,
@@ -256,6 +287,7 @@ def findings_formset(inspection, data=None):
     Findings = forms.inlineformset_factory(
         Inspection,
         Finding,
+        formset=RowsFormSet,
         fields=["reference", "text", "judgement_area", "position"],
         extra=3,
         can_delete=True,
@@ -297,6 +329,7 @@ class YearGridForm(forms.Form):
                     label=f"{what} for {label}, {FinancialYear(year).label} (£)",
                     required=False,
                     min_value=0,
+                    error_messages={"min_value": "An amount cannot be below £0."},
                     max_digits=14,
                     decimal_places=2,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 9}),

@@ -35,6 +35,14 @@ LINE_FIELDS = [
     "findings",
 ]
 
+# The help beside a line's fields, in the users' words where the model's note is ours.
+LINE_HELP = {
+    "grade_as_written": "The grade as the appendix writes it, e.g. “tbc”.",
+    "agency_cover": "Agency staff cover the post until it is filled.",
+    "stated_annual_cost": "A full-year cost stated in the appendix; used instead of the grade "
+    "arithmetic, and the difference is shown.",
+}
+
 
 class PlanLineForm(forms.ModelForm):
     """The line form, used by the admin and the plan pages. The model's clean() holds the
@@ -44,6 +52,7 @@ class PlanLineForm(forms.ModelForm):
         model = PlanLine
         fields = ["plan", "position", *LINE_FIELDS, "stated_cost_fte"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
+        help_texts = LINE_HELP
 
 
 class AppendixUploadForm(forms.Form):
@@ -86,7 +95,7 @@ def _pounds_field(model_field) -> forms.DecimalField:
     """Money typed as pounds and pence: the currency is always GBP, so no currency box."""
     return forms.DecimalField(
         label=f"{str(model_field.verbose_name).capitalize()} (£)",
-        help_text=model_field.help_text,
+        help_text=LINE_HELP.get(model_field.name, model_field.help_text),
         required=False,
         max_digits=model_field.max_digits,
         decimal_places=2,
@@ -162,6 +171,7 @@ class PlanLineEditForm(_ScopedLineForm):
             "justification": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.CheckboxSelectMultiple,
         }
+        help_texts = LINE_HELP
 
 
 class LineInPlaceForm(_ScopedLineForm):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from investplan.costs.financial_year import FinancialYear
-from investplan.forms import FinancialYearFormField, YearGridForm
+from investplan.forms import FinancialYearFormField, RowsFormSet, YearGridForm
 from investplan.permissions import organisation_for
 from investplan.services import save_formsets
 from posts.models import Grade, PayScale, SpinalPoint, SpinalSalary
@@ -22,6 +22,13 @@ class PayScaleForm(forms.ModelForm):
     class Meta:
         model = PayScale
         fields = ["name"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = PayScale.objects.filter(organisation_id=self.instance.organisation_id, name=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"There is already a pay scale called “{name}”.")
+        return name
 
 
 class AddYearForm(forms.Form):
@@ -59,10 +66,20 @@ def pay_scale(request, organisation_slug, scale_id):
     scale = get_object_or_404(PayScale, pk=scale_id, organisation=organisation)
     data = request.POST if request.method == "POST" else None
     Points = forms.inlineformset_factory(
-        PayScale, SpinalPoint, fields=["code", "ordinal"], extra=2, can_delete=False
+        PayScale,
+        SpinalPoint,
+        formset=RowsFormSet,
+        fields=["code", "ordinal"],
+        extra=2,
+        can_delete=False,
     )
     Grades = forms.inlineformset_factory(
-        PayScale, Grade, fields=["code", "bottom_point", "top_point"], extra=1, can_delete=False
+        PayScale,
+        Grade,
+        formset=RowsFormSet,
+        fields=["code", "bottom_point", "top_point"],
+        extra=1,
+        can_delete=False,
     )
     points = Points(data, instance=scale, prefix="points")
     grades = Grades(data, instance=scale, prefix="grades")

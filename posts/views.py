@@ -61,6 +61,7 @@ def imports(request, organisation_slug):
         request,
         "posts/imports.html",
         {"organisation": organisation, "form": form, "history": history, "plans": plans},
+        status=422 if form.errors else 200,
     )
 
 

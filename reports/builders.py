@@ -855,7 +855,7 @@ def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
     if stated:
         salary_text += (
             f" {stated} line{'s' if stated != 1 else ''} use a salary or annual cost stated "
-            f"by the source, taken at {first} pay."
+            f"for the line, taken at {first} pay."
         )
     lines.append(("Salary base", salary_text))
     on_cost = engine_assumptions.on_cost

@@ -27,15 +27,27 @@ COMPARE_BY = {"workstream": "Workstream", "team": "Where based", "funding": "Fun
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: its label and its figures (whole pounds) by group."""
+    """One side of a comparison: its label, its figures (whole pounds) by group, and the
+    short name its columns go by ("This plan", "Now"), so that no column heading repeats
+    a plan's whole name and the tables fit a laptop's screen; the titles give the key."""
 
     label: str
     groups: list[tuple[str, Figures]]
+    short: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.short or self.label
+
+    @property
+    def key(self) -> str:
+        """ "this plan is Getting to Good", where the short name is not the label."""
+        return f"{self.heading.lower()} is {self.label}" if self.heading != self.label else ""
 
 
-def side_of(label: str, plan: Plan, by: str, costing: PlanCosting) -> Side:
+def side_of(label: str, plan: Plan, by: str, costing: PlanCosting, short: str = "") -> Side:
     result = rollup(plan, by, POUND, costing=costing)
-    return Side(label, [(group.name, group.figures) for group in result.groups])
+    return Side(label, [(group.name, group.figures) for group in result.groups], short)
 
 
 def figures_as_json(plan: Plan, costing: PlanCosting) -> dict:
@@ -54,7 +66,7 @@ def figures_as_json(plan: Plan, costing: PlanCosting) -> dict:
     }
 
 
-def side_from_json(label: str, groups: list[dict]) -> Side:
+def side_from_json(label: str, groups: list[dict], short: str = "") -> Side:
     return Side(
         label,
         [
@@ -71,6 +83,7 @@ def side_from_json(label: str, groups: list[dict]) -> Side:
             )
             for group in groups
         ],
+        short,
     )
 
 
@@ -84,16 +97,18 @@ def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Tab
     years = sorted({year for _, figures in [*left.groups, *right.groups] for year in figures.years})
     empty = Figures(years={})
 
+    heads = left.heading, right.heading
+    keys = "; ".join(side.key for side in (left, right) if side.key)
     summary = Table(
         f"{key}-summary",
-        f"{left.label} against {right.label}",
+        f"{heads[0]} against {_within(right)}" + (f": {keys}" if keys else ""),
         [
             Column("name", label, width=34),
-            Column("fte_left", f"FTE: {left.label}", Kind.FTE, summed=True, width=10),
-            Column("fte_right", f"FTE: {right.label}", Kind.FTE, summed=True, width=10),
+            Column("fte_left", f"FTE: {heads[0]}", Kind.FTE, summed=True, width=10),
+            Column("fte_right", f"FTE: {heads[1]}", Kind.FTE, summed=True, width=10),
             Column("fte_change", "FTE difference", Kind.FTE, summed=True, width=10),
-            Column("total_left", f"Total £: {left.label}", Kind.MONEY, summed=True, width=14),
-            Column("total_right", f"Total £: {right.label}", Kind.MONEY, summed=True, width=14),
+            Column("total_left", f"Total £: {heads[0]}", Kind.MONEY, summed=True, width=14),
+            Column("total_right", f"Total £: {heads[1]}", Kind.MONEY, summed=True, width=14),
             Column("total_change", "Total difference £", Kind.MONEY, summed=True, width=14),
         ],
     )
@@ -145,17 +160,25 @@ def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Tab
             builder.total()
         return table
 
-    tables.append(by_year("left", f"{left.label} by financial year", left.groups))
-    tables.append(by_year("right", f"{right.label} by financial year", right.groups))
+    for slug, side in (("left", left), ("right", right)):
+        named = f": {side.label}" if side.key else ""
+        tables.append(by_year(slug, f"{side.heading} by financial year{named}", side.groups))
     differences = [
         (name, _difference(lefts.get(name, empty), rights.get(name, empty), years))
         for name in names
     ]
     difference = by_year(
-        "difference", f"Difference by financial year ({right.label} less {left.label})", differences
+        "difference",
+        f"Difference by financial year ({_within(right)} less {_within(left)})",
+        differences,
     )
     tables.append(difference)
     return tables
+
+
+def _within(side: Side) -> str:
+    """A side's name within a sentence: "other plan", but a label as written."""
+    return side.short.lower() if side.short else side.label
 
 
 def _total(figures: Figures, years: list[FinancialYear]) -> Decimal:
@@ -173,6 +196,23 @@ def _difference(a: Figures, b: Figures, years: list[FinancialYear]) -> Figures:
 # -- Documents ----------------------------------------------------------------------------
 
 
+def assumptions_side_by_side(
+    left: str, left_lines: list[tuple[str, str]], right: str, right_lines: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Each assumption once: as written where both sides rest on the same, and with each
+    side's words where they differ ("This plan: A flat 29% of pay. Other plan: ...")."""
+    lefts, rights = dict(left_lines), dict(right_lines)
+    labels = dict.fromkeys([label for label, _ in [*left_lines, *right_lines]])
+    merged = []
+    for label in labels:
+        a, b = lefts.get(label), rights.get(label)
+        if a == b:
+            merged.append((label, a))
+        else:
+            merged.append((label, f"{left}: {a or 'none.'} {right}: {b or 'none.'}"))
+    return merged
+
+
 def _context(plan: Plan, costing: PlanCosting) -> ReportContext:
     items = [
         Item(costed, figures)
@@ -188,13 +228,12 @@ def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
     tables = comparison_tables(
         key="compare",
         by=by,
-        left=side_of(left.name, left, by, left_context.costing),
-        right=side_of(right.name, right, by, right_context.costing),
+        left=side_of(left.name, left, by, left_context.costing, short="This plan"),
+        right=side_of(right.name, right, by, right_context.costing, short="Other plan"),
     )
-    assumptions = [
-        *[(f"{left.name}: {name}", text) for name, text in assumption_lines(left_context)],
-        *[(f"{right.name}: {name}", text) for name, text in assumption_lines(right_context)],
-    ]
+    assumptions = assumptions_side_by_side(
+        "This plan", assumption_lines(left_context), "Other plan", assumption_lines(right_context)
+    )
     return Document(
         plan=left,
         title=f"Scenarios compared by {COMPARE_BY[by].lower()}: {left.name} and {right.name}",
@@ -216,21 +255,19 @@ def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
         assumptions=what_if.applied_to(context.costing.assumptions),
     )
     changed_context = _context(plan, changed)
-    right_label = f"What if: {what_if.describe()}"
     tables = comparison_tables(
         key="what-if",
         by=by,
-        left=side_of("As planned", plan, by, context.costing),
-        right=side_of(right_label, plan, by, changed),
+        left=side_of("As planned", plan, by, context.costing, short="As planned"),
+        right=side_of(what_if.describe(), plan, by, changed, short="What if"),
     )
     return Document(
         plan=plan,
         title=f"What if: {what_if.describe()}, by {COMPARE_BY[by].lower()}",
         tables=tables,
-        assumptions=[
-            *[(f"As planned: {name}", text) for name, text in assumption_lines(context)],
-            *[(f"What if: {name}", text) for name, text in assumption_lines(changed_context)],
-        ],
+        assumptions=assumptions_side_by_side(
+            "As planned", assumption_lines(context), "What if", assumption_lines(changed_context)
+        ),
         produced_at=context.produced_at,
         filename_stem=f"{plan.slug}-what-if-by-{by}",
         status_mark="WHAT IF",
@@ -251,7 +288,7 @@ def variance(plan: Plan, baseline, by: str) -> Document:
     tables = comparison_tables(
         key="variance",
         by=by,
-        left=side_from_json(f"Approved {when}", baseline.figures[by]),
+        left=side_from_json(f"Approved {when}", baseline.figures[by], short="Approved"),
         right=side_of("Now", plan, by, context.costing),
     )
     changed = plan.revision != baseline.plan_revision

@@ -35,7 +35,11 @@ from reports.tables import Kind, RowKind, Table
 # WeasyPrint lays out about fifty table rows a second here; with wrapped justification
 # text an A4 landscape page holds about eighteen of them.
 ROWS_PER_PAGE = 18
-PROGRESS = re.compile(r"Creating layout - Page (\d+)")
+# WeasyPrint's steps as it logs them: the steps before layout, each page as it is laid
+# out (not one merely kept from an earlier pass), and the writing of the file.
+PREPARATION = re.compile(r"^Step ([234]) - ")
+PAGE = re.compile(r"Creating layout - Page (\d+)$")
+WRITING = re.compile(r"^Step 6 - ")
 
 
 @dataclass
@@ -88,16 +92,17 @@ class Document:
             },
         )
 
-    def pdf(self, on_page=None) -> bytes:
-        return write_pdf(self.print_html(), on_page=on_page)
+    def pdf(self, on_page=None, on_step=None, on_writing=None) -> bytes:
+        return write_pdf(self.print_html(), on_page=on_page, on_step=on_step, on_writing=on_writing)
 
     # -- Excel --------------------------------------------------------------------------
 
     def xlsx(self) -> bytes:
         workbook = Workbook(write_only=True)
-        for table in self.tables:
-            _write_table(workbook, table, self)
-        _write_assumptions(workbook, self)
+        *names, assumptions = sheet_names([table.title for table in self.tables] + ["Assumptions"])
+        for table, name in zip(self.tables, names, strict=True):
+            _write_table(workbook, table, self, name)
+        _write_assumptions(workbook, self, assumptions)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
@@ -132,10 +137,13 @@ class ReportDocument(Document):
         )
 
 
-def write_pdf(html: str, on_page=None) -> bytes:
-    """HTML to a tagged PDF/UA-1 document; `on_page(n)` hears each page as it is laid out."""
+def write_pdf(html: str, on_page=None, on_step=None, on_writing=None) -> bytes:
+    """HTML to a tagged PDF/UA-1 document. As it goes, `on_step(n)` hears the steps before
+    layout (1 to 3: the styles read, applied, the boxes made), `on_page(n)` each page as it
+    is laid out, and `on_writing()` the start of writing the file."""
     logger = logging.getLogger("weasyprint.progress")
-    handler = _PageProgress(on_page) if on_page else None
+    listening = on_page or on_step or on_writing
+    handler = _Progress(on_page, on_step, on_writing) if listening else None
     if handler:
         logger.addHandler(handler)
         previous_level = logger.level
@@ -150,15 +158,19 @@ def write_pdf(html: str, on_page=None) -> bytes:
             logger.setLevel(previous_level)
 
 
-class _PageProgress(logging.Handler):
-    def __init__(self, on_page):
+class _Progress(logging.Handler):
+    def __init__(self, on_page, on_step, on_writing):
         super().__init__(logging.INFO)
-        self.on_page = on_page
+        self.on_page, self.on_step, self.on_writing = on_page, on_step, on_writing
 
     def emit(self, record):
-        match = PROGRESS.search(record.getMessage())
-        if match:
+        message = record.getMessage()
+        if (match := PAGE.search(message)) and self.on_page:
             self.on_page(int(match.group(1)))
+        elif (match := PREPARATION.search(message)) and self.on_step:
+            self.on_step(int(match.group(1)) - 1)
+        elif WRITING.search(message) and self.on_writing:
+            self.on_writing()
 
 
 def options_key(slug: str, options: ReportOptions) -> str:
@@ -186,13 +198,38 @@ def _text_cell(sheet, value: str, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def _sheet_title(table: Table) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", " ", table.title)
-    return title[:31]
+SHEET_NAME_LENGTH = 31  # Excel's limit
 
 
-def _write_table(workbook: Workbook, table: Table, document: Document) -> None:
-    sheet = workbook.create_sheet(_sheet_title(table))
+def sheet_names(titles: list[str]) -> list[str]:
+    """A name for each sheet, from its title, as Excel allows them: at most 31 characters,
+    shortened at a word boundary (never mid-word unless one word is longer than that),
+    none of the characters Excel forbids, no apostrophe at either end, and no two alike
+    (Excel compares names without regard to case): a repeat gets " (2)", " (3)" and so on."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        words = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()).strip("'") or "Table"
+        name, number = _shortened(words, SHEET_NAME_LENGTH), 1
+        while name.casefold() in taken or name.casefold() == "history":
+            number += 1
+            suffix = f" ({number})"
+            name = _shortened(words, SHEET_NAME_LENGTH - len(suffix)) + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _shortened(words: str, length: int) -> str:
+    if len(words) <= length:
+        return words
+    head = words[: length + 1]
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,;–-'") if " " in head else ""
+    return cut or words[:length].rstrip("'") or "Table"
+
+
+def _write_table(workbook: Workbook, table: Table, document: Document, name: str) -> None:
+    sheet = workbook.create_sheet(name)
     columns = table.columns
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
@@ -253,8 +290,8 @@ def _total_formula(letter: str, subtotal_rows: list[int], row: int) -> str:
     return "=SUM(" + ",".join(f"SUM({chunk})" for chunk in chunks) + ")"
 
 
-def _write_assumptions(workbook: Workbook, document: Document) -> None:
-    sheet = workbook.create_sheet("Assumptions")
+def _write_assumptions(workbook: Workbook, document: Document, name: str) -> None:
+    sheet = workbook.create_sheet(name)
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 110
     plan = document.plan

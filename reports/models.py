@@ -27,9 +27,23 @@ class RenderedReportQuerySet(models.QuerySet):
         )
 
 
+# Making a PDF goes in steps, and its progress is recorded in them: these before the
+# pages are laid out, then one step for each page, then writing the file.
+PREPARATION_STEPS = ("Reading the tables", "Reading the print styles", "Applying the print styles")
+WRITING_STEP = "Writing the PDF file"
+
+
+def steps_expected(pages: int) -> int:
+    """The steps of making a PDF of about `pages` pages."""
+    return len(PREPARATION_STEPS) + pages + 1
+
+
 class RenderedReport(models.Model):
     """A PDF of one report of one plan, keyed by the plan's and its council's revisions:
-    any change to the facts moves a revision, so a stale PDF is never served."""
+    any change to the facts moves a revision, so a stale PDF is never served.
+
+    `pages_done` of `pages_expected` counts the steps made so far (PREPARATION_STEPS, a
+    step per page, the writing), so the reader sees progress from the start."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="renders")
     report = models.CharField(max_length=50)
@@ -64,6 +78,21 @@ class RenderedReport(models.Model):
 
     def __str__(self):
         return f"{self.report} of {self.plan} ({self.get_status_display()})"
+
+    @property
+    def progress_label(self) -> str:
+        """Where the making has got to, as the reader is told: "Laying out page 3 of
+        about 11"."""
+        if self.status == RenderStatus.QUEUED:
+            return "Waiting for the worker to start"
+        preparing = len(PREPARATION_STEPS)
+        if self.pages_done < preparing:
+            return PREPARATION_STEPS[self.pages_done]
+        pages = max(1, self.pages_expected - preparing - 1)
+        page = self.pages_done - preparing
+        if page < pages or self.status != RenderStatus.RUNNING:
+            return f"Laying out page {min(page + 1, pages)} of about {pages}"
+        return WRITING_STEP
 
     @property
     def percent_done(self) -> int:

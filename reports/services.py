@@ -4,12 +4,20 @@ and made in the background (django-tasks, database backend) when long."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from investplan.models import Plan
 from reports.builders import ReportOptions
 from reports.documents import ROWS_PER_PAGE, Document, ReportDocument, options_key
-from reports.models import ApprovedBaseline, RenderedReport, RenderStatus
+from reports.models import (
+    PREPARATION_STEPS,
+    ApprovedBaseline,
+    RenderedReport,
+    RenderStatus,
+    steps_expected,
+)
 
 # About three seconds of layout; longer documents go to the worker.
 INLINE_ROW_LIMIT = 150
@@ -47,7 +55,7 @@ def request_pdf(
         options=options.as_query(),
         plan_revision=plan.revision,
         organisation_revision=plan.organisation.revision,
-        pages_expected=max(1, -(-(document.body_rows + 8) // ROWS_PER_PAGE)),
+        pages_expected=steps_expected(max(1, -(-(document.body_rows + 8) // ROWS_PER_PAGE))),
         filename=f"{document.filename_stem}.pdf",
         requested_by=user if user and user.is_authenticated else None,
     )
@@ -63,18 +71,28 @@ def request_pdf(
 
 
 def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> RenderedReport:
-    """Lay out the PDF, recording each page as it goes so the reader sees progress."""
-    RenderedReport.objects.filter(pk=render.pk).update(status=RenderStatus.RUNNING)
+    """Lay out the PDF, recording each step as it goes (the preparation, every page, the
+    writing) so the reader sees progress from the start; a document longer than expected
+    expects more pages as it goes."""
+    rows = RenderedReport.objects.filter(pk=render.pk)
+    rows.update(status=RenderStatus.RUNNING, pages_done=0)
     if document is None:
         options = ReportOptions.from_query(render.options)
         document = ReportDocument.build(render.plan, render.report, options)
+    preparing = len(PREPARATION_STEPS)
+
+    def on_step(step: int) -> None:
+        rows.update(pages_done=step)
 
     def on_page(page: int) -> None:
-        if page % 2 == 0:
-            RenderedReport.objects.filter(pk=render.pk).update(pages_done=page)
+        done = preparing + page
+        rows.update(pages_done=done, pages_expected=Greatest("pages_expected", done + 2))
+
+    def on_writing() -> None:
+        rows.update(pages_done=F("pages_expected") - 1)
 
     try:
-        content = document.pdf(on_page=on_page)
+        content = document.pdf(on_page=on_page, on_step=on_step, on_writing=on_writing)
     except Exception as error:  # a failed render says why, and is not served
         RenderedReport.objects.filter(pk=render.pk).update(
             status=RenderStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -84,7 +102,7 @@ def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> 
     render.status = RenderStatus.DONE
     render.finished_at = timezone.now()
     render.save(update_fields=["content", "status", "finished_at"])
-    RenderedReport.objects.filter(pk=render.pk).update(pages_done=render.pages_expected)
+    rows.update(pages_done=F("pages_expected"))
     return render
 
 

@@ -38,10 +38,11 @@ def field(form, name: str):
 
 
 @register.filter
-def listed(first, second) -> list:
-    """`a|listed:b|listed:c` makes [a, b, c], for the error summary of a page of forms."""
+def listed(first, second=None) -> list:
+    """`a|listed:b|listed:c` makes [a, b, c], and `a|listed` makes [a], for the error
+    summary of a page of forms."""
     items = first if isinstance(first, list) else [first]
-    return [*items, second]
+    return [*items, second] if second is not None else items
 
 
 @register.filter

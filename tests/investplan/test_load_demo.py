@@ -1,14 +1,17 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from funding.models import FundingSource
 from investplan.costing import PlanCosting
 from investplan.costs.money import POUND, round_money
 from investplan.models import Finding, Membership, Plan
-from posts.models import LineKind, PlanLine
+from posts.models import LineKind, PlanLine, SpinalSalary
+from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +23,7 @@ def demo(settings):
     return Plan.objects.get(slug="middlesbrough-2020")
 
 
-def test_it_loads_all_27_lines_of_seed_000(demo):
+def test_it_loads_all_27_lines_of_the_middlesbrough_plan(demo):
     assert demo.lines.count() == 27
     assert [demo.first_year, demo.last_year] == [2020, 2021]
     assert demo.assumptions.flat_on_cost_percent == Decimal("29")
@@ -84,3 +87,70 @@ def test_it_refuses_to_load_with_debug_off(settings, db):
         call_command("load_demo")
 
     assert not Plan.objects.exists()
+
+
+def _change_things(demo):
+    """What a user does on the demo: adds a line, changes an award, ends a source."""
+    PlanLineFactory(plan=demo, title="Added by a user", position=28)
+    award = demo.assumptions.pay_awards.get()
+    award.percent = Decimal("3.5")
+    award.save()
+    source = FundingSourceFactory(organisation=demo.organisation, name="Improvement grant")
+    source.end_date = date(2021, 3, 31)
+    source.save()
+    salary = SpinalSalary.objects.get(point__code="K mid")
+    salary.salary = Decimal("33000")
+    salary.save()
+    finance = get_user_model().objects.get(username="finance")
+    finance.set_password("a-new-long-password")
+    finance.save()
+    return source
+
+
+def test_it_leaves_an_existing_demo_as_it_is(demo):
+    source = _change_things(demo)
+
+    call_command("load_demo")
+
+    assert demo.lines.count() == 28
+    assert demo.lines.filter(title="Added by a user").exists()
+    assert demo.assumptions.pay_awards.get().percent == Decimal("3.5")
+    source.refresh_from_db()
+    assert source.end_date == date(2021, 3, 31)
+    assert SpinalSalary.objects.get(point__code="K mid").salary.amount == Decimal("33000")
+    assert authenticate(username="finance", password="a-new-long-password") is not None
+
+
+def test_it_says_the_demo_was_left_alone_and_how_to_restore_it(demo, capsys):
+    call_command("load_demo")
+
+    said = capsys.readouterr().out
+    assert "already loaded" in said
+    assert "load_demo --reset" in said
+
+
+def test_it_restores_the_demo_on_reset(demo):
+    _change_things(demo)
+
+    call_command("load_demo", reset=True)
+
+    plan = Plan.objects.get(slug="middlesbrough-2020")
+    assert plan.lines.count() == 27
+    assert not PlanLine.objects.filter(title="Added by a user").exists()
+    assert plan.assumptions.pay_awards.get().percent == Decimal("0")
+    assert not FundingSource.objects.filter(name="Improvement grant").exists()
+    assert SpinalSalary.objects.get(point__code="K mid").salary.amount == Decimal("32878")
+    assert authenticate(username="finance", password="investplan-demo") is not None
+    assert Membership.objects.count() == 4
+
+
+def test_it_restores_a_demo_with_funded_lines_on_reset(demo):
+    line = demo.lines.get(title="Social Worker")
+    AllocationFactory(
+        line=line, source=FundingSourceFactory(organisation=demo.organisation), percent=50
+    )
+
+    call_command("load_demo", reset=True)
+
+    assert Plan.objects.get(slug="middlesbrough-2020").lines.count() == 27
+    assert not FundingSource.objects.exists()

@@ -69,7 +69,7 @@ def test_it_reads_again_with_a_corrected_mapping_and_remembers_it_on_commit(admi
 
 def test_it_names_the_problem_with_a_file_of_the_wrong_type(admin):
     response = upload(admin, b"MZ\x90\x00", name="setup.exe")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is not an Excel workbook (.xlsx, .xlsm) or a CSV file" in response.content.decode()
     assert not AppendixImport.objects.exists()
 

@@ -2,6 +2,7 @@
 the assumptions, and PDF/UA tagging with title and language."""
 
 import io
+import logging
 import re
 
 import pytest
@@ -10,6 +11,8 @@ from pypdf import PdfReader
 from investplan.models import PlanStatus
 from reports.builders import ReportOptions
 from reports.documents import ReportDocument
+from reports.models import RenderedReport
+from reports.services import make_pdf, request_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +94,59 @@ def test_it_reports_layout_progress_page_by_page(demo):
     content = ReportDocument.build(demo, "resource-requirement").pdf(on_page=pages.append)
 
     assert pages == list(range(1, len(PdfReader(io.BytesIO(content)).pages) + 1))
+
+
+class _Sampler(logging.Handler):
+    """Reads the render's recorded progress whenever WeasyPrint reports a step, as the
+    reader's page would if it refreshed at that moment."""
+
+    def __init__(self, render_id):
+        super().__init__(logging.INFO)
+        self.render_id, self.seen = render_id, []
+
+    def emit(self, record):
+        render = RenderedReport.objects.defer("content").get(pk=self.render_id)
+        label = getattr(render, "progress_label", "")
+        self.seen.append((render.pages_done, render.pages_expected, label))
+
+
+@pytest.fixture
+def long_render(demo):
+    render = request_pdf(
+        plan=demo, report="resource-requirement", options=ReportOptions(), background=True
+    )
+    logger = logging.getLogger("weasyprint.progress")
+    sampler = _Sampler(render.pk)
+    logger.addHandler(sampler)
+    yield render, sampler
+    logger.removeHandler(sampler)
+
+
+def test_it_records_progress_that_moves_before_the_pdf_is_done(long_render):
+    render, sampler = long_render
+
+    make_pdf(render)
+
+    done = [pages_done for pages_done, _, _ in sampler.seen]
+    expected = render.pages_expected
+    assert done == sorted(done)
+    assert len({step for step in done if 0 < step < expected}) >= 5
+    render.refresh_from_db()
+    assert render.pages_done == render.pages_expected
+
+
+def test_it_tells_the_reader_each_step_of_making_the_pdf(long_render):
+    render, sampler = long_render
+
+    make_pdf(render)
+
+    labels = list(dict.fromkeys(label for _, _, label in sampler.seen))
+    pages = render.pages_expected - 4
+    assert labels[:5] == [
+        "Reading the tables",
+        "Reading the print styles",
+        "Applying the print styles",
+        f"Laying out page 1 of about {pages}",
+        f"Laying out page 2 of about {pages}",
+    ]
+    assert labels[-1] == "Writing the PDF file"

@@ -114,7 +114,7 @@ def test_it_lays_out_a_long_pdf_in_the_background_with_progress(client, demo, mo
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:render", args=[demo.slug, render.pk])
     waiting = client.get(response["Location"]).content.decode()
-    assert "page 0 of about" in waiting
+    assert "Waiting for the worker to start" in waiting
     assert 'http-equiv="refresh"' in waiting
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

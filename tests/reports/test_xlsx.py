@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.builders import ReportOptions
-from reports.documents import ReportDocument
+from reports.documents import ReportDocument, sheet_names
 from reports.tables import RowKind
 from tests.factories import PlanLineFactory
 
@@ -43,7 +43,7 @@ def test_it_writes_a_sheet_per_table_and_one_for_the_assumptions(demo):
     _, workbook = workbook_of(demo, "findings")
 
     assert workbook.sheetnames == [
-        "Ofsted findings and the lines t",
+        "Ofsted findings and the lines",
         "Findings no line answers",
         "Assumptions",
     ]
@@ -110,3 +110,43 @@ def test_it_lists_the_assumptions(demo):
     rows = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2) if row[0].value}
     assert rows["On-costs"] == "A flat 29% of pay."
     assert rows["Council"] == "Middlesbrough Council"
+
+
+def test_it_shortens_a_long_sheet_name_at_a_word_boundary():
+    names = sheet_names(["Scenarios compared by workstream: Getting to Good and Efficient"])
+
+    assert names == ["Scenarios compared by"]
+
+
+def test_it_keeps_each_sheet_name_unique_within_the_workbook():
+    titles = [
+        "Variance against the approved baseline, by workstream",
+        "Variance against the approved baseline, by team",
+        "variance against the approved",
+        "Assumptions",
+        "Assumptions",
+    ]
+
+    names = sheet_names(titles)
+
+    assert names == [
+        "Variance against the approved",
+        "Variance against the (2)",
+        "variance against the (3)",
+        "Assumptions",
+        "Assumptions (2)",
+    ]
+    assert all(len(name) <= 31 for name in names)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["What if: pay award 4%? [draft] a/b\\c*", "'Quoted'", "A" * 40, "", "History", "''''"],
+)
+def test_it_names_sheets_only_as_excel_allows(title):
+    (name,) = sheet_names([title])
+
+    assert 0 < len(name) <= 31
+    assert not re.search(r"[\[\]:*?/\\]", name)
+    assert not name.startswith("'") and not name.endswith("'")
+    assert name.casefold() != "history"

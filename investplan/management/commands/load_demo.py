@@ -1,5 +1,7 @@
-"""Load the demo council, plan and users from fixtures/demo/. Safe to run twice: every
-record is found by its natural key and brought back to the demo values."""
+"""Load the demo council, plan and users from fixtures/demo/, once. `make run` calls this
+on every start: a demo plan already there is left exactly as its users left it (their
+lines, awards, sources, passwords). `--reset` deletes the demo council and everything in
+it, and loads the demo afresh."""
 
 import json
 from datetime import date
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from investplan.costs.financial_year import FinancialYear
 from investplan.models import (
@@ -31,12 +34,21 @@ AS_ABOVE = {"as above", "see comments above", "see above"}
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (Middlesbrough 2020, seed 000) and one demo user per role."
+    help = (
+        "Load the demo plan (Middlesbrough, 2020) and one demo user per role, unless it is "
+        "already loaded: then it is left as it is."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(DEMO_FILE))
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the demo council and all in it (its plans, funding sources, pay "
+            "scales, findings and roles) and load the demo afresh.",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, reset=False, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "load_demo refuses to run with DEBUG off: demo users have a published "
@@ -44,12 +56,37 @@ class Command(BaseCommand):
             )
         data = json.loads(Path(file).read_text(encoding="utf-8"))
         with transaction.atomic():
+            if reset:
+                remove(data)
+            existing = Plan.objects.filter(slug=data["plan"]["slug"]).first()
+            if existing is not None:
+                self.stdout.write(
+                    f"The demo plan “{existing.name}” ({existing.slug}) is already loaded: "
+                    "left as it is, with every change made to it. "
+                    "`manage.py load_demo --reset` restores the demo as it was first loaded."
+                )
+                return
             plan = load(data)
         self.stdout.write(
             f"Demo plan “{plan.name}” ({plan.slug}) has {plan.lines.count()} lines; "
             f"users {', '.join(user['username'] for user in data['users'])} "
             f"(password {data['password']})."
         )
+
+
+def remove(data) -> None:
+    """Delete the demo council with everything in it, and the demo plan wherever it is;
+    the demo users stay (their passwords and roles are set again by `load`)."""
+    plans = Plan.objects.filter(
+        Q(slug=data["plan"]["slug"]) | Q(organisation__slug=data["organisation"]["slug"])
+    )
+    organisation = Organisation.objects.filter(slug=data["organisation"]["slug"])
+    # What protects a row from deletion goes first: lines hold their funding sources and
+    # grades, and grades hold their spinal points.
+    PlanLine.objects.filter(plan__in=plans).delete()
+    plans.delete()
+    Grade.objects.filter(pay_scale__organisation__in=organisation).delete()
+    organisation.delete()
 
 
 def load(data) -> Plan:
