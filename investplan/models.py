@@ -255,7 +255,7 @@ class Assumptions(models.Model):
         decimal_places=3,
         default=Decimal("29"),
         validators=PERCENT_VALIDATORS,
-        help_text="Used when on-costs are a flat percentage of pay (seed 000 uses 29%).",
+        help_text="Used when on-costs are a flat percentage of pay, e.g. 29%.",
     )
     pension_percent = models.DecimalField(
         "employer pension %",
@@ -289,7 +289,7 @@ class Assumptions(models.Model):
         decimal_places=3,
         default=Decimal("0"),
         validators=PERCENT_VALIDATORS,
-        help_text="Seed 002 assumes 15% of social workers are agency staff at any time.",
+        help_text="The share of social workers who are agency staff at any time, e.g. 15%.",
     )
     agency_premium = MoneyField(
         "agency premium per FTE per year",
@@ -298,7 +298,7 @@ class Assumptions(models.Model):
         default=Decimal("0"),
         default_currency="GBP",
         validators=[MinMoneyValidator(0)],
-        help_text="What an agency worker costs beyond an employee (seed 002: £30,000).",
+        help_text="What an agency worker costs a year beyond an employee, e.g. £30,000.",
     )
     recruitment_payment = MoneyField(
         "recruitment payment per new starter",

@@ -300,7 +300,7 @@ class PlanLine(ReadInBulk):
         help_text="The point the post starts on; the grade's bottom point if left blank.",
     )
     grade_as_written = models.CharField(
-        max_length=30, blank=True, help_text='The grade as the source wrote it, e.g. "tbc".'
+        max_length=30, blank=True, help_text='The grade as the appendix wrote it, e.g. "tbc".'
     )
     annual_salary = MoneyField(
         "stated annual salary",
@@ -346,7 +346,7 @@ class PlanLine(ReadInBulk):
     agency_cover = models.BooleanField(
         "agency cover until filled",
         default=False,
-        help_text="Agency staff cover the post until it is filled (seed 004, 6.3.4).",
+        help_text="Agency staff cover the post until it is filled.",
     )
 
     # True cost (seed 002): which of the plan's true-cost assumptions apply to the post.
@@ -378,7 +378,7 @@ class PlanLine(ReadInBulk):
         default_currency="GBP",
         null=True,
         blank=True,
-        help_text="A full-year cost stated by the source; used instead of the grade "
+        help_text="A full-year cost stated in the appendix; used instead of the grade "
         "arithmetic, and the difference is shown.",
     )
     stated_cost_fte = models.DecimalField(

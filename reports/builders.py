@@ -990,13 +990,13 @@ def _stated_cost_notes(context: ReportContext) -> list[str]:
     notes = []
     if material:
         notes.append(
-            "Annual costs stated by the source and used here, where the grade arithmetic differs:"
+            "Annual costs stated in the appendix and used here, where the grade arithmetic differs:"
         )
         notes.extend(material)
     if small:
         notes.append(
             f"{small} other stated annual cost{'s' if small != 1 else ''} differ from the grade "
-            "arithmetic by less than £1 (rounding in the source)."
+            "arithmetic by less than £1 (rounding in the appendix)."
         )
     return notes
 
