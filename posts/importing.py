@@ -462,7 +462,8 @@ class _Importer:
         self.earlier_lines = PlanLine.objects.filter(
             plan=plan, source_file=self.source_file, source_sheet=self.source_sheet
         )
-        self.imported_before = self.earlier_lines.exists()
+        # Pasted cells are always new lines; a file imported again updates its own.
+        self.imported_before = not self.pasted and self.earlier_lines.exists()
         self.next_position = (
             PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"] or 0
         ) + 1

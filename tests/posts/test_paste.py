@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from investplan.models import Role
 from posts.models import PlanLine
@@ -303,3 +304,16 @@ def test_it_gives_a_row_in_error_its_errors_alone(client, editing):
 
     assert "“0.5 FTE” is not a number" in page
     assert "no FTE" not in page
+
+
+def test_it_adds_a_second_paste_made_in_the_same_second_rather_than_overwriting_the_first(
+    client, editing, monkeypatch
+):
+    moment = timezone.localtime()
+    monkeypatch.setattr("posts.paste_views.timezone.localtime", lambda: moment)
+
+    _add(client, editing, "Social Worker\ttbc\t1\t01/04/2020\t2 years\t£32,878\n")
+    _add(client, editing, "Team Manager\ttbc\t1\t01/04/2020\t2 years\t£45,000\n")
+
+    titles = list(PlanLine.objects.filter(plan=editing).values_list("title", flat=True))
+    assert titles == ["Existing post", "Social Worker", "Team Manager"]
