@@ -81,8 +81,12 @@ def paste(request, plan_slug):
                 user=request.user,
                 pasted=True,
             )
-        except UnreadableFile as error:
-            problem = str(error)
+        except UnreadableFile:
+            # Its message names the file the cells were read as, which means nothing here.
+            problem = (
+                "They are not rows of cells as a spreadsheet copies them: a cell may open a "
+                "quote that never closes. Copy them from Excel again, or paste fewer rows."
+            )
             status = 422
         else:
             if adding and report.committed:

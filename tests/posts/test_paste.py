@@ -77,7 +77,7 @@ def test_it_reads_a_block_without_a_header_in_the_plain_column_order(client, edi
 
     response = client.post(
         reverse("posts:paste", args=[editing.slug]),
-        {"cells": rows, "no_header": "on", "action": "preview"},
+        {"cells": rows, "action": "preview"},
     )
 
     assert "Social Worker · grade tbc · 1 FTE" in response.content.decode()
@@ -317,3 +317,14 @@ def test_it_adds_a_second_paste_made_in_the_same_second_rather_than_overwriting_
 
     titles = list(PlanLine.objects.filter(plan=editing).values_list("title", flat=True))
     assert titles == ["Existing post", "Social Worker", "Team Manager"]
+
+
+def test_it_says_cells_it_cannot_read_cannot_be_read_without_naming_any_file(client, editing):
+    runaway = '"' + ("x" * 50_000 + "\n") * 3  # a quote that opens a cell and never closes
+
+    response = _paste(client, editing, "Post\tFTE\n" + runaway)
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    assert "These cells cannot be read" in page
+    assert "pasted by" not in page and "CSV" not in page
