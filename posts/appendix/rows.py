@@ -42,6 +42,7 @@ _PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
 _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
 _FTE_STEP = Decimal("0.01")  # FTE is kept to two decimal places
+_FTE_UNIT = re.compile(r"(?<=[\d\s])\s*(?:fte|wte)\s*$", re.I)  # "0.5 FTE", "0.5fte"
 # Dates and durations a plan line can be costed over (a start in 9999 ends past year 9999).
 _FIRST_START_YEAR, _LAST_START_YEAR = 1900, 2199
 _MOST_MONTHS = 1200
@@ -168,10 +169,13 @@ class RowReader:
         value = self.cell(values, name)
         if isinstance(value, str) and value.strip().lower() == "n/a":
             return None
+        figure = value
+        if isinstance(value, str) and name in ("fte", "fte_in_post"):
+            figure = _FTE_UNIT.sub("", value) or value
         try:
             if isinstance(value, bool):
                 raise ValueError(value)
-            return parse_money(value)  # the same reading: "1,200", "-", (1.5)
+            return parse_money(figure)  # the same reading: "1,200", "-", (1.5)
         except FigureTooLarge:
             errors.append(f"{self.where(name)}: “{value}” is too large")
             return None

@@ -298,11 +298,11 @@ def test_it_refuses_dates_a_line_cannot_be_costed_over_and_the_workspace_still_o
 
 
 def test_it_gives_a_row_in_error_its_errors_alone(client, editing):
-    cells = "Post\tFTE\tSalary\nSocial Worker\t0.5 FTE\t£30,000\n"
+    cells = "Post\tFTE\tSalary\nSocial Worker\thalf\t£30,000\n"
 
     page = html.unescape(_paste(client, editing, cells).content.decode())
 
-    assert "“0.5 FTE” is not a number" in page
+    assert "“half” is not a number" in page
     assert "no FTE" not in page
 
 
@@ -328,3 +328,13 @@ def test_it_says_cells_it_cannot_read_cannot_be_read_without_naming_any_file(cli
     assert response.status_code == 422
     assert "These cells cannot be read" in page
     assert "pasted by" not in page and "CSV" not in page
+
+
+def test_it_reads_an_fte_written_with_its_unit_under_the_fte_heading(client, editing):
+    cells = "Post\tGrade\tFTE\tSalary\nSocial Worker\ttbc\t0.5 FTE\t£30,000\n"
+
+    preview = _paste(client, editing, cells)
+    _add(client, editing, cells)
+
+    assert "Social Worker · grade tbc · 0.5 FTE" in _becomes(preview)[2]
+    assert PlanLine.objects.get(plan=editing, title="Social Worker").fte == Decimal("0.5")

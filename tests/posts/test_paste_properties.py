@@ -28,7 +28,7 @@ def _money(amount: Decimal) -> st.SearchStrategy[str]:
 
 def _fte(value: Decimal) -> st.SearchStrategy[str]:
     text = f"{value.normalize():f}"
-    return st.sampled_from([text, f"{value:.2f}", text.translate(UNICODE_DIGITS)])
+    return st.sampled_from([text, f"{value:.2f}", text.translate(UNICODE_DIGITS), f"{text} FTE"])
 
 
 def _start(day: date) -> st.SearchStrategy[str]:
