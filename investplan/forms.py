@@ -4,6 +4,9 @@ from django import forms
 
 from investplan.costs.financial_year import FinancialYear
 
+# The years a financial year field takes (the model's validators say the same).
+FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
+
 
 class FinancialYearFormField(forms.IntegerField):
     """Typed and shown as councils write it, `2020/21`; stored as 2020."""
@@ -29,12 +32,19 @@ class FinancialYearFormField(forms.IntegerField):
         if isinstance(value, int):
             return value
         try:
-            return FinancialYear.parse(str(value)).start_year
+            year = FinancialYear.parse(str(value)).start_year
         except ValueError:
             raise forms.ValidationError(
                 f"Enter a financial year like 2025/26 (you entered “{value}”).",
                 code="invalid",
             ) from None
+        if not FIRST_YEAR_TAKEN <= year <= LAST_YEAR_TAKEN:
+            raise forms.ValidationError(
+                f"Enter a financial year between {FinancialYear(FIRST_YEAR_TAKEN)} and "
+                f"{FinancialYear(LAST_YEAR_TAKEN)} (you entered “{value}”).",
+                code="out_of_range",
+            )
+        return year
 
     def widget_attrs(self, widget):
         return {}
@@ -46,6 +56,89 @@ class FinancialYearFormField(forms.IntegerField):
 class PercentInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "size": 7, **(attrs or {})})
+
+
+class PlanDetailsForm(forms.Form):
+    """A plan's name and financial years, as its details page changes them."""
+
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Give the plan a name."}
+    )
+    first_year = FinancialYearFormField(label="First financial year")
+    last_year = FinancialYearFormField(label="Last financial year")
+
+
+class NewPlanForm(PlanDetailsForm):
+    """A new plan: its name, years and on-cost basis, and the plan it copies, if any."""
+
+    on_cost_method = forms.ChoiceField(label="On-costs", widget=forms.RadioSelect)
+    flat_on_cost_percent = forms.DecimalField(
+        label="Flat on-cost % (when on-costs are a flat percentage of pay)",
+        initial=Decimal("29"),
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "Give an on-cost percentage between 0 and 100.",
+            "max_value": "Give an on-cost percentage between 0 and 100.",
+        },
+        widget=PercentInput,
+    )
+    copy_of = forms.TypedChoiceField(
+        label="Start from",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose a plan of this council to copy."},
+        help_text="A copy has the plan's lines, workstreams, funding and assumptions; "
+        "the on-cost basis above replaces its own.",
+    )
+
+    def __init__(self, *args, plans=(), **kwargs):
+        from investplan.models import OnCostMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["on_cost_method"].choices = OnCostMethod.choices
+        self.fields["on_cost_method"].initial = OnCostMethod.FLAT
+        self.fields["copy_of"].choices = [
+            ("", "An empty plan"),
+            *[(plan.pk, f"A copy of {plan.name}") for plan in plans],
+        ]
+
+
+class ApproveForm(forms.Form):
+    """What a head of service records when approving: who approved it, and when."""
+
+    committee = forms.CharField(
+        label="Committee that approved the plan",
+        max_length=200,
+        error_messages={"required": "Name the committee that approved the plan."},
+        help_text="As the tables should print it, e.g. Children’s Services Committee.",
+    )
+    meeting_date = forms.DateField(
+        label="Date of the meeting",
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "required": "Give the date of the meeting.",
+            "invalid": "Enter the meeting date as a date, e.g. 12 March 2026.",
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_committee(self):
+        committee = " ".join(self.cleaned_data["committee"].split())
+        if not committee:
+            raise forms.ValidationError("Name the committee that approved the plan.")
+        return committee
+
+    def clean_meeting_date(self):
+        day = self.cleaned_data["meeting_date"]
+        if not FIRST_YEAR_TAKEN <= day.year <= LAST_YEAR_TAKEN:
+            raise forms.ValidationError(
+                f"Enter a meeting date between {FIRST_YEAR_TAKEN} and {LAST_YEAR_TAKEN}."
+            )
+        return day
 
 
 def assumptions_forms(plan, data=None):

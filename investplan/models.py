@@ -17,7 +17,7 @@ from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
-from investplan.costs.financial_year import FinancialYear
+from investplan.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -148,6 +148,13 @@ class PlanQuerySet(models.QuerySet):
         """Plans of the organisations the user belongs to: nobody sees another council's."""
         return self.filter(organisation__memberships__user=user)
 
+    def active(self):
+        """Plans in use: what the home page lists. Archived plans are read apart."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
 
 class Plan(RevisedModel):
     """An organisation's investment programme. Its revision moves with every change to
@@ -162,6 +169,8 @@ class Plan(RevisedModel):
     committee = models.CharField(max_length=200, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    # An archived plan is kept to read (and unarchive), off the lists of plans in use.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A scenario ("Efficient structure") is a plan of its own, copied from another.
     scenario_of = models.ForeignKey(
         "self",
@@ -190,10 +199,33 @@ class Plan(RevisedModel):
         return self.name
 
     def clean(self):
-        if self.first_year and self.last_year and self.last_year < self.first_year:
+        if not (self.first_year and self.last_year):
+            return
+        if self.last_year < self.first_year:
             raise ValidationError(
                 {"last_year": "The last financial year is before the first financial year."}
             )
+        years = self.last_year - self.first_year + 1
+        if years > MAX_PLAN_YEARS:
+            raise ValidationError(
+                {
+                    "last_year": f"A plan runs at most {MAX_PLAN_YEARS} financial years; "
+                    f"{FinancialYear(self.first_year)} to {FinancialYear(self.last_year)} "
+                    f"is {years}."
+                }
+            )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def approval(self) -> str:
+        """As the approved tables print it: "Approved by Cabinet on 12 March 2026"."""
+        if self.status != PlanStatus.APPROVED or not self.committee:
+            return ""
+        when = f" on {self.meeting_date:%-d %B %Y}" if self.meeting_date else ""
+        return f"Approved by {self.committee}{when}"
 
     @property
     def financial_years(self) -> list[FinancialYear]:

@@ -1,8 +1,10 @@
 """Who may do what: a user's role in the plan's organisation decides.
 
 Viewers read. Heads of service also print and approve. Finance officers read, print and
-edit the lines, allocations, findings and assumptions of plans not yet approved. Admins
-may do all of that, and also import, keep reference data and manage users.
+edit the lines, allocations, findings and assumptions of plans not yet approved; they start
+plans, rename them, change their years, and archive and unarchive them. Admins may do all
+of that, and also import, keep reference data and manage users. An archived plan is read
+and printed, never changed or approved, until it is unarchived.
 
 Another council's plan does not exist for a user (404, whatever the URL); a page or action
 outside their role is refused (403) and its controls are not shown."""
@@ -27,6 +29,7 @@ class Powers:
 
     role: str | None
     plan_approved: bool = False
+    plan_archived: bool = False
 
     @property
     def can_read(self) -> bool:
@@ -38,12 +41,23 @@ class Powers:
 
     @property
     def can_edit(self) -> bool:
-        """Edit lines, allocations, findings and assumptions: never once approved."""
-        return self.role in EDITORS and not self.plan_approved
+        """Edit lines, allocations, findings and assumptions, rename the plan and change
+        its years: never once approved, nor while archived."""
+        return self.role in EDITORS and not self.plan_approved and not self.plan_archived
+
+    @property
+    def can_start_plans(self) -> bool:
+        """Start a plan in the council, from scratch or as a copy of one of its plans."""
+        return self.role in EDITORS
+
+    @property
+    def can_archive(self) -> bool:
+        """Archive a plan, approved or not, and unarchive it."""
+        return self.role in EDITORS
 
     @property
     def can_approve(self) -> bool:
-        return self.role in APPROVERS
+        return self.role in APPROVERS and not self.plan_archived
 
     @property
     def can_keep_findings(self) -> bool:
@@ -65,7 +79,11 @@ def role_in(user, organisation_id) -> str | None:
 
 
 def powers_over(user, plan: Plan) -> Powers:
-    return Powers(role_in(user, plan.organisation_id), plan.status == PlanStatus.APPROVED)
+    return Powers(
+        role_in(user, plan.organisation_id),
+        plan_approved=plan.status == PlanStatus.APPROVED,
+        plan_archived=plan.is_archived,
+    )
 
 
 def plan_for(user, slug: str) -> Plan:
@@ -81,6 +99,8 @@ def plan_to_edit(user, slug: str) -> tuple[Plan, Powers]:
     plan = plan_for(user, slug)
     powers = powers_over(user, plan)
     if not powers.can_edit:
+        if powers.role in EDITORS and powers.plan_archived:
+            raise PermissionDenied("This plan is archived: unarchive it to change it.")
         if powers.role in EDITORS:
             raise PermissionDenied("This plan is approved: its lines can no longer be changed.")
         raise PermissionDenied("Your role may read this plan but not change it.")

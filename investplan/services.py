@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
-from investplan.models import Assumptions, EmployerNIRate, PayAward, Plan
+from funding.models import Allocation
+from investplan.costs.financial_year import FinancialYear
+from investplan.models import (
+    Assumptions,
+    EmployerNIRate,
+    PayAward,
+    Plan,
+    PlanStatus,
+    Workstream,
+)
+from posts.models import PlanLine
 
 
 @transaction.atomic
@@ -75,11 +89,17 @@ def save_formsets(*, user, forms) -> None:
 
 
 @transaction.atomic
-def approve_plan(*, plan: Plan, user=None):
-    """Approve the plan and keep what committee saw: the baseline, with when and by whom."""
+def approve_plan(*, plan: Plan, user=None, committee: str = "", meeting_date=None):
+    """Approve the plan and keep what committee saw: the baseline, with when and by whom,
+    and the committee and meeting that approved it (the approve form asks for both)."""
     from investplan.models import PlanStatus
     from reports.services import freeze_baseline
 
+    if plan.is_archived:
+        raise ValidationError("An archived plan cannot be approved: unarchive it first.")
+    committee = committee.strip()
+    Plan.objects.filter(pk=plan.pk).update(committee=committee, meeting_date=meeting_date)
+    plan.committee, plan.meeting_date = committee, meeting_date
     _set_plan_status(plan, PlanStatus.APPROVED)
     return freeze_baseline(plan=plan, user=user)
 
@@ -156,6 +176,114 @@ def remove_person(*, membership) -> None:
     membership.delete()
 
 
+# -- Starting, changing and archiving plans ----------------------------------------------
+
+
+def _plan_name(organisation_id, name: str, *, exclude_pk=None) -> str:
+    """The name, trimmed, if the council has no other plan of that name (in any case)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the plan a name."})
+    others = Plan.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError({"name": f"The council already has a plan called “{name}”."})
+    return name
+
+
+def _free_slug(base: str) -> str:
+    """The first free address from `base`: plan addresses are unique across councils, so
+    a name taken elsewhere gets a number rather than telling whose it is."""
+    base = base[:90].strip("-") or "plan"
+    slug, number = base, 1
+    while Plan.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def start_plan(
+    *,
+    organisation,
+    name: str,
+    first_year: int,
+    last_year: int,
+    on_cost_method: str,
+    flat_on_cost_percent,
+    copy_of: Plan | None = None,
+    user=None,
+) -> Plan:
+    """A new draft plan of the council: empty, or with everything `copy_of` has (its
+    assumptions, workstreams, lines with their findings, and funding allocations), on the
+    years and on-cost basis given. A ValidationError names the field at fault."""
+    name = _plan_name(organisation.pk, name)
+    if copy_of is not None and copy_of.organisation_id != organisation.pk:
+        raise ValidationError({"copy_of": "Choose a plan of this council to copy."})
+    plan = Plan(
+        organisation=organisation,
+        name=name,
+        slug=_free_slug(slugify(name)),
+        first_year=first_year,
+        last_year=last_year,
+    )
+    plan.full_clean(exclude=["slug"])
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # another new plan took the address since it was looked for
+        raise ValidationError(
+            {"name": "Another plan was started under this name just now: start it again."}
+        ) from None
+    if copy_of is None:
+        assumptions = Assumptions(plan=plan)
+    else:
+        _copy_contents(copy_of, plan, user=user, reason=f"copied from {copy_of.name}")
+        assumptions = Assumptions.objects.get(plan=plan)
+    assumptions.on_cost_method = on_cost_method
+    assumptions.flat_on_cost_percent = flat_on_cost_percent
+    assumptions.full_clean()
+    assumptions._history_user = user
+    assumptions.save()
+    return plan
+
+
+@transaction.atomic
+def change_plan(*, plan: Plan, name: str, first_year: int, last_year: int) -> Plan:
+    """Rename the plan (its address stays, so links keep working) and change its years.
+    Lines outside the new years stay, costing nothing, and are listed for the user."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan.name = _plan_name(plan.organisation_id, name, exclude_pk=plan.pk)
+    plan.first_year, plan.last_year = first_year, last_year
+    plan.full_clean()
+    plan.save(update_fields=["name", "first_year", "last_year"])
+    # The tables print the name and cost the years: cached costings and PDFs move on.
+    Plan.bump_revision(plan.pk)
+    plan.refresh_from_db(fields=["revision"])
+    return plan
+
+
+@transaction.atomic
+def archive_plan(*, plan: Plan) -> Plan:
+    """Take the plan off the lists of plans in use; it is still read and printed."""
+    Plan.objects.filter(pk=plan.pk, archived_at__isnull=True).update(archived_at=timezone.now())
+    plan.refresh_from_db(fields=["archived_at"])
+    return plan
+
+
+@transaction.atomic
+def unarchive_plan(*, plan: Plan) -> Plan:
+    Plan.objects.filter(pk=plan.pk).update(archived_at=None)
+    plan.archived_at = None
+    return plan
+
+
+def years_label(first_year: int, last_year: int) -> str:
+    first, last = FinancialYear(first_year), FinancialYear(last_year)
+    return str(first) if first == last else f"{first} to {last}"
+
+
 # -- Scenarios ------------------------------------------------------------------------
 
 
@@ -175,29 +303,31 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
     """A new draft plan called `name` with everything the plan has: its assumptions and pay
     awards, workstreams, lines with their findings, and funding allocations. The copy is
     changed freely; the plan it came from is untouched."""
-    from django.core.exceptions import ValidationError
-    from django.utils.text import slugify
-    from simple_history.utils import bulk_create_with_history
-
-    from funding.models import Allocation
-    from investplan.models import PlanStatus, Workstream
-    from posts.models import PlanLine
-
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the scenario a name."})
     if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
         raise ValidationError({"name": f"The council already has a plan called “{name}”."})
-    base = slugify(f"{plan.slug}-{name}")[:90] or "scenario"
-    slug, number = base, 1
-    while Plan.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    copy = _copied(plan, name=name, slug=slug, status=PlanStatus.DRAFT, scenario_of_id=plan.pk)
+    slug = _free_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
+    copy = _copied(
+        plan,
+        name=name,
+        slug=slug,
+        status=PlanStatus.DRAFT,
+        scenario_of_id=plan.pk,
+        archived_at=None,
+        committee="",
+        meeting_date=None,
+    )
     copy.full_clean()
     copy.save()
-    reason = f"copied from {plan.name}"
+    _copy_contents(plan, copy, user=user, reason=f"copied from {plan.name}")
+    return copy
 
+
+def _copy_contents(plan: Plan, copy: Plan, *, user, reason: str) -> None:
+    """Copy into `copy` the plan's assumptions and pay awards, workstreams, lines with
+    their findings, and funding allocations."""
     assumptions = Assumptions.objects.filter(plan=plan).first()
     if assumptions is None:
         Assumptions.objects.create(plan=copy)
@@ -242,4 +372,3 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
     bulk_create_with_history(
         allocations, Allocation, batch_size=500, default_user=user, default_change_reason=reason
     )
-    return copy

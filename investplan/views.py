@@ -9,28 +9,174 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from investplan.context_processors import SESSION_KEY, current_membership
-from investplan.forms import AddPersonForm, InspectionForm, assumptions_forms, findings_formset
-from investplan.models import Inspection, Membership, Plan, Role
+from investplan.forms import (
+    AddPersonForm,
+    ApproveForm,
+    InspectionForm,
+    NewPlanForm,
+    PlanDetailsForm,
+    assumptions_forms,
+    findings_formset,
+)
+from investplan.models import Inspection, Membership, Plan, PlanStatus, Role
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
 from investplan.services import (
     add_person,
     approve_plan,
+    archive_plan,
+    change_plan,
     change_role,
     remove_person,
     reopen_plan,
     save_formsets,
+    start_plan,
+    unarchive_plan,
+    years_label,
 )
+from posts.models import lines_outside_years
+
+# Lines named in a message; the plan's details page lists them all.
+LINES_NAMED = 10
 
 
 @login_required
 def home(request):
     membership, _ = current_membership(request)
-    plans = Plan.objects.none()
+    plans, archived = Plan.objects.none(), 0
     if membership is not None:
-        plans = Plan.objects.filter(organisation=membership.organisation).select_related(
-            "organisation"
+        council_plans = Plan.objects.filter(organisation=membership.organisation)
+        plans = council_plans.active().select_related("organisation")
+        archived = council_plans.archived().count()
+    return render(
+        request, "home.html", {"plans": plans, "archived": archived, "membership": membership}
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form's fields (or above them)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _say_lines_outside(request, plan: Plan) -> None:
+    outside = lines_outside_years(plan)
+    if not outside:
+        return
+    names = ", ".join(line.title for line in outside[:LINES_NAMED])
+    if len(outside) > LINES_NAMED:
+        names += f" and {len(outside) - LINES_NAMED} more"
+    count = f"{len(outside)} line{'s' if len(outside) != 1 else ''}"
+    verb = "lie" if len(outside) != 1 else "lies"
+    messages.warning(
+        request,
+        f"{count} {verb} wholly outside {years_label(plan.first_year, plan.last_year)} and "
+        f"cost nothing in the plan: {names}.",
+    )
+
+
+@login_required
+def plan_new(request, organisation_slug):
+    """Start a plan: empty, or as a copy of another plan of the council."""
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_start_plans")
+    plans = Plan.objects.filter(organisation=organisation).order_by("name")
+    form = NewPlanForm(request.POST or None, plans=plans)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            copy_of = values.pop("copy_of")
+            try:
+                plan = start_plan(
+                    organisation=organisation,
+                    copy_of=plans.get(pk=copy_of) if copy_of else None,
+                    user=request.user,
+                    **values,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                how = "a copy of another plan" if copy_of else "an empty plan"
+                messages.success(request, f"{plan.name} is started as {how}.")
+                _say_lines_outside(request, plan)
+                return redirect("posts:workspace", plan.slug)
+    return render(
+        request,
+        "investplan/plan_new.html",
+        {"organisation": organisation, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def plan_details(request, plan_slug):
+    """A plan's name and years, the lines outside them, and archiving it."""
+    plan = plan_for(request.user, plan_slug)
+    powers = powers_over(request.user, plan)
+    initial = {"name": plan.name, "first_year": plan.first_year, "last_year": plan.last_year}
+    form = PlanDetailsForm(initial=initial)
+    status = 200
+    if request.method == "POST":
+        plan, powers = plan_to_edit(request.user, plan_slug)
+        form = PlanDetailsForm(request.POST, initial=initial)
+        status = 422
+        if form.is_valid():
+            try:
+                plan = change_plan(plan=plan, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"{plan.name} now runs {years_label(plan.first_year, plan.last_year)}.",
+                )
+                _say_lines_outside(request, plan)
+                return redirect("plan-details", plan.slug)
+    return render(
+        request,
+        "investplan/plan_details.html",
+        {
+            "plan": plan,
+            "powers": powers,
+            "form": form,
+            "outside": lines_outside_years(plan),
+            "years": years_label(plan.first_year, plan.last_year),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def plan_archive(request, plan_slug):
+    """Archive a plan (it leaves the lists of plans in use) or unarchive it."""
+    plan = plan_for(request.user, plan_slug)
+    if not powers_over(request.user, plan).can_archive:
+        raise PermissionDenied("Your role may read this plan but not archive it.")
+    if request.POST.get("action") == "unarchive":
+        unarchive_plan(plan=plan)
+        messages.success(request, f"{plan.name} is back among the plans in use.")
+    else:
+        archive_plan(plan=plan)
+        messages.success(
+            request,
+            f"{plan.name} is archived: it can still be read and printed, and unarchived here.",
         )
-    return render(request, "home.html", {"plans": plans, "membership": membership})
+    return redirect("plan-details", plan.slug)
+
+
+@login_required
+def plans_archived(request, organisation_slug):
+    organisation, powers = organisation_for(request.user, organisation_slug)
+    plans = Plan.objects.filter(organisation=organisation).archived().order_by("name")
+    return render(
+        request,
+        "investplan/plans_archived.html",
+        {"organisation": organisation, "plans": plans, "powers": powers},
+    )
 
 
 @login_required
@@ -75,20 +221,32 @@ def assumptions(request, plan_slug):
 @login_required
 @require_POST
 def plan_status(request, plan_slug):
-    """A head of service approves a plan (its lines are then fixed) or reopens it."""
+    """A head of service approves a plan, recording the committee and the meeting that
+    approved it (its lines are then fixed), or reopens it."""
     plan = plan_for(request.user, plan_slug)
     if not powers_over(request.user, plan).can_approve:
-        raise PermissionDenied("Only a head of service approves a plan.")
+        raise PermissionDenied("Only a head of service approves a plan, and not while archived.")
     if request.POST.get("action") == "reopen":
         reopen_plan(plan=plan)
         messages.success(request, f"{plan.name} is reopened for changes.")
-    else:
-        baseline = approve_plan(plan=plan, user=request.user)
-        messages.success(
+        return redirect("posts:workspace", plan.slug)
+    form = ApproveForm(request.POST)
+    if plan.status == PlanStatus.APPROVED:
+        form.add_error(None, f"{plan.name} is already approved: reopen it to approve it again.")
+    if not form.is_valid():
+        return render(
             request,
-            f"{plan.name} is approved; its lines are now fixed, and its tables are kept as "
-            f"approved on {timezone.localtime(baseline.approved_at):%-d %B %Y}.",
+            "investplan/approve.html",
+            {"plan": plan, "approve_form": form},
+            status=422,
         )
+    baseline = approve_plan(plan=plan, user=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        f"{plan.name} is approved by {plan.committee} on {plan.meeting_date:%-d %B %Y}; its "
+        f"lines are now fixed, and its tables are kept as approved on "
+        f"{timezone.localtime(baseline.approved_at):%-d %B %Y}.",
+    )
     return redirect("posts:workspace", plan.slug)
 
 

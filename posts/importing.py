@@ -56,6 +56,7 @@ from posts.appendix.rows import (
     is_figure,
 )
 from posts.appendix.text import clean_text, figure_text, name_key
+from posts.appendix.years import Years, years_label, years_named
 from posts.models import (
     AppendixImport,
     ColumnMapping,
@@ -68,6 +69,7 @@ from posts.models import (
 )
 
 BATCH = 500
+YEAR_SEARCH_ROWS = 1_000  # rows read for the years a file names, when its headers name none
 RECONCILED_FIELDS = ("fte", "annual_cost", "total")
 
 
@@ -158,6 +160,7 @@ class ImportReport:
     computed_totals: dict[str, Decimal] = field(default_factory=dict)
     plan: Plan | None = None
     created_plan: bool = False
+    years: Years | None = None  # the plan's, kept when a preview's new plan is rolled back
     committed: bool = False
     lines_created: int = 0
     lines_updated: int = 0
@@ -170,11 +173,16 @@ class ImportReport:
     def has_errors(self) -> bool:
         return self.rows.has_errors
 
+    @property
+    def years_label(self) -> str:
+        return years_label(self.years) if self.years else ""
+
     def as_json(self, rows: bool = True) -> dict:
         summary = {
             "file": self.file_name,
             "sheet": self.sheet,
             "plan": self.plan.slug if self.plan else None,
+            "years": years_label(self.years) if self.years else None,
             "committed": self.committed,
             "counts": self.counts,
             "columns": self.columns.as_json() if self.columns else {},
@@ -200,10 +208,12 @@ def import_appendix(
     corrections: dict[int, str] | None = None,
     dry_run: bool = False,
     user=None,
+    years: Years | None = None,
     pasted: bool = False,
 ) -> ImportReport:
     """Import (or, with `dry_run`, preview) `data` into the plan `plan_slug`, creating the
-    plan if it does not exist. UnreadableFile when the file cannot be read at all.
+    plan if it does not exist, over `years` (checked by `years.parse_years`), else the years
+    the file names. UnreadableFile when the file cannot be read at all.
 
     `pasted`: `data` is cells copied from a spreadsheet, split at tabs; a block without a
     header row is read in the workspace's column order (`WORKSPACE_COLUMNS`), and a cell
@@ -212,9 +222,11 @@ def import_appendix(
     report = ImportReport(file_name=file_name)
     try:
         with transaction.atomic():
-            _Importer(
+            importer = _Importer(
                 organisation, plan_slug, appendix, report, corrections or {}, user, pasted
-            ).run(sheet)
+            )
+            importer.years = years
+            importer.run(sheet)
             if report.has_errors or dry_run:
                 raise _RollBack
             report.committed = True
@@ -287,6 +299,8 @@ class _Importer:
         self.since_total: dict[str, Decimal] = {}
         self.all_rows: dict[str, Decimal] = {}
         self.last_total: RowReading | None = None
+        self.years: Years | None = None  # chosen at import, for a new plan
+        self.titles: list[str] = []  # the titles above the table
 
     # -- the sheet --------------------------------------------------------------------
 
@@ -350,6 +364,7 @@ class _Importer:
                 return columns, leading + readings, following
             texts = dict.fromkeys(clean_text(value) for value in row.values if value is not None)
             text = " ".join(texts)
+            self.titles.append(text)
             leading.append(RowReading(row.number, SECTION, [f"a title above the table: “{text}”"]))
             if seen >= HEADER_SEARCH_ROWS:
                 break
@@ -395,15 +410,15 @@ class _Importer:
     def _open_plan(self, columns: ColumnMap) -> None:
         report = self.report
         plan = Plan.objects.filter(organisation=self.organisation, slug=self.plan_slug).first()
-        period = columns.period()
         if plan is None:
             if Plan.objects.filter(slug=self.plan_slug).exists():
                 raise UnreadableFile(f"the plan “{self.plan_slug}” belongs to another council")
+            period = self.years or self._years_named(columns)
             if period is None:
                 first = FinancialYear.containing(_today())
                 period = (first, first + 1)
                 report.warnings.append(
-                    f"no period in the headers: the new plan runs {first} to {first + 1}"
+                    f"the file names no financial years: the new plan runs {first} to {first + 1}"
                 )
             plan = create_plan(
                 organisation=self.organisation,
@@ -413,15 +428,18 @@ class _Importer:
                 last_year=period[1].start_year,
             )
             report.created_plan = True
-        elif period and (period[0].start_year, period[1].start_year) != (
-            plan.first_year,
-            plan.last_year,
-        ):
-            report.warnings.append(
-                f"the headers give {period[0]} to {period[1]}; the plan runs "
-                f"{plan.period_label}, which is kept"
-            )
-        report.plan = plan
+        elif plan.is_archived:
+            raise UnreadableFile(f"the plan “{self.plan_slug}” is archived: unarchive it first")
+        else:
+            given = "the years chosen are" if self.years else "the file names"
+            period = self.years or self._years_named(columns)
+            if period and period != _years_of(plan):
+                report.warnings.append(
+                    f"{given} {years_label(period)}; the plan runs "
+                    f"{years_label(_years_of(plan))}, which is kept (its years are changed "
+                    "on its details page)"
+                )
+        report.plan, report.years = plan, _years_of(plan)
         assumptions = getattr(plan, "assumptions", None)
         rate = None
         if assumptions is not None and assumptions.on_cost_method == OnCostMethod.FLAT:
@@ -432,6 +450,16 @@ class _Importer:
             on_cost_rate=rate,
         )
         self._prepare_lookups(plan)
+
+    def _years_named(self, columns: ColumnMap) -> Years | None:
+        """The years the headers or titles name, else those the sheet's cells name."""
+        cells = (
+            value
+            for row in itertools.islice(self.appendix.rows(self.report.sheet), YEAR_SEARCH_ROWS)
+            for value in row.values
+            if isinstance(value, str)
+        )
+        return years_named(headers=columns.labels.values(), titles=self.titles, cells=cells)
 
     def _prepare_lookups(self, plan: Plan) -> None:
         organisation = self.organisation
@@ -853,6 +881,10 @@ def _source_kind(name: str) -> str:
     if any(word in lowered for word in ("health", "nhs", "ccg", "icb", "police", "partner")):
         return SourceKind.PARTNER
     return SourceKind.GRANT
+
+
+def _years_of(plan: Plan) -> Years:
+    return FinancialYear(plan.first_year), FinancialYear(plan.last_year)
 
 
 def _today():

@@ -16,6 +16,7 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from investplan.costs.engine import LineKind as EngineLineKind
+from investplan.costs.financial_year import FinancialYear
 from investplan.models import (
     FinancialYearField,
     Finding,
@@ -625,6 +626,25 @@ class PlanLine(ReadInBulk):
 
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+def lies_outside_years(line: PlanLine, first_year: int, last_year: int) -> bool:
+    """A line wholly outside the financial years `first_year` to `last_year`: it starts
+    after the last of them ends, or ends before the first begins. It costs nothing there."""
+    if line.start_date > FinancialYear(last_year).end:
+        return True
+    end = line.effective_end_date
+    return end is not None and end < FinancialYear(first_year).start
+
+
+def lines_outside_years(plan: Plan) -> list[PlanLine]:
+    """The plan's lines wholly outside its years, in the plan's order."""
+    lines = (
+        PlanLine.objects.filter(plan=plan)
+        .only("pk", "plan_id", "title", "start_date", "end_date", "duration_months")
+        .order_by("position", "pk")
+    )
+    return [line for line in lines if lies_outside_years(line, plan.first_year, plan.last_year)]
 
 
 class StoredLineCost(models.Model):

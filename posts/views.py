@@ -2,17 +2,21 @@
 the mapping, commit; and the history of imports."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from investplan.models import Organisation, Plan, Role
 from investplan.permissions import role_in
 from posts.appendix.columns import FIELDS
 from posts.appendix.reading import UnreadableFile
+from posts.appendix.years import parse_years, years_label
 from posts.forms import AppendixUploadForm
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
@@ -52,7 +56,7 @@ def imports(request, organisation_slug):
         .select_related("uploaded_by", "plan")
         .defer("data")[:50]
     )
-    plans = Plan.objects.filter(organisation=organisation).order_by("name")
+    plans = Plan.objects.filter(organisation=organisation).active().order_by("name")
     return render(
         request,
         "posts/imports.html",
@@ -81,14 +85,33 @@ def _run(organisation, preview, **options):
     )
 
 
+def _chosen_years(text: str):
+    """The years chosen in the preview (None: the file's own) and what is wrong with them."""
+    if not text.strip():
+        return None, ""
+    try:
+        return parse_years(text), ""
+    except ValueError as problem:
+        return None, str(problem)
+
+
+def _to_preview(organisation_slug, preview, years_text: str):
+    url = reverse("posts:import-preview", args=[organisation_slug, preview.pk])
+    return redirect(url + ("?" + urlencode({"years": years_text}) if years_text else ""))
+
+
 @login_required
 def import_preview(request, organisation_slug, import_id):
     organisation, preview = _preview_of(request, organisation_slug, import_id)
+    years_text = request.GET.get("years", "").strip()
+    years, years_error = _chosen_years(years_text)
     error, report = "", None
     try:
-        report = _run(organisation, preview, dry_run=True)
+        report = _run(organisation, preview, dry_run=True, years=years)
     except UnreadableFile as problem:
         error = str(problem)
+    if report and report.years and not years_text:
+        years_text = years_label(report.years)
     columns = []
     if report and report.columns:
         columns = [
@@ -105,8 +128,10 @@ def import_preview(request, organisation_slug, import_id):
             "error": error,
             "columns": columns,
             "fields": FIELDS.items(),
+            "years": years_text,
+            "years_error": years_error,
         },
-        status=200 if not error else 422,
+        status=200 if not (error or years_error) else 422,
     )
 
 
@@ -122,27 +147,41 @@ def import_mapping(request, organisation_slug, import_id):
                 corrections[column] = value
     preview.corrections = corrections
     preview.save(update_fields=["corrections"])
-    return redirect("posts:import-preview", organisation_slug, preview.pk)
+    return _to_preview(organisation_slug, preview, request.POST.get("years", "").strip())
 
 
 @login_required
 @require_POST
 def import_commit(request, organisation_slug, import_id):
     organisation, preview = _preview_of(request, organisation_slug, import_id)
+    years_text = request.POST.get("years", "").strip()
+    years, years_error = _chosen_years(years_text)
+    if years_error:  # the preview says what is wrong with them, beside the field
+        return _to_preview(organisation_slug, preview, years_text)
     try:
-        report = _run(organisation, preview, user=request.user)
+        report = _run(organisation, preview, user=request.user, years=years)
     except UnreadableFile as problem:
         messages.error(request, str(problem))
-        return redirect("posts:import-preview", organisation_slug, preview.pk)
+        return _to_preview(organisation_slug, preview, years_text)
     if not report.committed:
         messages.error(request, "Nothing was saved: some rows are in error. Correct them first.")
-        return redirect("posts:import-preview", organisation_slug, preview.pk)
+        return _to_preview(organisation_slug, preview, years_text)
     preview.delete()  # the committed import is on record; the previewed copy is not needed
     counts = report.counts
     messages.success(
         request,
-        f"Imported {preview.file_name}: {report.lines_created} lines added, "
-        f"{report.lines_updated} updated; {counts['total']} totals, {counts['section']} "
-        f"headings, {counts['blank']} blank rows.",
+        format_html(
+            "Imported {}: {} lines added, {} updated; {} totals, {} headings, {} blank rows. "
+            '<a href="{}">Open {}</a> ({}).',
+            preview.file_name,
+            report.lines_created,
+            report.lines_updated,
+            counts["total"],
+            counts["section"],
+            counts["blank"],
+            reverse("posts:workspace", args=[report.plan.slug]),
+            report.plan.name,
+            report.plan.period_label,
+        ),
     )
     return redirect("posts:imports", organisation_slug)

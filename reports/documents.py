@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from investplan.models import Plan
+from investplan.models import Plan, PlanStatus
 from reports.builders import (
     REPORTS,
     ReportContext,
@@ -53,10 +53,20 @@ class Document:
     appendix: str = ""
     status_mark: str = ""  # the word across the top of each page, e.g. DRAFT
     status_label: str = ""  # the footer's status, the plan's own unless given
+    approval: str = ""  # "Approved by Cabinet on 12 March 2026", on approved tables
 
     @property
     def body_rows(self) -> int:
         return sum(table.body_rows for table in self.tables)
+
+    @property
+    def meeting(self) -> str:
+        """The committee in the PDF's header: who approved the tables, or, for a draft,
+        the committee and meeting it goes to."""
+        if self.approval or self.plan.status == PlanStatus.APPROVED:
+            return self.approval
+        when = f"{self.plan.meeting_date:%-d %B %Y}" if self.plan.meeting_date else ""
+        return ", ".join(part for part in (self.plan.committee, when) if part)
 
     # -- PDF ----------------------------------------------------------------------------
 
@@ -74,6 +84,7 @@ class Document:
                 "produced_at": self.produced_at,
                 "status_mark": self.status_mark,
                 "status": self.status_label or self.plan.get_status_display(),
+                "meeting": self.meeting,
             },
         )
 
@@ -114,6 +125,7 @@ class ReportDocument(Document):
             filters=options.describe_filters(plan),
             appendix=options.appendix,
             status_mark=plan_status_mark(plan),
+            approval=plan.approval,
             slug=slug,
             options=options,
             context=context,
@@ -251,6 +263,7 @@ def _write_assumptions(workbook: Workbook, document: Document) -> None:
         ("Council", plan.organisation.name),
         ("Plan", plan.name),
         ("Status", document.status_label or plan.get_status_display()),
+        *([("Approved", document.approval)] if document.approval else []),
         ("Produced", timezone.localtime(document.produced_at).strftime("%-d %B %Y %H:%M")),
     ]
     if document.filters:

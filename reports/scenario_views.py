@@ -23,7 +23,7 @@ from reports.comparisons import (
 )
 from reports.documents import Document
 from reports.rendering import query_string, table_html
-from reports.services import approved_document, baseline_keys
+from reports.services import approved_document, baseline_keys, kept_approval
 
 FORMATS = {"", "pdf", "xlsx"}
 
@@ -166,6 +166,7 @@ def baselines(request, plan_slug):
                 (
                     baseline,
                     approved_label(baseline),
+                    kept_approval(baseline),
                     # In the order the tables are offered, whatever order the JSON keeps.
                     [
                         (key, baseline.documents[key]["title"])

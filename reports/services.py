@@ -125,6 +125,7 @@ def freeze_baseline(*, plan: Plan, user=None) -> ApprovedBaseline:
             "tables": [table_as_json(table) for table in document.tables],
             "assumptions": [list(pair) for pair in document.assumptions],
             "produced_at": document.produced_at.isoformat(),
+            "approval": document.approval,
         }
     return ApprovedBaseline.objects.create(
         plan=plan,
@@ -134,6 +135,11 @@ def freeze_baseline(*, plan: Plan, user=None) -> ApprovedBaseline:
         documents=documents,
         figures=figures_as_json(plan, costing),
     )
+
+
+def kept_approval(baseline: ApprovedBaseline) -> str:
+    """The committee and meeting that approved the baseline, as its tables print it."""
+    return next(iter(baseline.documents.values()), {}).get("approval", "")
 
 
 def approved_document(baseline: ApprovedBaseline, key: str) -> Document:
@@ -150,4 +156,5 @@ def approved_document(baseline: ApprovedBaseline, key: str) -> Document:
         produced_at=baseline.approved_at,
         filename_stem=f"{baseline.plan.slug}-{key}-as-approved-{baseline.approved_at:%Y-%m-%d}",
         status_label=approved_label(baseline),
+        approval=kept.get("approval", ""),
     )

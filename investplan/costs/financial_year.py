@@ -6,6 +6,9 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+# The longest plan: councils plan over one to five years; ten leaves room, fifty is a typo.
+MAX_PLAN_YEARS = 10
+
 _LABEL = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 
 

@@ -98,9 +98,10 @@ def test_it_gives_another_councils_user_404_for_a_forged_save(client, plan):
 
 def test_it_lets_only_a_head_of_service_or_admin_approve(client, plan):
     client.force_login(member(plan, Role.FINANCE_OFFICER))
-    refused = client.post(reverse("plan-status", args=[plan.slug]), {"action": "approve"})
+    approval = {"action": "approve", "committee": "Cabinet", "meeting_date": "2026-03-12"}
+    refused = client.post(reverse("plan-status", args=[plan.slug]), approval)
     client.force_login(member(plan, Role.HEAD_OF_SERVICE))
-    approved = client.post(reverse("plan-status", args=[plan.slug]), {"action": "approve"})
+    approved = client.post(reverse("plan-status", args=[plan.slug]), approval)
 
     plan.refresh_from_db()
     assert refused.status_code == 403

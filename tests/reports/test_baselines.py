@@ -52,7 +52,10 @@ def printed(tables):
 def test_it_keeps_who_approved_the_plan_and_when(client, plan):
     client.force_login(member(plan, Role.HEAD_OF_SERVICE, "hazel"))
 
-    response = client.post(reverse("plan-status", args=[plan.slug]), {"action": "approve"})
+    response = client.post(
+        reverse("plan-status", args=[plan.slug]),
+        {"action": "approve", "committee": "Cabinet", "meeting_date": "2026-03-12"},
+    )
 
     baseline = ApprovedBaseline.objects.get(plan=plan)
     assert response.status_code == 302

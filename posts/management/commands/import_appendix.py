@@ -1,8 +1,8 @@
 """python manage.py import_appendix FILE --plan SLUG [--organisation SLUG] [--sheet NAME]
-[--dry-run] --json
+[--years 2020/21-2021/22] [--dry-run] --json
 
 Prints one JSON object. Exit 0 when imported (warnings allowed), 1 when any row is an error
-(nothing saved), 2 when the file cannot be read."""
+(nothing saved), 2 when the file cannot be read or the years given are not years."""
 
 import json
 import sys
@@ -13,6 +13,7 @@ from django.db import transaction
 
 from investplan.models import Organisation
 from posts.appendix.reading import MAX_FILE_BYTES, UnreadableFile
+from posts.appendix.years import parse_years
 from posts.importing import import_appendix
 
 
@@ -28,12 +29,21 @@ class Command(BaseCommand):
             "is by default, or one made and named after the plan on a fresh installation.",
         )
         parser.add_argument("--sheet", help="The sheet to read; the first with a table if not.")
+        parser.add_argument(
+            "--years",
+            help="A new plan's financial years, e.g. 2008/09-2009/10 or 2008/09; by default "
+            "the years the file names.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show, save nothing.")
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
-    def handle(self, *args, file, plan, organisation, sheet, dry_run, json: bool, **options):
+    def handle(self, *args, file, plan, organisation, sheet, years, dry_run, json: bool, **options):
         path = Path(file)
         try:
+            try:
+                chosen = parse_years(years) if years is not None else None
+            except ValueError as error:
+                raise UnreadableFile(f"--years: {error}") from None
             if not path.is_file():
                 raise UnreadableFile(f"{file}: no such file")
             if path.stat().st_size > MAX_FILE_BYTES:
@@ -49,6 +59,7 @@ class Command(BaseCommand):
                     data=path.read_bytes(),
                     sheet=sheet,
                     dry_run=dry_run,
+                    years=chosen,
                 )
                 if dry_run:  # a council made for the preview goes with it
                     transaction.set_rollback(True)
