@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
+from investplan.costs.money import format_money
 from investplan.models import FinancialYearField, Organisation, ReadInBulk, financial_year_label
 from posts.models import PlanLine
 
@@ -65,7 +66,8 @@ class FundingAvailability(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.source} {financial_year_label(self.financial_year)}: {self.amount}"
+        year = financial_year_label(self.financial_year)
+        return f"{self.source} {year}: {format_money(self.amount.amount)}"
 
 
 class Allocation(ReadInBulk):
@@ -114,7 +116,10 @@ class Allocation(ReadInBulk):
         ]
 
     def __str__(self):
-        share = f"{self.percent.normalize():f}%" if self.percent is not None else str(self.amount)
+        if self.percent is not None:
+            share = f"{self.percent.normalize():f}%"
+        else:
+            share = f"{format_money(self.amount.amount)} a year"
         return f"{self.line} – {share} from {self.source}"
 
     def clean(self):

@@ -154,6 +154,7 @@ def engine_line(line, spine: SpineCache) -> engine.Line:
         from_pay=_pay_of(spine, line.from_grade, line.from_point, None),
         headcount=engine.people(fte, line.headcount),
         stated_annual_cost=stated.amount if stated is not None else None,
+        stated_fte=line.stated_cost_fte if stated is not None else None,
     )
 
 
@@ -173,6 +174,7 @@ LINE_FACTS = (
     "from_point_id",
     "headcount",
     "stated_annual_cost",
+    "stated_cost_fte",
     "amount",
     "one_off",
 )

@@ -42,7 +42,7 @@ class PlanLineForm(forms.ModelForm):
 
     class Meta:
         model = PlanLine
-        fields = ["plan", "position", *LINE_FIELDS]
+        fields = ["plan", "position", *LINE_FIELDS, "stated_cost_fte"]
         widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -130,9 +130,18 @@ class _ScopedLineForm(forms.ModelForm):
                 self.fields[name].queryset = queryset
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
-                self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+                # A date input reads only ISO dates (2025-04-01): a UK date shows as empty.
+                self.fields[name].widget = forms.DateInput(
+                    attrs={"type": "date"}, format="%Y-%m-%d"
+                )
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        stated_for = self.instance.stated_cost_fte
+        if "stated_annual_cost" in self.fields and stated_for is not None:
+            self.fields["stated_annual_cost"].help_text = (
+                f"Stated for {stated_for.normalize():f} FTE: at another FTE it is scaled pro "
+                "rata. A cost typed here is the cost at the FTE above."
+            )
 
     def line_fields(self) -> dict:
         """The cleaned values of the line's own fields, for the save service."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +34,7 @@ from investplan.models import (
     Workstream,
 )
 from investplan.services import create_plan
+from posts.appendix.arithmetic import SAMPLE_ROWS, read_by_arithmetic
 from posts.appendix.columns import (
     FIELDS,
     HEADER_SEARCH_ROWS,
@@ -55,7 +58,7 @@ from posts.appendix.rows import (
     finding_reference,
     is_figure,
 )
-from posts.appendix.text import clean_text, figure_text, name_key
+from posts.appendix.text import clean_text, figure_text, name_key, source_key
 from posts.appendix.years import Years, years_label, years_named
 from posts.models import (
     AppendixImport,
@@ -164,6 +167,7 @@ class ImportReport:
     committed: bool = False
     lines_created: int = 0
     lines_updated: int = 0
+    sources: int = 0  # rows of a table of funding sources, each a source's year or years
 
     @property
     def counts(self) -> dict[str, int]:
@@ -177,6 +181,11 @@ class ImportReport:
     def years_label(self) -> str:
         return years_label(self.years) if self.years else ""
 
+    @property
+    def lines(self) -> int:
+        """The plan lines the import makes or updates (a dry run's too, before it is undone)."""
+        return self.lines_created + self.lines_updated
+
     def as_json(self, rows: bool = True) -> dict:
         summary = {
             "file": self.file_name,
@@ -186,6 +195,8 @@ class ImportReport:
             "committed": self.committed,
             "counts": self.counts,
             "columns": self.columns.as_json() if self.columns else {},
+            # Why a column is read otherwise than its heading's words say.
+            "column_reasons": self.columns.reasons if self.columns else [],
             "stated_totals": {name: f"{value}" for name, value in self.stated_totals.items()},
             "computed_totals": {name: f"{value}" for name, value in self.computed_totals.items()},
             "reconciliation": self.reconciliation,
@@ -262,6 +273,8 @@ def _remember_mapping(organisation, columns: ColumnMap | None) -> None:
     if columns is None or not columns.header_rows:  # no header: no words to remember
         return
     for column, name in columns.fields.items():
+        if column in columns.inferred:  # read from this file's figures, not its words
+            continue
         header = normalise_header(columns.labels.get(column, ""))
         if header and not header.startswith("column "):
             ColumnMapping.objects.update_or_create(
@@ -280,6 +293,39 @@ def choose_sheet(appendix: Appendix, sheet: str | None) -> str:
             if is_header(row.values):
                 return name
     return appendix.sheet_names[0]
+
+
+# A sheet other than the table's holds funding sources if a heading or header says so:
+# "The sources of funding for a full year are:-", "Source of funding | Amount".
+_SOURCES_HEADING = re.compile(
+    r"\b(sources? of funding|funding sources?)\b|^(funding )?sources?\b|^funders?\b", re.I
+)
+
+
+class _Ahead:
+    """Rows one at a time, with a look at those ahead (to test a header's columns against
+    the arithmetic of its rows) that does not take them."""
+
+    def __init__(self, rows: Iterator[SourceRow]):
+        self._rows = rows
+        self._ahead: deque[SourceRow] = deque()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> SourceRow:
+        return self._ahead.popleft() if self._ahead else next(self._rows)
+
+    def push(self, row: SourceRow) -> None:
+        self._ahead.appendleft(row)
+
+    def peek(self, count: int) -> list[SourceRow]:
+        while len(self._ahead) < count:
+            row = next(self._rows, None)
+            if row is None:
+                break
+            self._ahead.append(row)
+        return list(itertools.islice(self._ahead, count))
 
 
 class _Importer:
@@ -301,22 +347,30 @@ class _Importer:
         self.last_total: RowReading | None = None
         self.years: Years | None = None  # chosen at import, for a new plan
         self.titles: list[str] = []  # the titles above the table
+        self.funded: dict[str, Decimal] = {}  # a source's key -> the lines' annual cost it pays
 
     # -- the sheet --------------------------------------------------------------------
 
     def run(self, sheet: str | None) -> None:
         report = self.report
         report.sheet = choose_sheet(self.appendix, sheet)
-        rows = self.appendix.rows(report.sheet)
-        columns, leading, first = self._find_header(rows)
+        rows = _Ahead(self.appendix.rows(report.sheet))
+        header, leading, first = self._find_header(rows)
+        if first is not None:
+            rows.push(first)
+        if header is None:
+            columns = _workspace_columns()
+        else:
+            columns = self._map(header, rows, self.corrections)
         report.columns = columns
         report.warnings.extend(columns.notes)
         self._open_plan(columns)
         reader = RowReader(columns, self.context)
         self.unlogged.extend(leading)
-        for row in itertools.chain([first] if first else [], rows):
+        for row in rows:
             if not self._has_figures(row.values) and is_header(row.values):
-                columns = self._remap([(row.number, row.values)])
+                columns = self._map([(row.number, row.values)], rows, {})
+                self.report.warnings.extend(columns.notes)
                 reader = RowReader(columns, self.context)
                 self.unlogged.append(
                     RowReading(
@@ -332,15 +386,102 @@ class _Importer:
             beyond = self._beyond_columns(row, columns) if self.pasted else None
             self._take(beyond or reader.read(row))
         self._flush()
+        self._read_other_sheets()
         if self.report.lines_created or self.report.lines_updated:
             Plan.bump_revision(self.report.plan.pk)
         self._reconcile_end()
 
+    def _map(self, header, rows: _Ahead, corrections) -> ColumnMap:
+        """The header's columns by their words, then tested against the arithmetic of the
+        rows under it: where that shows a column to be other than its words say, it is
+        read as the figures show, and the reason is kept for the preview."""
+        columns = map_columns(header, self.remembered, corrections)
+        sample = []
+        for row in rows.peek(SAMPLE_ROWS):
+            if is_header(row.values) and not self._has_figures(row.values):
+                break  # another table's header: its own columns
+            sample.append(row)
+        inferred, reasons = read_by_arithmetic(columns, sample, corrected=set(corrections))
+        if inferred:
+            columns = map_columns(header, self.remembered, corrections, inferred)
+            columns.reasons = reasons
+        return columns
+
+    # -- funding sources on another sheet ---------------------------------------------
+
+    def _read_other_sheets(self) -> None:
+        """Seed 004 puts its sources of funding under the posts; a workbook may keep them
+        on a sheet of their own. Every other sheet is looked at for such a table."""
+        if not self.appendix.is_workbook:
+            return
+        for name in self.appendix.sheet_names:
+            if name != self.report.sheet:
+                self._read_sources_sheet(name)
+                self._flush()
+
+    def _read_sources_sheet(self, sheet: str) -> None:
+        reader = RowReader(ColumnMap({}, {}, ()), self.context)
+        leading: list[RowReading] = []
+        started = ended = has_table = False
+        for row in self.appendix.rows(sheet):
+            if not started:
+                if is_blank(row.values):
+                    leading.append(RowReading(row.number, BLANK, sheet=sheet))
+                    continue
+                text = " ".join(clean_text(value) for value in row.values if value is not None)
+                if self._has_figures(row.values) or not _SOURCES_HEADING.search(text):
+                    leading.append(
+                        RowReading(
+                            row.number, SECTION, [f"a title above the table: “{text}”"], sheet=sheet
+                        )
+                    )
+                    has_table = is_header(row.values)
+                    if len(leading) >= HEADER_SEARCH_ROWS or has_table:
+                        break
+                    continue
+                started = reader.reading_sources = True
+                self.unlogged.extend(leading)
+                self._take(
+                    RowReading(
+                        row.number,
+                        SECTION,
+                        [f"“{text}”: the rows below are funding sources, not lines"],
+                        sheet=sheet,
+                    )
+                )
+                continue
+            if ended:
+                reading = (
+                    RowReading(row.number, BLANK, sheet=sheet)
+                    if is_blank(row.values)
+                    else RowReading(
+                        row.number,
+                        SECTION,
+                        ["a note under the funding sources, kept with the import"],
+                        sheet=sheet,
+                    )
+                )
+            else:
+                reading = reader.read(row)
+                reading.sheet = sheet
+                ended = not reader.reading_sources
+            self._take(reading)
+        if has_table:
+            self.report.warnings.append(
+                f"the sheet “{sheet}” was not read: it has a table of its own, which is "
+                "imported by naming that sheet"
+            )
+        elif not started:
+            self.report.warnings.append(
+                f"the sheet “{sheet}” was not read: it has no table of funding sources"
+            )
+
     def _find_header(
         self, rows: Iterator[SourceRow]
-    ) -> tuple[ColumnMap, list[RowReading], SourceRow | None]:
+    ) -> tuple[list[tuple[int, tuple]] | None, list[RowReading], SourceRow | None]:
         """The header (one row, or two where units sit under the names), the readings of
-        the rows above it, and the first row under it if that was read to check for units."""
+        the rows above it, and the first row under it if that was read to check for units.
+        A pasted block whose first filled row is no header has none: None, and that row."""
         leading: list[RowReading] = []
         seen = 0
         for row in rows:
@@ -349,7 +490,7 @@ class _Importer:
                 continue
             seen += 1
             if self.pasted and not (is_header(row.values) and not self._has_figures(row.values)):
-                return _workspace_columns(), leading, row
+                return None, leading, row  # no header: the workspace's columns
             if is_header(row.values):
                 header = [(row.number, row.values)]
                 readings = [RowReading(row.number, SECTION, ["the table's header"])]
@@ -360,8 +501,7 @@ class _Importer:
                         RowReading(following.number, SECTION, ["the header's second row"])
                     )
                     following = None
-                columns = map_columns(header, self.remembered, self.corrections)
-                return columns, leading + readings, following
+                return header, leading + readings, following
             texts = dict.fromkeys(clean_text(value) for value in row.values if value is not None)
             text = " ".join(texts)
             self.titles.append(text)
@@ -392,11 +532,6 @@ class _Importer:
                 )
                 return RowReading(row.number, ERROR, [message])
         return None
-
-    def _remap(self, header_rows) -> ColumnMap:
-        columns = map_columns(header_rows, self.remembered, {})
-        self.report.warnings.extend(columns.notes)
-        return columns
 
     @staticmethod
     def _has_figures(values) -> bool:
@@ -476,7 +611,7 @@ class _Importer:
         # What each id is called, for saying what a line is in the preview.
         self.names = {"workstream": dict(workstreams), "team": dict(teams)}
         self.sources = {
-            name_key(source.name): source
+            source_key(source.name): source
             for source in FundingSource.objects.filter(organisation=organisation)
         }
         self.findings = {
@@ -510,6 +645,10 @@ class _Importer:
             self._count(reading)
             if reading.outcome == IMPORTED:
                 self.pending.append(reading)
+                cost = reading.written.get("annual_cost")
+                for share in reading.facts.funding if cost is not None else ():
+                    key = source_key(share.source)
+                    self.funded[key] = self.funded.get(key, Decimal(0)) + cost * share.percent / 100
         if len(self.pending) >= BATCH or len(self.unlogged) >= 2 * BATCH:
             self._flush()
 
@@ -562,7 +701,7 @@ class _Importer:
             else:
                 reading.messages.append(
                     f"the lines' annual costs add up to £{figure_text(costs)} (difference "
-                    f"£{figure_text(stated - costs)})"
+                    f"{figure_text(stated - costs, symbol='£')})"
                 )
         self.report.reconciliation.append(
             f"row {reading.number} “{reading.label}”: " + "; ".join(reading.messages)
@@ -573,6 +712,7 @@ class _Importer:
         year of the plan, as "for a full year" means."""
         found = reading.source
         plan = self.report.plan
+        self.report.sources += 1
         years = [found.year] if found.year else list(range(plan.first_year, plan.last_year + 1))
         source = self._source(found.name)
         for year in years:
@@ -582,9 +722,25 @@ class _Importer:
         span = str(FinancialYear(years[0]))
         if len(years) > 1:
             span += f" to {FinancialYear(years[-1])}"
+        written = f" (written “{found.name}”)" if source.name != found.name else ""
         reading.messages.append(
-            f"funding source “{source.name}”: £{figure_text(found.amount)} a year available, {span}"
+            f"funding source “{source.name}”{written}: £{figure_text(found.amount)} a year "
+            f"available, {span}"
         )
+        funded = self.funded.get(source_key(found.name))
+        if funded is None:
+            reading.messages.append("no line in the table is funded from it")
+        elif funded == found.amount:
+            reading.messages.append(
+                f"it equals the lines funded from it, £{figure_text(funded)} a year"
+            )
+        else:
+            difference = found.amount - funded
+            reading.messages.append(
+                f"the lines funded from it cost £{figure_text(funded)} a year, "
+                f"£{figure_text(abs(difference))} {'less' if difference > 0 else 'more'} than "
+                "it has"
+            )
 
     def _reconcile_end(self) -> None:
         report = self.report
@@ -744,6 +900,7 @@ class _Importer:
             "grade_id": grade.pk if grade else None,
             "point_id": point.pk if point else None,
             "grade_as_written": facts.grade,
+            "from_grade_id": self._from_grade(reading),
             "annual_salary": salary,
             "fte": facts.fte,
             "fte_in_post": facts.fte_in_post,
@@ -753,6 +910,8 @@ class _Importer:
             "amount": _pennies(facts.amount),
             "one_off": facts.one_off,
             "stated_annual_cost": _pennies(facts.stated_annual_cost),
+            # The source states the cost for the row's FTE (decision 0016).
+            "stated_cost_fte": facts.fte if facts.stated_annual_cost is not None else None,
             "source_file": self.source_file,
             "source_sheet": self.source_sheet,
             "source_row": reading.number,
@@ -802,6 +961,20 @@ class _Importer:
             ]
         return found
 
+    def _from_grade(self, reading: RowReading) -> int | None:
+        """An uplift's grade before, where the council's pay scales have it ("PO6"); else
+        the stated difference costs it, and the comment keeps the words ("from SW")."""
+        facts = reading.facts
+        if facts.kind != LineKind.UPLIFT:
+            return None
+        grade = self.grades.get(name_key(facts.from_grade)) if facts.from_grade else None
+        if grade is None and facts.stated_annual_cost is None:
+            reading.warnings.append(
+                "an uplift with no stated difference and no grade it moves from on the "
+                "council's pay scales: it cannot be costed until one is given"
+            )
+        return grade.pk if grade else None
+
     def _workstream(self, name: str) -> int | None:
         if not name:
             return None
@@ -827,7 +1000,7 @@ class _Importer:
         return found
 
     def _source(self, name: str) -> FundingSource:
-        key = name_key(name)
+        key = source_key(name)
         found = self.sources.get(key)
         if found is None:
             found = self.sources[key] = FundingSource.objects.create(
@@ -854,8 +1027,9 @@ class _Importer:
 
 _LINE_FIELDS = [
     "kind", "section", "title", "workstream", "team", "phase", "justification", "grade",
-    "point", "grade_as_written", "annual_salary", "fte", "fte_in_post", "start_date",
+    "point", "grade_as_written", "from_grade", "annual_salary", "fte", "fte_in_post", "start_date",
     "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
+    "stated_cost_fte",
 ]  # fmt: skip
 
 

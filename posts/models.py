@@ -16,6 +16,7 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from investplan.costs.engine import LineKind as EngineLineKind
+from investplan.costs.engine import is_scaled, outside_years, stated_cost_words
 from investplan.costs.financial_year import FinancialYear
 from investplan.models import (
     FinancialYearField,
@@ -380,6 +381,15 @@ class PlanLine(ReadInBulk):
         help_text="A full-year cost stated by the source; used instead of the grade "
         "arithmetic, and the difference is shown.",
     )
+    stated_cost_fte = models.DecimalField(
+        "FTE the stated cost is for",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The FTE the stated annual cost was stated for; at another FTE it is "
+        "scaled pro rata. Set when the cost is imported or typed.",
+    )
 
     # Where an imported line came from, so importing the same file again updates it.
     source_file = models.CharField(max_length=255, blank=True)
@@ -447,6 +457,10 @@ class PlanLine(ReadInBulk):
                 condition=Q(annual_salary__isnull=True) | Q(annual_salary__gte=0),
                 name="line_salary_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(stated_cost_fte__isnull=True) | Q(stated_cost_fte__gt=0),
+                name="line_stated_cost_fte_above_zero",
+            ),
         ]
 
     def __str__(self):
@@ -498,6 +512,43 @@ class PlanLine(ReadInBulk):
             for allocation in self.funding_allocations
             if allocation.source.end_date and (end is None or end > allocation.source.end_date)
         ]
+
+    def is_outside_years(self, first_year: int, last_year: int) -> bool:
+        """Whether the line lies wholly outside the financial years starting in
+        `first_year` to `last_year` (its plan's, or years a plan is about to take): it
+        would cost nothing in them. The engine's rule (`outside_years`)."""
+        return outside_years(
+            self.start_date,
+            self.effective_end_date,
+            FinancialYear(first_year),
+            FinancialYear(last_year),
+            one_off=self.kind == LineKind.NON_STAFF and self.one_off,
+        )
+
+    def outside_years_flag(self, first_year: int, last_year: int) -> str:
+        """The flag of a line wholly outside the plan's years, which costs nothing in it:
+        "outside the plan's years: 2023/24 to 2024/25"; "" for every other line."""
+        if not self.start_date or not self.is_outside_years(first_year, last_year):
+            return ""
+        return (
+            f"outside the plan's years: {FinancialYear(first_year)} to {FinancialYear(last_year)}"
+        )
+
+    @property
+    def outside_plan_years(self) -> str:
+        """`outside_years_flag` for the line's own plan."""
+        return self.outside_years_flag(self.plan.first_year, self.plan.last_year)
+
+    @property
+    def stated_cost_scaling(self) -> str:
+        """How the stated annual cost is scaled to the post's FTE, in words (as
+        `stated_cost_words` puts it), where it is; "" where it is used as stated."""
+        stated = self.stated_annual_cost
+        if not self.is_staff or stated is None or self.fte is None:
+            return ""
+        if not is_scaled(self.stated_cost_fte, self.fte):
+            return ""
+        return stated_cost_words(stated.amount, self.stated_cost_fte, self.fte)
 
     @property
     def is_staff(self) -> bool:
@@ -559,6 +610,12 @@ class PlanLine(ReadInBulk):
 
         if self.fte is not None and self.fte <= 0:
             add("fte", f"FTE must be above zero (you entered {self.fte.normalize():f}).")
+        if self.stated_cost_fte is not None and self.stated_cost_fte <= 0:
+            add(
+                "stated_cost_fte",
+                "The FTE a cost is stated for must be above zero "
+                f"(you entered {self.stated_cost_fte.normalize():f}).",
+            )
         if self.end_date and self.start_date and self.end_date < self.start_date:
             add(
                 "end_date",
@@ -628,23 +685,16 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def lies_outside_years(line: PlanLine, first_year: int, last_year: int) -> bool:
-    """A line wholly outside the financial years `first_year` to `last_year`: it starts
-    after the last of them ends, or ends before the first begins. It costs nothing there."""
-    if line.start_date > FinancialYear(last_year).end:
-        return True
-    end = line.effective_end_date
-    return end is not None and end < FinancialYear(first_year).start
-
-
 def lines_outside_years(plan: Plan) -> list[PlanLine]:
     """The plan's lines wholly outside its years, in the plan's order."""
     lines = (
         PlanLine.objects.filter(plan=plan)
-        .only("pk", "plan_id", "title", "start_date", "end_date", "duration_months")
+        .only(
+            "pk", "plan_id", "title", "kind", "one_off", "start_date", "end_date", "duration_months"
+        )
         .order_by("position", "pk")
     )
-    return [line for line in lines if lies_outside_years(line, plan.first_year, plan.last_year)]
+    return [line for line in lines if line.is_outside_years(plan.first_year, plan.last_year)]
 
 
 class StoredLineCost(models.Model):

@@ -83,6 +83,7 @@ class WorkspaceRow:
     costed: CostedLine
     figures: Figures
     address: str = ""  # the line's page; its other pages are below it (posts/urls.py)
+    outside: str = ""  # "outside the plan's years: ..." for a line that costs nothing in it
 
     @property
     def line(self) -> PlanLine:
@@ -142,7 +143,14 @@ def build_workspace(plan: Plan, options: WorkspaceOptions | None = None) -> Work
             order[key] = (
                 (1, 0, "") if workstream is None else (0, workstream.position, workstream.name)
             )
-        groups[key].rows.append(WorkspaceRow(costed, line_figures, f"{lines_address}{line.pk}/"))
+        groups[key].rows.append(
+            WorkspaceRow(
+                costed,
+                line_figures,
+                f"{lines_address}{line.pk}/",
+                line.outside_years_flag(plan.first_year, plan.last_year),
+            )
+        )
     sort_key = SORTS[options.sort][1]
     totals = Figures(years={year: Decimal("0") for year in years})
     ordered = sorted(groups.values(), key=lambda group: order[group.key])

@@ -15,7 +15,7 @@ from funding.models import FundingAvailability, FundingSource
 from investplan.costing import CostedLine, PlanCosting, costing_cache, true_cost_assumptions
 from investplan.costs.engine import ComputedOnCost, FlatOnCost
 from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import POUND, ZERO, round_money
+from investplan.costs.money import POUND, ZERO, format_money, round_money
 from investplan.costs.true_cost import TrueCostPost, in_year_forecast, true_cost_parts
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
@@ -529,9 +529,9 @@ def recruitment(context: ReportContext) -> list[Table]:
                 {
                     "title": line.title,
                     "status": line.get_status_display(),
-                    "funded": line.fte,
+                    "funded": item.figures.fte,
                     "in_post": line.fte_in_post,
-                    "vacant": line.fte - line.fte_in_post,
+                    "vacant": item.figures.fte - line.fte_in_post,
                     "annual_cost": item.figures.full_year,
                 }
             )
@@ -621,7 +621,8 @@ def in_year_forecast_table(context: ReportContext) -> Table:
         "The forecast costs each post from its actual start date, else its expected start "
         "date, else the budgeted one; slippage is the budget less the forecast. Where agency "
         "staff cover a post until it is filled, the cover costs what the post would have cost "
-        f"for those days plus the agency premium (£{premium:,.0f} per FTE per year)."
+        f"for those days plus the agency premium ({format_money(premium, POUND)} per FTE "
+        "per year)."
     )
     return table
 
@@ -736,7 +737,7 @@ def establishment(context: ReportContext) -> list[Table]:
                     "role": f"{format_fte(fte)} {role}" if fte else role,
                     "grade": grade,
                     "fte": fte,
-                    "unit_cost": round_money(budget / fte, POUND) if fte else None,
+                    "unit_cost": _unit_cost(items, fte),
                     "budget": budget,
                 }
             )
@@ -748,6 +749,18 @@ def establishment(context: ReportContext) -> list[Table]:
         "reference and not added up."
     )
     return [table]
+
+
+def _unit_cost(items: list[Item], fte: Decimal) -> Decimal | None:
+    """The full-year cost of one FTE, from the costs before rounding (a post of 0.5 FTE
+    stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded £21,207)."""
+    if not fte:
+        return None
+    unrounded = sum(
+        (item.costed.cost.full_year_effect for item in items if item.costed.cost is not None),
+        ZERO,
+    )
+    return round_money(unrounded / fte, POUND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -850,7 +863,8 @@ def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
         lines.append(("On-costs", f"A flat {_percent(on_cost.rate)} of pay."))
     elif isinstance(on_cost, ComputedOnCost):
         ni = "; ".join(
-            f"{year}: {_percent(rate.rate)} above £{rate.annual_threshold:,.0f} a year per employee"
+            f"{year}: {_percent(rate.rate)} above {format_money(rate.annual_threshold, POUND)} "
+            "a year per employee"
             for year, rate in sorted(on_cost.ni.items())
         )
         lines.append(
@@ -888,9 +902,10 @@ def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
         (
             "True cost",
             f"Agency staff {rates.agency_share_percent.normalize():f}% of social-worker FTE at a "
-            f"premium of £{rates.agency_premium:,.0f} per FTE per year; recruitment payment "
-            f"£{rates.recruitment_payment:,.0f} per new starter; retention payment "
-            f"£{rates.retention_payment:,.0f} per eligible FTE per year.",
+            f"premium of {format_money(rates.agency_premium, POUND)} per FTE per year; "
+            f"recruitment payment {format_money(rates.recruitment_payment, POUND)} per new "
+            f"starter; retention payment {format_money(rates.retention_payment, POUND)} per "
+            "eligible FTE per year.",
         )
     )
     lines.append(
@@ -965,9 +980,10 @@ def _stated_cost_notes(context: ReportContext) -> list[str]:
         difference = round_money(cost.stated_difference, POUND)
         if abs(difference) >= 1:
             material.append(
-                f"{item.line.title}: stated £{cost.full_year_effect:,.0f} a year; the grade "
-                f"arithmetic gives £{round_money(cost.computed_full_year_effect, POUND):,.0f} "
-                f"(difference £{difference:,.0f})."
+                f"{item.line.title}: stated {format_money(cost.full_year_effect, POUND)} a "
+                f"year; the grade arithmetic gives "
+                f"{format_money(cost.computed_full_year_effect, POUND)} "
+                f"(difference {format_money(difference, POUND)})."
             )
         elif cost.stated_difference:
             small += 1

@@ -117,7 +117,15 @@ def line_figures(
         if rounded is not None:
             rounded[key] = found
     full_year, by_year = found
-    return Figures(fte=line_fte(line), full_year=full_year, years=dict(by_year))
+    fte = line_fte(line)
+    if (
+        fte
+        and not full_year
+        and years
+        and line.is_outside_years(years[0].start_year, years[-1].start_year)
+    ):
+        fte = ZERO  # wholly outside the plan's years: it adds nothing to any total
+    return Figures(fte=fte, full_year=full_year, years=dict(by_year))
 
 
 def line_fte(line) -> Decimal:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from investplan.costs.money import ZERO
+from investplan.costs.money import POUND, ZERO, format_money
 
 
 class Kind(StrEnum):
@@ -152,7 +152,7 @@ def format_cell(column: Column, value) -> str:
     if value is None or value == "":
         return ""
     if column.kind == Kind.MONEY:
-        return f"{value:,.0f}" if value else "0"
+        return format_money(value, POUND, symbol="")
     if column.kind == Kind.FTE:
         return format_fte(value)
     if column.kind == Kind.NUMBER:

@@ -23,7 +23,7 @@ from functools import partial
 from typing import NamedTuple
 
 from .financial_year import FinancialYear
-from .money import ONE, ZERO
+from .money import ONE, ZERO, format_money, round_money
 
 MONTH_PARTS = 377_580  # lcm(28, 29, 30, 31)
 YEAR_PARTS = 12 * MONTH_PARTS
@@ -147,6 +147,28 @@ class StatedSalary:
 Pay = GradePay | StatedSalary
 
 
+def stated_cost_words(stated: Decimal, stated_fte: Decimal | None, fte: Decimal) -> str:
+    """A stated annual cost in words and, where the post's FTE is not the one it was
+    stated for, how it is scaled: the cost for the FTE stated, times the FTE now over
+    the FTE stated, and what that comes to."""
+    if not is_scaled(stated_fte, fte):
+        return format_money(stated)
+    scaled = stated * fte / stated_fte
+    return (
+        f"{format_money(stated)} for {_fte_text(stated_fte)} FTE × "
+        f"{_fte_text(fte)}/{_fte_text(stated_fte)} = {format_money(scaled)}"
+    )
+
+
+def is_scaled(stated_fte: Decimal | None, fte: Decimal) -> bool:
+    """Whether a cost stated for `stated_fte` is scaled to the post's `fte`."""
+    return stated_fte is not None and stated_fte != fte
+
+
+def _fte_text(fte: Decimal) -> str:
+    return f"{fte.normalize():f}"
+
+
 # ---------------------------------------------------------------------------------------
 # Lines
 
@@ -169,6 +191,9 @@ class StaffLine:
     from_pay: Pay | None = None
     headcount: int = 1
     stated_annual_cost: Decimal | None = None  # a full year, at first-year prices
+    # The FTE the stated annual cost is for; another FTE scales it pro rata. None: the
+    # line's own FTE.
+    stated_fte: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +208,29 @@ class NonStaffLine:
 
 
 Line = StaffLine | NonStaffLine
+
+
+def outside_years(
+    start: date,
+    end: date | None,
+    first: FinancialYear,
+    last: FinancialYear,
+    *,
+    one_off: bool = False,
+) -> bool:
+    """Whether a line from `start` to `end` (its last day; None for permanent; a one-off
+    cost falls on its start) lies wholly outside the financial years `first` to `last`.
+    Such a line costs nothing in the plan, its full-year effect included. The one rule:
+    the engine, the pages that flag such lines and a plan whose years change all ask it."""
+    if one_off:
+        end = start
+    return start > last.end or (end is not None and end < first.start)
+
+
+def line_outside_years(line: Line, first: FinancialYear, last: FinancialYear) -> bool:
+    """`outside_years` for an engine line."""
+    one_off = isinstance(line, NonStaffLine) and line.one_off
+    return outside_years(line.start, line.end, first, last, one_off=one_off)
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,10 +270,13 @@ class Piece(NamedTuple):
         else:
             span = "once"
         fte = f" × {self.fte.normalize():f} FTE" if self.fte is not None else ""
-        text = f"{self.basis}: £{self.annual_rate:,.2f}{fte} × {span} = £{self.pay:,.2f}"
+        text = (
+            f"{self.basis}: {format_money(self.annual_rate)}{fte} × {span} = "
+            f"{format_money(self.pay)}"
+        )
         for name, amount in self.on_costs:
-            text += f"; {name} £{amount:,.2f}"
-        return text + f"; total £{self.amount:,.2f}"
+            text += f"; {name} {format_money(amount)}"
+        return text + f"; total {format_money(self.amount)}"
 
 
 # A piece before division: the same fields, money held as numerators over YEAR_PARTS.
@@ -267,6 +318,16 @@ class LineCost:
     @property
     def total(self) -> Decimal:
         return sum(self.years.values(), ZERO)
+
+    @property
+    def years_in_pence(self) -> dict[FinancialYear, Decimal]:
+        """Each year's cost rounded to pence, as the working page prints it."""
+        return {year: round_money(amount) for year, amount in self.years.items()}
+
+    @property
+    def total_in_pence(self) -> Decimal:
+        """The sum of the years as printed in pence, so the printed years cast."""
+        return sum(self.years_in_pence.values(), ZERO)
 
     @property
     def stated_difference(self) -> Decimal | None:
@@ -366,9 +427,20 @@ class CostEngine:
         if getcontext().prec < _PRECISION:
             with localcontext(prec=_PRECISION):
                 return self.cost(line)
+        if line_outside_years(line, self.assumptions.first_year, self.assumptions.last_year):
+            return self._cost_outside(line)
         if isinstance(line, NonStaffLine):
             return self._cost_non_staff(line)
         return self._cost_staff(line)
+
+    def _cost_outside(self, line: Line) -> LineCost:
+        """A line wholly outside the plan's years: nothing in any year, and no full-year
+        effect to add to the plan's."""
+        return LineCost(
+            years=dict.fromkeys(self.years, ZERO),
+            full_year_effect=ZERO,
+            start_year=FinancialYear.containing(line.start),
+        )
 
     def cost_all(self, lines: Iterable[Line]) -> list[LineCost]:
         with localcontext(prec=_PRECISION):
@@ -379,7 +451,9 @@ class CostEngine:
         if isinstance(pay, StatedSalary):
             factor, note = self._award_factor(self.assumptions.first_year, year)
             with localcontext(prec=_PRECISION):
-                basis = f"stated salary £{pay.annual:,.2f} at {self.assumptions.first_year} pay"
+                basis = (
+                    f"stated salary {format_money(pay.annual)} at {self.assumptions.first_year} pay"
+                )
                 return pay.annual * factor, basis + note
         key = (id(pay.grade), point, year.start_year)
         found = self._salaries.get(key)
@@ -416,7 +490,7 @@ class CostEngine:
             build_working=partial(self._staff_working, line, sign, fye_year),
         )
         if line.stated_annual_cost is not None:
-            result.stated_annual_cost = line.stated_annual_cost * sign
+            result.stated_annual_cost = self._stated_at_fte(line) * sign
             if computed is not None:
                 result.computed_full_year_effect = computed[1] / _YEAR_PARTS
         return result
@@ -506,10 +580,22 @@ class CostEngine:
         return totals, rate_for(fye_year)[0] * _YEAR_PARTS * sign
 
     def _stated_rate(self, line: StaffLine, year: FinancialYear) -> tuple[Decimal, str]:
-        """A stated annual cost at first-year prices, with the awards since, and its words."""
-        stated, first_year = line.stated_annual_cost, self.assumptions.first_year
+        """A stated annual cost at first-year prices, scaled to the post's FTE, with the
+        awards since, and its words."""
+        first_year = self.assumptions.first_year
         factor, note = self._award_factor(first_year, year)
-        return stated * factor, f"stated annual cost £{stated:,.2f} at {first_year} pay{note}"
+        words = stated_cost_words(line.stated_annual_cost, line.stated_fte, line.fte)
+        return (
+            self._stated_at_fte(line) * factor,
+            f"stated annual cost {words} at {first_year} pay{note}",
+        )
+
+    @staticmethod
+    def _stated_at_fte(line: StaffLine) -> Decimal:
+        """The stated annual cost at the post's FTE: pro rata to the FTE it was stated for."""
+        if not is_scaled(line.stated_fte, line.fte):
+            return line.stated_annual_cost
+        return line.stated_annual_cost * line.fte / line.stated_fte
 
     # -- staff: the working -------------------------------------------------------------
 
@@ -816,7 +902,7 @@ class CostEngine:
         factor, note = self._award_factor(spine_year, year)
         basis = (
             f"grade {grade.code} point {grade.point_code(point)}, "
-            f"{spine_year} spine £{by_year[spine_year]:,.2f}{note}"
+            f"{spine_year} spine {format_money(by_year[spine_year])}{note}"
         )
         with localcontext(prec=_PRECISION):
             return by_year[spine_year] * factor, basis

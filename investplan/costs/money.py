@@ -23,6 +23,22 @@ def round_money(amount: Decimal, quantum: Decimal = PENNY) -> Decimal:
     return amount.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def format_money(
+    amount: Decimal, quantum: Decimal = PENNY, *, symbol: str = "£", pence_if_any: bool = False
+) -> str:
+    """A sum of money as printed: rounded half up to `quantum` (`round_money`), thousands
+    separated, the minus before the pound sign: "£1,522.65", "-£40,600". With
+    `pence_if_any`, pence only where there are some ("£46,355", "£46,355.50"). Zero is
+    never printed negative. Every figure in words (working, notes, messages) and in
+    tables (`symbol=""`) is printed by this."""
+    rounded = round_money(Decimal(amount), quantum)
+    if pence_if_any and rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(POUND)
+    places = max(0, -rounded.as_tuple().exponent)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{symbol}{abs(rounded):,.{places}f}"
+
+
 @dataclass(frozen=True, slots=True)
 class Share:
     """One source's claim on a line's cost: a percentage (0 to 1) or a fixed amount."""

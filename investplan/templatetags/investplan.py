@@ -2,6 +2,7 @@
 
 from django import template
 
+from investplan.costs.money import format_money
 from reports.tables import Column, Kind, format_cell, format_fte
 
 register = template.Library()
@@ -12,6 +13,12 @@ _MONEY = Column("money", "£", Kind.MONEY)
 def pounds(value) -> str:
     """A figure already rounded to whole pounds, with thousands separated: 12,345."""
     return format_cell(_MONEY, value)
+
+
+@register.filter
+def money(value) -> str:
+    """Pounds and pence, rounded half up, under a £ heading: 1,522.65, -40,600.00."""
+    return "" if value is None else format_money(value, symbol="")
 
 
 @register.filter

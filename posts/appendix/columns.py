@@ -6,8 +6,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from investplan.costs.financial_year import FinancialYear
-
 from .text import fold_lookalikes
 
 # The fields a column can feed, in the words of the preview's mapping form.
@@ -58,10 +56,6 @@ _SYNONYMS: list[tuple[str, re.Pattern]] = [
 ]
 _UNITS = re.compile(r"^(£s?|£000s?|£k|%|per annum|pa|fte|wte|£ ?s|gbp|k)$")
 _NOISE = re.compile(r"[^a-z0-9£%]+")
-_PERIOD = re.compile(
-    r"\b(?:apr(?:il)?)\s*(\d{4})\s*(?:to|-|–|—)\s*(?:mar(?:ch)?)\s*(\d{4})", re.IGNORECASE
-)
-_YEARS = re.compile(r"(\d{4}\s*/\s*\d{2,4})\s*(?:to|-|–|—)\s*(\d{4}\s*/\s*\d{2,4})")
 _NUMERIC = re.compile(r"^[(£\s-]*[\d,.]+[)%]?$")
 HEADER_SEARCH_ROWS = 30
 
@@ -91,6 +85,10 @@ class ColumnMap:
     fields: dict[int, str]  # column -> field name ("ignore" for columns not imported)
     header_rows: tuple[int, ...]  # the sheet's row numbers of the header
     notes: list[str] = field(default_factory=list)
+    words: dict[int, str] = field(default_factory=dict)  # column -> what its heading's words say
+    # Why a column is read otherwise than its words say (the arithmetic of its rows).
+    reasons: list[str] = field(default_factory=list)
+    inferred: dict[int, str] = field(default_factory=dict)  # column -> field, by arithmetic
 
     def column_of(self, name: str) -> int | None:
         for column, field_name in self.fields.items():
@@ -102,30 +100,6 @@ class ColumnMap:
         return {
             self.labels[column]: self.fields.get(column, "ignore") for column in sorted(self.labels)
         }
-
-    def period(self) -> tuple[FinancialYear, FinancialYear] | None:
-        """The plan's years from the total's header, "Total Cost (Apr 2020 to Mar 2022)"."""
-        column = self.column_of("total")
-        if column is None:
-            return None
-        return period_in(self.labels[column])
-
-
-def period_in(text: str) -> tuple[FinancialYear, FinancialYear] | None:
-    match = _PERIOD.search(text)
-    if match:
-        first, last = int(match.group(1)), int(match.group(2)) - 1
-        if first <= last:
-            return FinancialYear(first), FinancialYear(last)
-    match = _YEARS.search(text)
-    if match:
-        try:
-            first, last = FinancialYear.parse(match.group(1)), FinancialYear.parse(match.group(2))
-        except ValueError:
-            return None
-        if first <= last:
-            return first, last
-    return None
 
 
 def header_score(values: Sequence) -> int:
@@ -175,10 +149,13 @@ def map_columns(
     header_rows: Sequence[tuple[int, Sequence]],
     remembered: Mapping[str, str] | None = None,
     corrections: Mapping[int, str] | None = None,
+    inferred: Mapping[int, str] | None = None,
 ) -> ColumnMap:
     """Map the columns under one or two header rows. `remembered` maps a normalised header
-    to a field (what the council confirmed before); `corrections` maps a column to a field
-    (what the admin chose in the preview), and wins over both."""
+    to a field (what the council confirmed before); `inferred` maps a column to the field
+    the arithmetic of its rows shows (`posts.appendix.arithmetic`), and wins over what is
+    remembered; `corrections` maps a column to a field (what the admin chose in the
+    preview), and wins over all."""
     width = max(len(values) for _, values in header_rows)
     labels: dict[int, str] = {}
     lowest: dict[int, str] = {}  # the lower row's words, which name a column under a group
@@ -193,20 +170,30 @@ def map_columns(
             lowest[column] = parts[-1]
     remembered = remembered or {}
     corrections = corrections or {}
+    inferred = inferred or {}
     fields: dict[int, str] = {}
+    words: dict[int, str] = {}
     notes: list[str] = []
     taken: dict[str, int] = {}
+    # Columns a person or the arithmetic placed claim their field before the words do.
+    for column in (*corrections, *inferred):
+        name = corrections.get(column, inferred.get(column))
+        if column in labels and name != "ignore":
+            taken.setdefault(name, column)
     for column, label in labels.items():
+        words[column] = (
+            (field_for(lowest[column]) if len(header_rows) > 1 else None)
+            or field_for(label)
+            or "ignore"
+        )
         if column in corrections:
             name = corrections[column]
+        elif column in inferred:
+            name = inferred[column]
         else:
-            name = (
-                remembered.get(normalise_header(label))
-                or (field_for(lowest[column]) if len(header_rows) > 1 else None)
-                or field_for(label)
-                or "ignore"
-            )
-        if name != "ignore" and name in taken and column not in corrections:
+            name = remembered.get(normalise_header(label)) or words[column]
+        placed = column in corrections or column in inferred
+        if name != "ignore" and taken.get(name, column) != column and not placed:
             notes.append(
                 f"“{label}” also looks like {FIELDS[name].lower()}, which “{labels[taken[name]]}” "
                 "already gives; it is not imported"
@@ -219,4 +206,11 @@ def map_columns(
         if column not in labels:
             labels[column] = f"Column {column + 1}"
             fields[column] = name
-    return ColumnMap(labels, fields, tuple(number for number, _ in header_rows), notes)
+    return ColumnMap(
+        labels,
+        fields,
+        tuple(number for number, _ in header_rows),
+        notes,
+        words,
+        inferred={column: name for column, name in inferred.items() if column not in corrections},
+    )

@@ -4,6 +4,7 @@ sheet of any length holds no more than a batch of rows in memory."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +22,21 @@ class LoggedRow:
     messages: tuple[str, ...]
     warnings: tuple[str, ...]
     summary: str = ""
+    sheet: str = ""  # another sheet than the table's
+
+    @property
+    def anchor(self) -> str:
+        """The row's id on the preview page."""
+        if not self.sheet:
+            return f"row-{self.number}"
+        return f"row-{'-'.join(re.findall(r'[a-z0-9]+', self.sheet.lower()))}-{self.number}"
 
     def as_json(self) -> dict:
+        found = {"row": self.number}
+        if self.sheet:
+            found["sheet"] = self.sheet
         return {
-            "row": self.number,
+            **found,
             "outcome": self.outcome,
             "messages": [*self.messages, *(f"warning: {text}" for text in self.warnings)],
         }
@@ -47,6 +59,7 @@ class RowLog:
             reading.messages,
             reading.warnings,
             reading.summary,
+            reading.sheet,
         ]
         self._file.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
 
@@ -70,8 +83,8 @@ class RowLog:
             line = self._file.readline()
             position = self._file.tell()
             self._file.seek(end)
-            number, outcome, messages, warnings, summary = json.loads(line)
-            yield LoggedRow(number, outcome, tuple(messages), tuple(warnings), summary)
+            number, outcome, messages, warnings, summary, sheet = json.loads(line)
+            yield LoggedRow(number, outcome, tuple(messages), tuple(warnings), summary, sheet)
 
     def close(self) -> None:
         self._file.close()

@@ -51,6 +51,23 @@ _DIGIT = re.compile(r"\d")
 _SOURCES_OF_FUNDING = re.compile(r"\b(sources? of funding|funding sources?)\b", re.I)
 _YEAR_IN_NAME = re.compile(r"\b((?:19|20)\d{2})\s*[/-]\s*\d{2}\b")
 _UPLIFT = re.compile(r"uplift|regrad|re-grad|moving to", re.I)
+# The phrases of seed 004's Comment column: "Uplift from SW, requires additional funding",
+# "Uplift from EPO6, funded from LSCB", "New Post, requires additional funding".
+_UPLIFT_FROM = re.compile(
+    r"^(?:an?\s+)?(?:uplift(?:ed)?|regrad(?:e|ed|ing)|re-grad(?:e|ed|ing))\s+from\s+(.+?)"
+    r"(?:\s+to\s+.+)?$",
+    re.I,
+)
+_NEW_POST = re.compile(r"^(?:an?\s+)?new post$", re.I)
+# A comment that is only a grant's name is the line's funding: "Care Matters ABG (2008/09)".
+_GRANT_NAME = re.compile(r"\b(grant|abg)\b", re.I)
+_MOST_SOURCE_WORDS = 8
+# A heading that is a part of the document, not a group of lines: "Appendix 3".
+_DOCUMENT_PART = re.compile(r"^(appendix|annex|table|page|part|schedule)\b\W*\w{0,4}\W*$", re.I)
+_FTE_WRITTEN = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:fte|wte)?$", re.I)
+_TOTAL_LABEL_LENGTH = 60
+# Total, sub-total, grand total; and a Cyrillic Te (U+0422), which text from a PDF may hold.
+_TOTAL_INITIALS = frozenset("TtSsGg\u0422")
 
 
 @dataclass
@@ -86,6 +103,7 @@ class LineFacts:
     stated_annual_cost: Decimal | None = None
     amount: Decimal | None = None  # non-staff: a year's amount, or the whole if one-off
     stated_total: Decimal | None = None
+    from_grade: str = ""  # an uplift's grade before, as written: "EPO6"
     workstream: str = ""
     team: str = ""
     justification: str = ""
@@ -107,10 +125,14 @@ class RowReading:
     source: SourceFacts | None = None  # a row of a table of funding sources
     of_sources: bool = False  # a total of such a table, not of the lines
     summary: str = ""  # what an imported row becomes, in words, for the preview
+    sheet: str = ""  # another sheet than the table's: a table of funding sources
 
     def as_json(self) -> dict:
+        found = {"row": self.number}
+        if self.sheet:
+            found["sheet"] = self.sheet
         return {
-            "row": self.number,
+            **found,
             "outcome": self.outcome,
             "messages": [*self.messages, *(f"warning: {text}" for text in self.warnings)],
         }
@@ -125,8 +147,13 @@ class Context:
     plan_years: int
     on_cost_rate: Decimal | None = None
     section: str = ""
+    heading_workstream: str = ""  # the heading above, where the lines have no workstream column
     previous_finding: str = ""
     previous_was_line: bool = False
+    team_above: str = ""
+    # None until the team column shows its habit: written on every line (False), or once
+    # over the lines of its group with blank cells under it (True), as seed 001 writes it.
+    team_written_once: bool | None = None
 
 
 class RowReader:
@@ -188,12 +215,13 @@ class RowReader:
     def read(self, row: SourceRow) -> RowReading:
         values = row.values
         if is_blank(values):
+            self.context.previous_was_line = False
             return RowReading(row.number, BLANK)
         if self.reading_sources:
             return self._source_row(row)
-        first_text = self.text(values, "title") or _first_text(values)
-        if _TOTAL.match(first_text):
-            return self._total(row, first_text)
+        label = self._total_label(values)
+        if label:
+            return self._total(row, label)
         heading = self._heading(values)
         if heading and _SOURCES_OF_FUNDING.search(heading):
             self.reading_sources, self.sources_sum = True, Decimal(0)
@@ -226,7 +254,10 @@ class RowReader:
         elif amount is None:
             errors.append(f"the funding source “{name}” has no amount beside it")
         elif amount < 0:
-            errors.append(f"the funding source “{name}” has a negative amount, {amount:,}")
+            errors.append(
+                f"the funding source “{name}” has a negative amount, "
+                f"{figure_text(amount, symbol='£')}"
+            )
         if errors:
             return RowReading(row.number, ERROR, errors, label=name)
         self.sources_sum += amount
@@ -247,12 +278,30 @@ class RowReader:
             reading.messages.append(
                 f"“{label}”: the funding sources' total is stated as £{figure_text(stated)}; "
                 f"the sources above add up to £{figure_text(self.sources_sum)} (difference "
-                f"£{figure_text(stated - self.sources_sum)})"
+                f"{figure_text(stated - self.sources_sum, symbol='£')})"
             )
         if stated is not None:
             reading.stated["annual_cost"] = stated
         self.context.previous_was_line = False
         return reading
+
+    def _total_label(self, values) -> str:
+        """The words that make the row a total, in whichever column they sit: "Total" in
+        seed 001's TEAM column beside "12.5fte" in its ROLE column. Comments are not looked
+        at: a justification may well begin "Total cost of ..."."""
+        title = self.text(values, "title")
+        if _TOTAL.match(title):
+            return title
+        said = {self._index.get(name) for name in ("justification", "finding", "funding")}
+        for column, value in enumerate(values):
+            if column in said or not isinstance(value, str):
+                continue
+            if value.lstrip()[:1] not in _TOTAL_INITIALS:  # most cells, cheaply
+                continue
+            text = clean_text(value)
+            if _TOTAL.match(text) and len(text) <= _TOTAL_LABEL_LENGTH:
+                return text
+        return ""
 
     def _heading(self, values) -> str:
         """The row's one text, if it is a heading or a note: the same words in every
@@ -291,9 +340,20 @@ class RowReader:
                 )
                 if value is not None:
                     stated[name] = value
+        if "fte" not in stated and not self.has_fte_column:
+            # "12.5fte" beside the word, where the roles give the counts ("4 SW").
+            title = self.text(row.values, "title")
+            for value in row.values:
+                text = clean_text(value) if isinstance(value, str) else ""
+                match = _FTE_WRITTEN.match(text)
+                if match and (text != match.group(1) or text == title):
+                    stated["fte"] = Decimal(match.group(1))
+                    break
         reading = RowReading(row.number, TOTAL, label=label, stated=stated)
         reading.messages.append(f"“{label}”: a stated total, reconciled below, not a line")
         reading.warnings.extend(errors)
+        # A total closes the group its heading opened.
+        self.context.section = self.context.heading_workstream = ""
         self.context.previous_was_line = False
         return reading
 
@@ -303,7 +363,14 @@ class RowReader:
             reading.messages.append(f"a note, kept with the import: “{text}”")
         else:
             self.context.section = text
-            reading.messages.append(f"section “{text}”: the lines below sit under it")
+            heading_workstream = ""
+            if "workstream" not in self._index and not _DOCUMENT_PART.match(text):
+                heading_workstream = text[:200]
+            self.context.heading_workstream = heading_workstream
+            reading.messages.append(
+                f"section “{text}”: the lines below sit under it"
+                + (f", in the workstream “{heading_workstream}”" if heading_workstream else "")
+            )
         self.context.previous_was_line = False
         return reading
 
@@ -311,20 +378,30 @@ class RowReader:
         values = row.values
         errors: list[str] = []
         warnings: list[str] = []
+        notes: list[str] = []  # how the row was read, where the reading needs saying
         context = self.context
         title = self.text(values, "title")
+        if title in _PLACEHOLDERS:
+            title = ""
         grade_text = self.text(values, "grade")
         if not title and grade_text and not _looks_like_grade(grade_text):
             # "Exit Costs" written in the Grade column with the post column empty.
             title, grade_text = grade_text, ""
             warnings.append("no post or item given; its name is taken from the Grade column")
         fte = self.number(values, "fte", errors)
+        written_fte = fte if self.has_fte_column else None
         if not self.has_fte_column and title:
             match = _ROLE_COUNT.match(title)
             if match:  # "4 SW", "0.5 BSO": the count is the FTE
                 fte, title = Decimal(match.group(1)), match.group(2).strip()
+                written_fte = fte
+        team = self.text(values, "team")
+        team_is_title = False
         if not title:
             title = _first_text(values)
+            if title and title == team:  # seed 001's "Training & Development": an item
+                team_is_title = True
+                notes.append("no post or item given; its name is taken from the Team column")
         if not title:
             errors.append("the row has figures but no post or item to say what they are")
 
@@ -333,11 +410,12 @@ class RowReader:
         unit_cost = self.money(values, "unit_cost", errors)
         annual_cost = self.money(values, "annual_cost", errors)
         facts.stated_total = written_total = self.money(values, "total", errors)
-        written_fte = fte if self.has_fte_column else None
         written_cost = annual_cost
         fte_in_post = self.number(values, "fte_in_post", errors)
         facts.workstream = self.text(values, "workstream")[:200]
-        facts.team = self.text(values, "team")[:200]
+        if "workstream" not in self._index:
+            facts.workstream = context.heading_workstream
+        facts.team = self._team(team, team_is_title, notes)[:200]
         facts.justification = clean_text(self.cell(values, "justification"))
         facts.phase = self.text(values, "phase")[:50]
         facts.start = self._start(values, errors)
@@ -347,6 +425,10 @@ class RowReader:
             facts.title = title
         elif _UPLIFT.search(title) or _UPLIFT.search(context.section):
             facts.kind = "uplift"
+        comment = self._comment(values)
+        if comment.kind and facts.kind != "released_budget":
+            facts.kind = comment.kind
+            facts.from_grade = comment.from_grade[:30]
 
         duration_text = self.text(values, "duration")
         permanent = False
@@ -390,6 +472,16 @@ class RowReader:
         if annual_cost is None and unit_cost is not None and fte is not None:
             annual_cost = unit_cost * fte
             warnings.append(f"annual cost is unit cost £{pounds(unit_cost)} × {fte} FTE")
+        elif (
+            annual_cost is not None
+            and unit_cost is not None
+            and fte is not None
+            and abs(unit_cost * fte - annual_cost) > 1
+        ):
+            warnings.append(
+                f"annual cost £{pounds(annual_cost)} is not {fte.normalize():f} × the cost "
+                f"of one post £{pounds(unit_cost)}; the stated annual cost is kept"
+            )
 
         if facts.one_off or fte is None:  # no FTE, not a post: a cost of some other kind
             self._non_staff(facts, annual_cost, warnings, permanent)
@@ -405,8 +497,20 @@ class RowReader:
         self._check_bounds(facts, errors)
         self._check_figures(facts, warnings)
         facts.finding = self._finding(values, warnings)
-        facts.funding = self._funding(values, warnings, errors)
+        facts.funding = self._funding(comment, warnings, errors)
         context.previous_was_line = True
+        said = []
+        if facts.kind == "uplift" and facts.stated_annual_cost is not None:
+            said.append(
+                (f"uplift from {facts.from_grade}: " if facts.from_grade else "")
+                + f"costed at the stated difference, £{figure_text(facts.stated_annual_cost)} a "
+                "year"
+            )
+        if comment.unfunded:
+            said.append("requires additional funding, so no source pays for it yet")
+        elif facts.funding and comment.column == "justification":
+            names = ", ".join(f"“{share.source}”" for share in facts.funding)
+            said.append(f"funded from {names}, as its comment says")
 
         reading = RowReading(row.number, ERROR if errors else IMPORTED, facts=facts)
         for name, value in (("fte", written_fte), ("annual_cost", written_cost)):
@@ -418,7 +522,40 @@ class RowReader:
         if not errors:  # a row in error saves nothing: how it would have been read is moot
             reading.warnings.extend(warnings)
             reading.messages.append(f"{_KIND_WORDS[facts.kind]}: “{facts.title}”")
+            reading.messages.extend(notes)
+            if said:
+                reading.messages.append("; ".join(said))
         return reading
+
+    def _team(self, team: str, team_is_title: bool, notes: list[str]) -> str:
+        """The line's team. A team column written once over the lines of its group (seed
+        001: "Contact Advice & Assessment" over ATM, 4 SW and 0.5 BSO) gives its team to the
+        lines under it until the next team, heading, total or blank row; one written on
+        every line (seed 004's districts) leaves a blank cell blank. The habit is taken
+        from the column's first two lines in a row."""
+        context = self.context
+        if "team" not in self._index:
+            return team
+        if team_is_title:  # the item's own name, not a team over it
+            context.team_above = ""
+            return ""
+        if team:
+            # Two lines in a row, each with its team: the column is written on every line.
+            after_a_team = context.previous_was_line and bool(context.team_above)
+            if after_a_team and context.team_written_once is None:
+                context.team_written_once = False
+            context.team_above = team
+            return team
+        if not context.previous_was_line or not context.team_above:
+            context.team_above = ""
+            return ""
+        if context.team_written_once is None:
+            context.team_written_once = True
+        if not context.team_written_once:
+            context.team_above = ""
+            return ""
+        notes.append(f"team “{context.team_above}”, written above: its cell here is blank")
+        return context.team_above
 
     def _non_staff(self, facts: LineFacts, annual_cost, warnings, permanent: bool) -> None:
         facts.kind = "non_staff"
@@ -468,7 +605,9 @@ class RowReader:
             ("salary", facts.salary, _MOST_SALARY),
         ):
             if value is not None and abs(value) >= limit:
-                errors.append(f"the {name} {value:,} is larger than a plan line can hold")
+                errors.append(
+                    f"the {name} {figure_text(value)} is larger than a plan line can hold"
+                )
             elif name != "salary" and value is not None and value % _FTE_STEP:
                 errors.append(
                     f"the {name} {value} has more decimal places than a plan line keeps (two)"
@@ -528,21 +667,63 @@ class RowReader:
         self.context.previous_finding = text
         return text
 
-    def _funding(self, values, warnings, errors) -> list[Funding]:
-        column = "funding"
-        text = clean_text(self.cell(values, column))
-        if not text and "funding" not in self._index:
-            # Seed 004 writes the funding in its Comment column: "Met from Care Matters ABG".
-            comment = clean_text(self.cell(values, "justification"))
-            if _FUNDED_FROM.match(comment) or _UNFUNDED.search(comment):
-                column, text = "justification", comment
-        if not text:
+    def _comment(self, values) -> Comment:
+        """What the funding column says, or where there is none the comment column, as
+        seed 004 writes it: the kind of change and who pays ("Uplift from EPO6, funded from
+        LSCB"; "New Post, requires additional funding"; "Care Matters ABG (2008/09)")."""
+        text = self.text(values, "funding")
+        if text:
+            return read_comment(text, column="funding", names_source=True)
+        if "funding" in self._index:
+            return Comment()
+        return read_comment(self.text(values, "justification"), column="justification")
+
+    def _funding(self, comment: Comment, warnings, errors) -> list[Funding]:
+        if comment.unfunded or not comment.funding_text:
             return []
         try:
-            return read_funding(text, warnings)
+            return read_funding(comment.funding_text, warnings)
         except ValueError as error:
-            errors.append(f"{self.where(column)}: {error}")
+            errors.append(f"{self.where(comment.column)}: {error}")
             return []
+
+
+@dataclass
+class Comment:
+    kind: str = ""  # "uplift" or "new_post" where the words say so
+    from_grade: str = ""
+    unfunded: bool = False
+    funding_text: str = ""
+    column: str = ""
+
+
+def read_comment(text: str, *, column: str, names_source: bool = False) -> Comment:
+    """The phrases of a comment, split at commas and semicolons; percentage shares ("60%
+    X, 40% Y") are one phrase. In a funding column (`names_source`), words that say
+    nothing else name the source."""
+    comment = Comment(column=column)
+    if not text:
+        return comment
+    if _PERCENT_SHARE.search(text):
+        comment.funding_text = text
+        return comment
+    for phrase in (part.strip() for part in re.split(r"[;,]", text)):
+        if not phrase:
+            continue
+        uplift = _UPLIFT_FROM.match(phrase)
+        if uplift:
+            comment.kind, comment.from_grade = "uplift", uplift.group(1).strip()
+        elif _NEW_POST.match(phrase):
+            comment.kind = "new_post"
+        elif _UNFUNDED.search(phrase):
+            comment.unfunded = True
+        elif _FUNDED_FROM.match(phrase) or (
+            _GRANT_NAME.search(phrase) and len(phrase.split()) <= _MOST_SOURCE_WORDS
+        ):
+            comment.funding_text = comment.funding_text or phrase
+    if names_source and not (comment.kind or comment.unfunded or comment.funding_text):
+        comment.funding_text = text
+    return comment
 
 
 def read_funding(text: str, warnings: list[str]) -> list[Funding]:
@@ -619,6 +800,9 @@ def _first_text(values) -> str:
         if isinstance(value, str) and value.strip():
             return clean_text(value)
     return ""
+
+
+_PLACEHOLDERS = {"-", "–", "—", "n/a"}
 
 
 def _looks_like_grade(text: str) -> bool:

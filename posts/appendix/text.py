@@ -1,8 +1,9 @@
 """Text as councils' papers write it, and as text pulled out of a PDF garbles it."""
 
+import re
 from decimal import Decimal
 
-from investplan.costs.money import PENNY, POUND, round_money
+from investplan.costs.money import PENNY, POUND, format_money
 
 # Cyrillic and Greek capitals that look like Latin ones: Cyrillic Ka (U+041A) is grade K.
 _LOOKALIKES = str.maketrans(
@@ -34,8 +35,24 @@ def name_key(text) -> str:
     return clean_text(text).lower()
 
 
-def figure_text(value: Decimal, *, whole_pounds: bool = False) -> str:
+def figure_text(value: Decimal, *, whole_pounds: bool = False, symbol: str = "") -> str:
     """A figure in a message, as councils write one: "3,228,957", with pence only when it
-    has any ("46,355.50"); rounded half up, like every figure shown."""
-    rounded = round_money(value, POUND if whole_pounds else PENNY)
-    return f"{rounded:,.0f}" if rounded % 1 == 0 else f"{rounded:,.2f}"
+    has any ("46,355.50"); rounded half up, like every figure shown. With `symbol="£"`
+    a negative figure reads "-£3,043", never "£-3,043"."""
+    quantum = POUND if whole_pounds else PENNY
+    return format_money(value, quantum, symbol=symbol, pence_if_any=True)
+
+
+_SOURCE_NOISE = re.compile(r"[^a-z0-9/]+")
+_YEAR_PAIR = re.compile(r"\b((?:19|20)\d{2})\s*[-/]\s*(\d{2})\b")
+_SOURCE_FILLER = {"the", "funding", "from", "by", "of"}
+
+
+def source_key(text) -> str:
+    """What two names must share to be the same funding source: their words in any order,
+    years written either way, without filler ("ABG (Care Matters)" is "Care Matters ABG",
+    "LSCB funding" is "LSCB", "(2008-09)" is "(2008/09)"), as seed 004 names its sources in
+    one place and its lines in another."""
+    text = _YEAR_PAIR.sub(r"\1/\2", name_key(text))
+    words = {word for word in _SOURCE_NOISE.sub(" ", text).split() if word}
+    return " ".join(sorted(words - _SOURCE_FILLER)) or text

@@ -7,7 +7,6 @@ import html
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from playwright.sync_api import expect
 
 from posts.models import PlanLine
@@ -107,12 +106,6 @@ def test_it_adds_a_block_without_headers_exactly_as_previewed(page, live_server,
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a line's own page fills its start date in UK format, which the browser shows as "
-    "empty, so the page refuses to save (issue 16, item 1: branch i16-dates); once that is "
-    "merged this passes, and this mark is to be removed",
-)
 def test_it_opens_each_pasted_line_on_its_own_page_and_saves_it_unchanged(
     page, live_server, council_plan
 ):

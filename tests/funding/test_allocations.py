@@ -78,3 +78,9 @@ def test_it_lets_allocations_reach_exactly_100_percent():
         )
 
     assert Allocation.objects.filter(line=first.line).count() == 3
+
+
+def test_it_names_a_fixed_allocation_in_pounds_as_every_figure_prints():
+    allocation = AllocationFactory(percent=None, amount=Decimal("12500"))
+
+    assert str(allocation) == f"{allocation.line} – £12,500.00 a year from {allocation.source}"

@@ -139,6 +139,11 @@ READ_AS = {
         {"kind": LineKind.UPLIFT, "end_date": date(2026, 3, 31)},
         {"kind": LineKind.RELEASED_BUDGET},
         {"kind": LineKind.NEW_POST, "stated_annual_cost": Decimal("45000")},
+        {
+            "kind": LineKind.NEW_POST,
+            "stated_annual_cost": Decimal("45000"),
+            "stated_cost_fte": Decimal("2"),
+        },
         {"kind": LineKind.NON_STAFF, "amount": Decimal("5000"), "one_off": True},
     ],
 )

@@ -21,6 +21,7 @@ from investplan.costs.engine import (
     PayAward,
     StaffLine,
     StatedSalary,
+    line_outside_years,
 )
 from investplan.costs.financial_year import FinancialYear as FY
 from investplan.costs.money import ZERO, Share, round_money, split_money
@@ -163,13 +164,25 @@ def test_it_adds_up_to_exactly_what_its_working_shows(line, on_cost, pay_awards,
         shown = added_up(raw for raw in cost.raw_pieces if raw.year == year)
         assert abs(amount - shown) < D("1e-40")
     assert cost.full_year_effect == added_up(cost.working.full_year)
-    if isinstance(line, StaffLine) and line.kind != LineKind.UPLIFT:
+    inside = not line_outside_years(line, FIRST, LAST)  # outside: nothing to show
+    if isinstance(line, StaffLine) and line.kind != LineKind.UPLIFT and inside:
         working = (
             cost.computed_full_year_working
             if line.stated_annual_cost is not None
             else cost.full_year_working
         )
         assert cost.full_year_salary == working[0].annual_rate
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_lines(), on_costs, awards)
+def test_it_prints_years_that_add_up_to_the_printed_total(line, on_cost, pay_awards):
+    cost = CostEngine(Assumptions(FIRST, LAST, on_cost, pay_awards)).cost(line)
+
+    printed = cost.years_in_pence
+    assert printed == {year: round_money(amount) for year, amount in cost.years.items()}
+    assert cost.total_in_pence == sum(printed.values(), ZERO)
+    assert abs(cost.total_in_pence - cost.total) <= D("0.005") * len(printed)
 
 
 shares = st.lists(

@@ -101,3 +101,88 @@ def macro_workbook_bytes(rows) -> bytes:
             target.writestr(info, data)
         target.writestr("xl/vbaProject.bin", b'Attribute VB_Name = "AutoOpen"' * 100)
     return buffer.getvalue()
+
+
+# Seed 001 as its committee report prints it: "Total cost" is the cost of one post, "Total
+# Budget" that times the count in "4 SW"; a team written once over its roles; the total's
+# word in the TEAM column and its FTE in the ROLE column.
+SEED_001 = [
+    ["TEAM", "ROLE", "Total cost", "Total Budget"],
+    ["Contact Advice & Assessment", "1 ATM", "£46,110", "£46,110"],
+    [None, "4 SW", "£38,020", "£152,080"],
+    [None, "0.5 BSO", "£25,360", "£12,680"],
+    ["Looked After Children's Team", "1 TM", "£56,030", "£56,030"],
+    [None, "3 SW", "£38,020", "£114,060"],
+    ["Children & Families", "1 PSW", "£64,810", "£64,810"],
+    ["Quality Assurance and Safeguarding Service", "1 IRO", "£57,420", "£57,420"],
+    ["Disabled Children's Team", "1 SW", "£38,020", "£38,020"],
+    ["Training & Development", None, None, "£10,000"],
+    ["Total", "12.5fte", None, "£ 551,210"],
+]
+
+# Seed 004 (Wirral, 13.1): every post by district, the funding and the kind of change in the
+# Comment column; on a second sheet, the sources of funding for a full year (as numbers: the
+# paper's "= £100,000" would be a formula in a workbook).
+WIRRAL_POSTS = [
+    ["District/Area", "Post", "Grade (subject to evaluation)", "FTE", "Cost", "Comment"],
+    ["Area Teams", "Team Leaders", "PO8", 2.5, "£100,000", "Met by ABG (SDG ex BIP)"],
+    ["Area Team", "Information Sharing Coordinators", "Band E", 7.5, "£182,000",
+     "Met from ABG (SDG)."],
+    ["CADT", "Team Manager", "PO8", 1, "£46,070", "Met from Care Matters ABG"],
+    ["Assessment", "Social Workers", "Scp 26-36", 3, "£114,230", "Requires additional funding"],
+    ["CADT", "Principal Manager", "PO12", 1, "£50,560", "Requires additional funding"],
+    ["Care Management", "Social Worker", "Scp 26 - 36", 3, "£114,230",
+     "Requires additional funding"],
+    ["Leaving Care", "Social Worker", "Scp 26 -36", 2, "£76,150", "Met from Care Matters ABG"],
+    ["CiC Team", "Social Worker", "Scp 26-36", 3, "£114,230", "Met from Care Matters ABG"],
+    ["CiC Team", "Senior Practitioner", "PO4", 1, "£41,610", "Met from Care Matters ABG"],
+    [None, "Agency Social workers and Admin support", None, None, "£80,000",
+     "School Development Grant ABG (2008-09)"],
+    ["ICS", "Project Manager", "PO8", 1, "£46,070", "Care Matters ABG (2008/09)"],
+    ["ICS", "Data Officers", "Band E", 4, "£97,070", "Care Matters ABG (2008/09)"],
+    ["ICS software", "-", "-", "-", "£37,000", "Care Matters ABG (2008/09)"],
+    [],
+    ["Birkenhead (North)", "Principal Manager", "PO12", 2, "£101,130",
+     "New Post, requires additional funding"],
+    ["Birkenhead (North)", "Care Management Team Manager", "PO8", 1, "£46,070",
+     "New Post, requires additional funding"],
+    ["Birkenhead (North)", "Senior Practitioner", "PO4", 1, "£3,540",
+     "Uplift from SW, requires additional funding"],
+    ["Birkenhead (South)", "Principal Manager", "PO12", 2, "£101,130",
+     "New Post, requires additional funding"],
+    ["Wallasey", "Principal Manager", "PO12", 2, "£101,130",
+     "New Post, requires additional funding"],
+    ["South & West", "Principal Manager", "PO12", 1, "£50,560",
+     "New Post, requires additional funding"],
+    ["Safeguarding", "Strategic Service Manager", "EPO21", 1, "£16,100",
+     "Uplift from EPO6, funded from LSCB"],
+    ["Safeguarding", "LSCB Manager", "PO14", 1, "£52,800", "Funded from LSCB"],
+    ["Quality Assurance", "CIN Reviewing Officer", "PO8", 1, "£46,070",
+     "Met from Care Matters ABG"],
+    ["Quality Assurance", "Complaints Manager", "PO8", 1, "£2,240",
+     "Uplift from PO6, requires additional funding"],
+    ["Quality Assurance", "Children's Involvement Manager", "PO8", 1, "£4,460",
+     "Uplift from PO4, requires additional funding"],
+    ["Quality Assurance", "Professional Practice Officer", "PO4", 1, "£42,850",
+     "Met from Care Matters ABG"],
+    ["Work Force Development", "Staff Development Officer", "PO2", 1, "£40,300",
+     "Met from CWDC Grant"],
+    ["Total", None, None, None, "£1,707,600", None],
+]  # fmt: skip
+WIRRAL_SOURCES = [
+    ["The sources of funding for a full year are:-"],
+    [],
+    ["ABG (SDG ex BIP)", 100_000],
+    ["ABG (SDG)", 182_000],
+    ["ABG (Care Matters)", 367_000],
+    ["LSCB funding", 68_900],
+    ["ABG Care Matters (2008/09)", 180_100],
+    ["ABG School Development Grant (2008/09)", 80_000],
+    ["CWDC Grant", 40_300],
+    ["Budget Growth", 689_300],
+    ["Total", 1_707_600],
+]
+
+
+def wirral_workbook() -> bytes:
+    return workbook_bytes(WIRRAL_POSTS, title="Posts", sheets={"Funding": WIRRAL_SOURCES})

@@ -154,6 +154,7 @@ BREACHES = {
     "line_amount_not_negative": {"amount": Decimal("-1")},
     "line_stated_cost_not_negative": {"stated_annual_cost": Decimal("-1")},
     "line_salary_not_negative": {"annual_salary": Decimal("-1")},
+    "line_stated_cost_fte_above_zero": {"stated_cost_fte": Decimal("0")},
 }
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from posts.models import PlanLine, lies_outside_years
+from posts.models import PlanLine
 
 
 def line(start, end=None, months=None):
@@ -23,4 +23,4 @@ def line(start, end=None, months=None):
     ],
 )
 def test_it_finds_a_line_wholly_outside_the_years(facts, outside):
-    assert lies_outside_years(line(**facts), 2025, 2026) is outside
+    assert line(**facts).is_outside_years(2025, 2026) is outside

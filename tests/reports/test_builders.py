@@ -67,7 +67,7 @@ def test_it_shows_where_a_stated_annual_cost_differs_from_the_grade(demo):
 
     assert (
         "Legal Support - Additional Solicitors: stated £212,000 a year; the grade arithmetic "
-        "gives £215,043 (difference £-3,043)."
+        "gives £215,043 (difference -£3,043)."
     ) in table.notes
 
 

@@ -169,6 +169,9 @@ def load_lines(plan, organisation, grades, findings, data):
             field: Decimal(row[field]) if row.get(field) else None
             for field in ("stated_annual_cost", "annual_salary", "amount")
         }
+        fte = Decimal(row["fte"]) if row.get("fte") else None
+        # The paper states each annual cost for the row's FTE (decision 0016).
+        stated_cost_fte = fte if money["stated_annual_cost"] is not None else None
         line = PlanLine.objects.filter(plan=plan, position=position).first()
         save_plan_line(
             line=line,
@@ -183,7 +186,8 @@ def load_lines(plan, organisation, grades, findings, data):
             justification=row.get("justification", ""),
             grade=grades.get(row.get("grade")),
             grade_as_written=row.get("grade_as_written", row.get("grade", "")),
-            fte=Decimal(row["fte"]) if row.get("fte") else None,
+            fte=fte,
+            stated_cost_fte=stated_cost_fte,
             start_date=start,
             end_date=None,
             duration_months=duration.months if duration.kind not in (PERMANENT, ONE_OFF) else None,

@@ -107,7 +107,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb}: {payload['file']} ({payload['sheet']}): {counts}")
         for row in payload["rows"]:
             if row["outcome"] == "error":
-                self.stdout.write(f"  row {row['row']}: " + "; ".join(row["messages"]))
+                where = f"sheet “{row['sheet']}” row" if "sheet" in row else "row"
+                self.stdout.write(f"  {where} {row['row']}: " + "; ".join(row["messages"]))
+        for reason in payload["column_reasons"]:
+            self.stdout.write(f"  column: {reason}")
         for warning in payload["warnings"]:
             self.stdout.write(f"  warning: {warning}")
 

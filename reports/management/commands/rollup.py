@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from investplan.costs.money import format_money
 from investplan.models import Plan
 from reports.rollups import GROUPINGS, rollup
 
@@ -29,18 +30,16 @@ class Command(BaseCommand):
     def _print_table(self, result):
         years = [year.label for year in result.financial_years]
         header = ["", "FTE", "Full year", *years, "Total"]
-        rows = [
-            [group.name, f"{group.figures.fte:.2f}", f"{group.figures.full_year:,.2f}"]
-            + [f"{group.figures.years[year]:,.2f}" for year in result.financial_years]
-            + [f"{group.figures.total:,.2f}"]
-            for group in result.groups
-        ]
-        totals = result.totals
-        rows.append(
-            ["Total", f"{totals.fte:.2f}", f"{totals.full_year:,.2f}"]
-            + [f"{totals.years[year]:,.2f}" for year in result.financial_years]
-            + [f"{totals.total:,.2f}"]
-        )
+
+        def figures_row(name, figures):
+            return (
+                [name, f"{figures.fte:.2f}", format_money(figures.full_year, symbol="")]
+                + [format_money(figures.years[year], symbol="") for year in result.financial_years]
+                + [format_money(figures.total, symbol="")]
+            )
+
+        rows = [figures_row(group.name, group.figures) for group in result.groups]
+        rows.append(figures_row("Total", result.totals))
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             cells = [row[0].ljust(widths[0])] + [
