@@ -15,13 +15,15 @@ ONE_OFF = "one-off"
 class Duration:
     months: int | None = None  # None with kind PERMANENT or ONE_OFF
     kind: str = "months"
+    bare: bool = False  # a number with no unit ("24"), read as months
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(years?|yrs?|months?|mths?)\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(years?|yrs?|months?|mths?)?\s*$", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> Duration:
-    """`2 years`, `1 year`, `18 months`, `3 months`, `Permanent`, `Development`, `one-off`."""
+    """`2 years`, `1 year`, `18 months`, `3 months`, `Permanent`, `Development`, `one-off`;
+    a bare number (`24`) is months, as councils mean it under a Duration heading."""
     cleaned = (text or "").strip()
     lowered = cleaned.lower()
     if lowered in {"permanent", "perm", "ongoing", "recurring"}:
@@ -32,10 +34,11 @@ def parse_duration(text: str) -> Duration:
     if not match:
         raise ValueError(f"“{text}” is not a duration like 2 years, 18 months or Permanent")
     number = Decimal(match.group(1))
-    months = number * 12 if match.group(2).lower().startswith("y") else number
+    unit = (match.group(2) or "months").lower()
+    months = number * 12 if unit.startswith("y") else number
     if months != months.to_integral_value() or months <= 0:
         raise ValueError(f"“{text}” is not a whole number of months")
-    return Duration(months=int(months))
+    return Duration(months=int(months), bare=match.group(2) is None)
 
 
 _MONEY_NOISE = re.compile(r"[£,\s]")

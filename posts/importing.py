@@ -17,11 +17,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
 from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
 from investplan.bulk import insert_rows
 from investplan.costs.financial_year import FinancialYear
+from investplan.costs.money import round_money
 from investplan.models import (
     Finding,
     Inspection,
@@ -65,6 +67,8 @@ from posts.models import (
     ImportStatus,
     LineKind,
     PlanLine,
+    SpinalPoint,
+    SpinalSalary,
 )
 
 BATCH = 500
@@ -76,30 +80,74 @@ class _RollBack(Exception):
     """Raised inside the transaction to undo it: a dry run, or rows in error."""
 
 
-def describe_facts(facts) -> str:
-    """What a row becomes, in one line, for the row-by-row preview."""
-    parts = [facts.title]
-    if facts.grade:
-        parts.append(f"grade {facts.grade}")
-    if facts.fte is not None:
-        parts.append(f"{facts.fte.normalize():f} FTE")
-    if facts.start:
-        parts.append(f"from {facts.start:%-d %b %Y}")
-    if facts.one_off:
+# The workspace's columns, in its order, then the rest of a line's own: a block pasted
+# without a header row is read as these (decision 0017).
+WORKSPACE_COLUMNS = (
+    ("title", "Post"),
+    ("grade", "Grade"),
+    ("fte", "FTE"),
+    ("start", "Start date"),
+    ("duration", "Duration"),
+    ("salary", "Salary"),
+    ("workstream", "Workstream"),
+    ("team", "Where based"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PayPoint:
+    """A spinal point of a grade and its salary in the plan's first year (None if unset)."""
+
+    pk: int
+    code: str
+    salary: Decimal | None
+
+
+@dataclass
+class LineWords:
+    """The names behind a line's ids, for saying what the line is."""
+
+    grade: str = ""
+    point: PayPoint | None = None
+    workstream: str = ""
+    team: str = ""
+    funding: tuple[str, ...] = ()
+
+
+def describe_line(values: dict, words: LineWords) -> str:
+    """What a row becomes, in one line, for the row-by-row preview: said from the very
+    values the line is saved with, so the preview and the saved line cannot differ."""
+    parts = [values["title"]]
+    grade = words.grade or values["grade_as_written"]
+    if grade:
+        parts.append(f"grade {grade}")
+    if words.point is not None:
+        parts.append(f"point {words.point.code}")
+    if values["fte"] is not None:
+        parts.append(f"{values['fte'].normalize():f} FTE")
+    parts.append(f"from {values['start_date']:%-d %b %Y}")
+    if values["one_off"]:
         parts.append("one-off")
-    elif facts.duration_months:
-        parts.append(f"{facts.duration_months} months")
+    elif values["duration_months"]:
+        parts.append(f"{values['duration_months']} months")
+    else:
+        parts.append("permanent")
+    salary = values["annual_salary"]
+    if salary is None and words.point is not None:
+        salary = words.point.salary
     for figure, label in (
-        (facts.salary, "salary"),
-        (facts.stated_annual_cost, "stated annual cost"),
-        (facts.amount, "amount"),
+        (salary, "salary"),
+        (values["stated_annual_cost"], "stated annual cost"),
+        (values["amount"], "amount"),
     ):
         if figure is not None:
             parts.append(f"{label} £{figure_text(figure)}")
-    if facts.workstream:
-        parts.append(f"workstream {facts.workstream}")
-    if facts.funding:
-        parts.append("funded by " + ", ".join(share.source for share in facts.funding))
+    if words.workstream:
+        parts.append(f"workstream {words.workstream}")
+    if words.team:
+        parts.append(f"based in {words.team}")
+    if words.funding:
+        parts.append("funded by " + ", ".join(words.funding))
     return " · ".join(parts)
 
 
@@ -172,15 +220,22 @@ def import_appendix(
     dry_run: bool = False,
     user=None,
     years: Years | None = None,
+    pasted: bool = False,
 ) -> ImportReport:
     """Import (or, with `dry_run`, preview) `data` into the plan `plan_slug`, creating the
     plan if it does not exist, over `years` (checked by `years.parse_years`), else the years
-    the file names. UnreadableFile when the file cannot be read at all."""
-    appendix = Appendix(file_name, data)
+    the file names. UnreadableFile when the file cannot be read at all.
+
+    `pasted`: `data` is cells copied from a spreadsheet, split at tabs; a block without a
+    header row is read in the workspace's column order (`WORKSPACE_COLUMNS`), and a cell
+    under no heading is an error rather than left out."""
+    appendix = Appendix(file_name, data, delimiter="\t" if pasted else None)
     report = ImportReport(file_name=file_name)
     try:
         with transaction.atomic():
-            importer = _Importer(organisation, plan_slug, appendix, report, corrections or {}, user)
+            importer = _Importer(
+                organisation, plan_slug, appendix, report, corrections or {}, user, pasted
+            )
             importer.years = years
             importer.run(sheet)
             if report.has_errors or dry_run:
@@ -215,7 +270,7 @@ def _record(organisation, report, data, user, status, corrections) -> AppendixIm
 
 
 def _remember_mapping(organisation, columns: ColumnMap | None) -> None:
-    if columns is None:
+    if columns is None or not columns.header_rows:  # no header: no words to remember
         return
     for column, name in columns.fields.items():
         if column in columns.inferred:  # read from this file's figures, not its words
@@ -274,8 +329,9 @@ class _Ahead:
 
 
 class _Importer:
-    def __init__(self, organisation, plan_slug, appendix, report, corrections, user):
+    def __init__(self, organisation, plan_slug, appendix, report, corrections, user, pasted):
         self.user = user
+        self.pasted = pasted
         self.organisation = organisation
         self.plan_slug = plan_slug
         self.appendix = appendix
@@ -302,7 +358,10 @@ class _Importer:
         header, leading, first = self._find_header(rows)
         if first is not None:
             rows.push(first)
-        columns = self._map(header, rows, self.corrections)
+        if header is None:
+            columns = _workspace_columns()
+        else:
+            columns = self._map(header, rows, self.corrections)
         report.columns = columns
         report.warnings.extend(columns.notes)
         self._open_plan(columns)
@@ -324,7 +383,8 @@ class _Importer:
                     )
                 )
                 continue
-            self._take(reader.read(row))
+            beyond = self._beyond_columns(row, columns) if self.pasted else None
+            self._take(beyond or reader.read(row))
         self._flush()
         self._read_other_sheets()
         if self.report.lines_created or self.report.lines_updated:
@@ -418,9 +478,10 @@ class _Importer:
 
     def _find_header(
         self, rows: Iterator[SourceRow]
-    ) -> tuple[list[tuple[int, tuple]], list[RowReading], SourceRow | None]:
+    ) -> tuple[list[tuple[int, tuple]] | None, list[RowReading], SourceRow | None]:
         """The header (one row, or two where units sit under the names), the readings of
-        the rows above it, and the first row under it if that was read to check for units."""
+        the rows above it, and the first row under it if that was read to check for units.
+        A pasted block whose first filled row is no header has none: None, and that row."""
         leading: list[RowReading] = []
         seen = 0
         for row in rows:
@@ -428,6 +489,8 @@ class _Importer:
                 leading.append(RowReading(row.number, BLANK))
                 continue
             seen += 1
+            if self.pasted and not (is_header(row.values) and not self._has_figures(row.values)):
+                return None, leading, row  # no header: the workspace's columns
             if is_header(row.values):
                 header = [(row.number, row.values)]
                 readings = [RowReading(row.number, SECTION, ["the table's header"])]
@@ -450,6 +513,25 @@ class _Importer:
             "header row naming at least three of: "
             + ", ".join(label.lower() for name, label in FIELDS.items() if name != "ignore")
         )
+
+    @staticmethod
+    def _beyond_columns(row: SourceRow, columns: ColumnMap) -> RowReading | None:
+        """A pasted row with a cell in a column that has no heading: the cell would be
+        lost, so the row is in error."""
+        for column, value in enumerate(row.values):
+            if column not in columns.labels and not is_blank([value]):
+                width = max(columns.labels) + 1
+                said = "the header names" if columns.header_rows else "the workspace has"
+                shown = clean_text(value)
+                shown = shown if len(shown) <= 60 else shown[:59] + "…"
+                where = get_column_letter(column + 1) if column < 16_384 else f"{column + 1:,}"
+                message = (
+                    f"{len(row.values):,} cells, but {said} {width} columns: “{shown}” in "
+                    f"column {where} is under no heading and would be lost; remove it, or "
+                    "paste a header row naming every column"
+                )
+                return RowReading(row.number, ERROR, [message])
+        return None
 
     @staticmethod
     def _has_figures(values) -> bool:
@@ -518,15 +600,16 @@ class _Importer:
         organisation = self.organisation
         self.grades: dict[str, Grade] = {}
         for grade in Grade.objects.filter(pay_scale__organisation=organisation).select_related(
-            "bottom_point"
+            "bottom_point", "top_point"
         ):
             self.grades.setdefault(name_key(grade.code), grade)
-        workstreams = Workstream.objects.filter(plan=plan).values_list("pk", "name")
+        self.pay_points: dict[int, list[PayPoint]] = {}  # by grade, read when first needed
+        workstreams = list(Workstream.objects.filter(plan=plan).values_list("pk", "name"))
         self.workstreams = {name_key(name): pk for pk, name in workstreams}
-        self.teams = {
-            name_key(name): pk
-            for pk, name in Team.objects.filter(organisation=organisation).values_list("pk", "name")
-        }
+        teams = list(Team.objects.filter(organisation=organisation).values_list("pk", "name"))
+        self.teams = {name_key(name): pk for pk, name in teams}
+        # What each id is called, for saying what a line is in the preview.
+        self.names = {"workstream": dict(workstreams), "team": dict(teams)}
         self.sources = {
             source_key(source.name): source
             for source in FundingSource.objects.filter(organisation=organisation)
@@ -542,7 +625,8 @@ class _Importer:
         self.earlier_lines = PlanLine.objects.filter(
             plan=plan, source_file=self.source_file, source_sheet=self.source_sheet
         )
-        self.imported_before = self.earlier_lines.exists()
+        # Pasted cells are always new lines; a file imported again updates its own.
+        self.imported_before = not self.pasted and self.earlier_lines.exists()
         self.next_position = (
             PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"] or 0
         ) + 1
@@ -560,7 +644,6 @@ class _Importer:
         elif reading.outcome in (IMPORTED, ERROR) and reading.facts is not None:
             self._count(reading)
             if reading.outcome == IMPORTED:
-                reading.summary = describe_facts(reading.facts)
                 self.pending.append(reading)
                 cost = reading.written.get("annual_cost")
                 for share in reading.facts.funding if cost is not None else ():
@@ -676,7 +759,8 @@ class _Importer:
                     f"{figure_text(stated - computed)})"
                 )
         if not report.counts[IMPORTED] and not report.has_errors:
-            report.warnings.append("no lines were found under the header")
+            where = "in the pasted cells" if self.pasted else "under the header"
+            report.warnings.append(f"no lines were found {where}")
 
     # -- saving -----------------------------------------------------------------------
 
@@ -695,7 +779,9 @@ class _Importer:
             }
         new_rows, new_numbers, changed = [], [], []
         for reading in self.pending:
-            values = self._line_values(reading)
+            values, words = self._line_values(reading)
+            words.funding = tuple(share.source for share in reading.facts.funding)
+            reading.summary = describe_line(values, words)
             line = existing.get(reading.number)
             if line is None:
                 values["position"] = self.next_position
@@ -778,8 +864,9 @@ class _Importer:
             ],
         )
 
-    def _line_values(self, reading: RowReading) -> dict:
-        """The plan line a row describes, as column values (field attnames)."""
+    def _line_values(self, reading: RowReading) -> tuple[dict, LineWords]:
+        """The plan line a row describes, as column values (field attnames), with the
+        names behind its ids. Money is rounded half up to the penny here, as it is kept."""
         facts = reading.facts
         staff = facts.kind != LineKind.NON_STAFF
         grade = self.grades.get(name_key(facts.grade)) if facts.grade_known and staff else None
@@ -788,34 +875,91 @@ class _Importer:
                 f"grade “{facts.grade}” is not on the council's pay scales; the line is "
                 "costed from its stated figures"
             )
+        salary = _pennies(facts.salary) if staff else None
+        point = None
+        if grade is not None:
+            grade, point = self._pay_point(grade, salary, reading)
+            if point is not None:
+                salary = None  # the grade's point pays it
+        workstream_id, team_id = self._workstream(facts.workstream), self._team(facts.team)
+        words = LineWords(
+            grade=grade.code if grade else "",
+            point=point,
+            workstream=self.names["workstream"].get(workstream_id, ""),
+            team=self.names["team"].get(team_id, ""),
+        )
         return {
             "plan_id": self.report.plan.pk,
             "kind": facts.kind,
             "section": facts.section[:200],
             "title": facts.title or "(untitled)",
-            "workstream_id": self._workstream(facts.workstream),
-            "team_id": self._team(facts.team),
+            "workstream_id": workstream_id,
+            "team_id": team_id,
             "phase": facts.phase,
             "justification": facts.justification,
             "grade_id": grade.pk if grade else None,
-            "point_id": None,
+            "point_id": point.pk if point else None,
             "grade_as_written": facts.grade,
             "from_grade_id": self._from_grade(reading),
-            "annual_salary": facts.salary if grade is None and staff else None,
+            "annual_salary": salary,
             "fte": facts.fte,
             "fte_in_post": facts.fte_in_post,
             "start_date": facts.start or self.context.plan_start,
             "end_date": None,
             "duration_months": facts.duration_months,
-            "amount": facts.amount,
+            "amount": _pennies(facts.amount),
             "one_off": facts.one_off,
-            "stated_annual_cost": facts.stated_annual_cost,
+            "stated_annual_cost": _pennies(facts.stated_annual_cost),
             # The source states the cost for the row's FTE (decision 0016).
             "stated_cost_fte": facts.fte if facts.stated_annual_cost is not None else None,
             "source_file": self.source_file,
             "source_sheet": self.source_sheet,
             "source_row": reading.number,
-        }
+        }, words
+
+    def _pay_point(self, grade: Grade, salary, reading) -> tuple[Grade | None, PayPoint | None]:
+        """Where a line on a known grade starts: the grade's point paying the stated salary
+        in the plan's first year, or its bottom point when no salary is stated. A salary
+        no point pays is kept as stated: the line is costed from it, with the grade as
+        written only, and the preview says so."""
+        points = self._points_of(grade)
+        if salary is None:
+            return grade, points[0] if points else None
+        for point in points:
+            if point.salary == salary:
+                return grade, point
+        paid = [point.salary for point in points if point.salary is not None]
+        year = FinancialYear(self.report.plan.first_year)
+        range_words = (
+            f" (its points pay £{figure_text(min(paid))} to £{figure_text(max(paid))})"
+            if paid
+            else ""
+        )
+        reading.warnings.append(
+            f"salary £{figure_text(salary)} is not a point of grade {grade.code} in "
+            f"{year}{range_words}: the line is costed from the salary as stated, with the "
+            "grade kept as written"
+        )
+        return None, None
+
+    def _points_of(self, grade: Grade) -> list[PayPoint]:
+        found = self.pay_points.get(grade.pk)
+        if found is None:
+            year = self.report.plan.first_year
+            points = SpinalPoint.objects.filter(
+                pay_scale_id=grade.pay_scale_id,
+                ordinal__gte=grade.bottom_point.ordinal,
+                ordinal__lte=grade.top_point.ordinal,
+            ).order_by("ordinal")
+            pay = dict(
+                SpinalSalary.objects.filter(point__in=points, financial_year=year).values_list(
+                    "point_id", "salary"
+                )
+            )
+            found = self.pay_points[grade.pk] = [
+                PayPoint(point.pk, point.code, pay.get(point.pk)) for point in points
+            ]
+        return found
 
     def _from_grade(self, reading: RowReading) -> int | None:
         """An uplift's grade before, where the council's pay scales have it ("PO6"); else
@@ -840,6 +984,7 @@ class _Importer:
             found = self.workstreams[key] = Workstream.objects.create(
                 plan=self.report.plan, name=name, position=len(self.workstreams) + 1
             ).pk
+            self.names["workstream"][found] = name
         return found
 
     def _team(self, name: str) -> int | None:
@@ -851,6 +996,7 @@ class _Importer:
             found = self.teams[key] = Team.objects.create(
                 organisation=self.organisation, name=name
             ).pk
+            self.names["team"][found] = name
         return found
 
     def _source(self, name: str) -> FundingSource:
@@ -885,6 +1031,19 @@ _LINE_FIELDS = [
     "end_date", "duration_months", "amount", "one_off", "stated_annual_cost",
     "stated_cost_fte",
 ]  # fmt: skip
+
+
+def _workspace_columns() -> ColumnMap:
+    """The columns of a pasted block without a header row: the workspace's order."""
+    return ColumnMap(
+        labels={column: label for column, (_, label) in enumerate(WORKSPACE_COLUMNS)},
+        fields={column: name for column, (name, _) in enumerate(WORKSPACE_COLUMNS)},
+        header_rows=(),
+    )
+
+
+def _pennies(amount: Decimal | None) -> Decimal | None:
+    return round_money(amount) if amount is not None else None
 
 
 def _source_kind(name: str) -> str:

@@ -38,8 +38,11 @@ class SourceRow:
 class Appendix:
     """An opened file: its sheet names and, for one sheet, its rows."""
 
-    def __init__(self, name: str, data: bytes):
+    def __init__(self, name: str, data: bytes, *, delimiter: str | None = None):
+        """`delimiter` reads `data` as text split at it, never as a workbook: cells pasted
+        from a spreadsheet are split at tabs, whatever else they hold."""
         self.name = name
+        self.delimiter = delimiter
         if len(data) > MAX_FILE_BYTES:
             raise UnreadableFile(
                 f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
@@ -47,12 +50,12 @@ class Appendix:
             )
         if not data.strip():
             raise UnreadableFile(f"{name} is empty")
-        if data.startswith(_OLE_MAGIC):
+        if delimiter is None and data.startswith(_OLE_MAGIC):
             raise UnreadableFile(
                 f"{name} is password-protected or in the old .xls format: save it from Excel "
                 "as an .xlsx workbook without a password and upload that"
             )
-        self.is_workbook = data.startswith(_ZIP_MAGIC)
+        self.is_workbook = delimiter is None and data.startswith(_ZIP_MAGIC)
         if not self.is_workbook and name.lower().endswith((".xlsx", ".xlsm")):
             raise UnreadableFile(f"{name} is not an Excel workbook, whatever its name says")
         if self.is_workbook:
@@ -158,7 +161,7 @@ class Appendix:
 
     def _csv_rows(self) -> Iterator[SourceRow]:
         sample = self._text[:20_000]
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        delimiter = self.delimiter or ("\t" if sample.count("\t") > sample.count(",") else ",")
         reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=delimiter)
         try:
             for number, values in enumerate(reader, start=1):

@@ -41,6 +41,11 @@ _PERCENT_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:from\s+|of\s+)?([^,;]+)")
 # salary 12, costs and amounts 14 (parse_money already refuses £1tn and more).
 _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
+_FTE_STEP = Decimal("0.01")  # FTE is kept to two decimal places
+_FTE_UNIT = re.compile(r"(?<=[\d\s])\s*(?:fte|wte)\s*$", re.I)  # "0.5 FTE", "0.5fte"
+# Dates and durations a plan line can be costed over (a start in 9999 ends past year 9999).
+_FIRST_START_YEAR, _LAST_START_YEAR = 1900, 2199
+_MOST_MONTHS = 1200
 _DIGIT = re.compile(r"\d")
 # "The sources of funding for a full year are:-" (seed 004): a second table, of sources.
 _SOURCES_OF_FUNDING = re.compile(r"\b(sources? of funding|funding sources?)\b", re.I)
@@ -191,10 +196,13 @@ class RowReader:
         value = self.cell(values, name)
         if isinstance(value, str) and value.strip().lower() == "n/a":
             return None
+        figure = value
+        if isinstance(value, str) and name in ("fte", "fte_in_post"):
+            figure = _FTE_UNIT.sub("", value) or value
         try:
             if isinstance(value, bool):
                 raise ValueError(value)
-            return parse_money(value)  # the same reading: "1,200", "-", (1.5)
+            return parse_money(figure)  # the same reading: "1,200", "-", (1.5)
         except FigureTooLarge:
             errors.append(f"{self.where(name)}: “{value}” is too large")
             return None
@@ -433,6 +441,11 @@ class RowReader:
                 facts.duration_months = duration.months
                 facts.one_off = duration.kind == ONE_OFF
                 permanent = duration.kind == PERMANENT
+                if duration.bare:
+                    label = self.columns.labels.get(self._index["duration"], "Duration")
+                    warnings.append(
+                        f"“{duration_text}” under {label} is read as {duration.months} months"
+                    )
 
         # Released budget is written negative ("-42,413" or "(42,413)"); it is stored as the
         # amount released, and the kind says which way it counts.
@@ -475,7 +488,7 @@ class RowReader:
         else:
             facts.fte = fte
             facts.stated_annual_cost = annual_cost
-            if not permanent and facts.duration_months is None:
+            if not duration_text and facts.duration_months is None:
                 warnings.append("no duration given: taken as permanent")
             if not (facts.grade_known or facts.salary or facts.stated_annual_cost):
                 warnings.append(
@@ -506,8 +519,8 @@ class RowReader:
         if facts.stated_total is not None:
             reading.written["total"] = written_total
         reading.messages.extend(errors)
-        reading.warnings.extend(warnings)
-        if not errors:
+        if not errors:  # a row in error saves nothing: how it would have been read is moot
+            reading.warnings.extend(warnings)
             reading.messages.append(f"{_KIND_WORDS[facts.kind]}: “{facts.title}”")
             reading.messages.extend(notes)
             if said:
@@ -595,6 +608,20 @@ class RowReader:
                 errors.append(
                     f"the {name} {figure_text(value)} is larger than a plan line can hold"
                 )
+            elif name != "salary" and value is not None and value % _FTE_STEP:
+                errors.append(
+                    f"the {name} {value} has more decimal places than a plan line keeps (two)"
+                )
+        if facts.start and not _FIRST_START_YEAR <= facts.start.year <= _LAST_START_YEAR:
+            errors.append(
+                f"the start date {facts.start:%-d %b %Y} is not one a plan line can hold "
+                f"(years {_FIRST_START_YEAR} to {_LAST_START_YEAR})"
+            )
+        if facts.duration_months and facts.duration_months > _MOST_MONTHS:
+            errors.append(
+                f"a duration of {facts.duration_months:,} months is longer than a plan line "
+                f"can run ({_MOST_MONTHS // 12} years); leave it blank for a permanent post"
+            )
         if facts.amount is not None:
             facts.amount = round_money(facts.amount)
 

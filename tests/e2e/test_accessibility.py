@@ -57,3 +57,14 @@ def test_it_finds_no_violations_on_the_committee_tables(page, live_server, counc
     sign_in(page, live_server, "hazel")
     page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/reports/{report}/")
     assert_no_violations(page)
+
+
+def test_it_finds_no_violations_on_a_paste_preview(page, live_server, council_plan):
+    sign_in(page, live_server, "fiona")
+    page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/paste/")
+    page.get_by_label("Cells copied from Excel").fill(
+        "Social Worker\tK\t1\t01/04/2025\t24\t£41,000\tFront door\tNorth\nAnalyst\ttbc\tlots\n"
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 row in error")
+    assert_no_violations(page)

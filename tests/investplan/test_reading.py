@@ -15,12 +15,17 @@ from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duratio
         ("Permanent", None, PERMANENT),
         ("Development", None, ONE_OFF),
         ("one-off", None, ONE_OFF),
+        ("24", 24, "months"),
     ],
 )
 def test_it_reads_durations_as_council_papers_write_them(text, months, kind):
     duration = parse_duration(text)
 
     assert (duration.months, duration.kind) == (months, kind)
+
+
+def test_it_says_a_bare_number_was_read_as_months():
+    assert (parse_duration("24").bare, parse_duration("24 months").bare) == (True, False)
 
 
 def test_it_names_a_duration_it_cannot_read():
