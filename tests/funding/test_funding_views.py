@@ -155,3 +155,14 @@ def test_it_keeps_funding_sources_with_amounts_by_year_and_end_dates(client, fun
         ("Base budget", 2026, Decimal("50000.50")),
     }
     assert plan.organisation.funding_sources.filter(name="Partner contribution").exists()
+
+
+def test_it_fills_a_grants_end_date_into_the_sources_page_as_iso(client, funded):
+    plan, _, grant, _, _ = funded
+    grant.end_date = "2026-03-31"
+    grant.save()
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=Role.ADMIN).user)
+
+    page = client.get(reverse("funding:sources", args=[plan.organisation.slug])).content.decode()
+
+    assert 'name="sources-1-end_date" value="2026-03-31"' in page
