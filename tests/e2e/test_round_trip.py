@@ -7,8 +7,9 @@ browser as it was served; afterwards every value a person stored is as it was, a
 form that came filled in (an existing line, the funding sources) was accepted.
 
 Left out: GET forms (filters, sorts: they change nothing), and forms of buttons only
-(delete, duplicate, approve, revert, sign out): those are actions, not edits, and doing
-them is their point."""
+(delete, duplicate, archive, revert, reopen, sign out): those are actions, not edits, and
+doing them is their point. Approval asks for its committee and meeting date afresh, so
+sent unchanged it is refused, and changes nothing."""
 
 import re
 from collections import Counter
