@@ -165,6 +165,7 @@ def plan_of_every_kind() -> dict:
             grade_as_written="tbc",
             annual_salary=Decimal("52000"),
             stated_annual_cost=Decimal("68120.50"),
+            stated_cost_fte=Decimal("1"),  # stated for 1 FTE, as an import would keep it
             fte=Decimal("1"),
             start_date=date(2025, 5, 1),
             end_date=date(2026, 4, 30),
