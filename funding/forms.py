@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from funding.models import check_allocation_total
-from investplan.forms import RowsFormSet
+from investplan.forms import DateInput, RowsFormSet
 
 
 class AllocationInlineFormSet(RowsFormSet):
@@ -112,4 +112,4 @@ class FundingSourceForm(forms.ModelForm):
 
         model = FundingSource
         fields = ["name", "kind", "end_date"]
-        widgets = {"end_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"end_date": DateInput}

@@ -7,6 +7,22 @@ from investplan.costs.financial_year import FinancialYear
 # The years a financial year field takes (the model's validators say the same).
 FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
 
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """Every date box of the app: the browser's date picker. A picker reads and sends ISO
+    dates (2021-03-31) whatever the page's language, and shows a date in any other form
+    as an empty box, which a save then stores as no date. So the value is always written
+    as ISO, never in the UK format (31/03/2021) Django writes into a text box. What comes
+    back is read as any date field reads it: ISO, or a UK date typed where a browser gives
+    a plain text box."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=ISO_DATE)
+
 
 class FinancialYearFormField(forms.IntegerField):
     """Typed and shown as councils write it, `2020/21`; stored as 2020."""
@@ -137,12 +153,12 @@ class ApproveForm(forms.Form):
     )
     meeting_date = forms.DateField(
         label="Date of the meeting",
-        input_formats=["%Y-%m-%d"],
+        input_formats=[ISO_DATE],
         error_messages={
             "required": "Give the date of the meeting.",
             "invalid": "Enter the meeting date as a date, e.g. 12 March 2026.",
         },
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
 
     def clean_committee(self):
@@ -278,7 +294,7 @@ class InspectionForm(forms.ModelForm):
 
         model = Inspection
         fields = ["kind", "date", "overall_judgement"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": DateInput}
 
 
 def findings_formset(inspection, data=None):

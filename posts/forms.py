@@ -1,5 +1,6 @@
 from django import forms
 
+from investplan.forms import DateInput
 from posts.models import PlanLine
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
@@ -139,10 +140,7 @@ class _ScopedLineForm(forms.ModelForm):
                 self.fields[name].queryset = queryset
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
-                # A date input reads only ISO dates (2025-04-01): a UK date shows as empty.
-                self.fields[name].widget = forms.DateInput(
-                    attrs={"type": "date"}, format="%Y-%m-%d"
-                )
+                self.fields[name].widget = DateInput()
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
         stated_for = self.instance.stated_cost_fte

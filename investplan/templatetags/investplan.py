@@ -49,3 +49,11 @@ def listed(first, second=None) -> list:
 def or_errors(errors, formset) -> bool:
     """Whether there are errors here or in the formset."""
     return bool(errors) or bool(formset.total_error_count())
+
+
+@register.filter
+def as_written(field) -> str:
+    """A bound field's value as its own widget writes it into the page, for an input laid
+    out by hand: a date as ISO for the date picker, as `{{ field }}` would write it."""
+    value = field.field.widget.format_value(field.value())
+    return "" if value is None else value

@@ -155,3 +155,41 @@ def test_it_keeps_funding_sources_with_amounts_by_year_and_end_dates(client, fun
         ("Base budget", 2026, Decimal("50000.50")),
     }
     assert plan.organisation.funding_sources.filter(name="Partner contribution").exists()
+
+
+def test_it_fills_a_grants_end_date_into_the_sources_page_as_iso(client, funded):
+    plan, _, grant, _, _ = funded
+    grant.end_date = "2026-03-31"
+    grant.save()
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=Role.ADMIN).user)
+
+    page = client.get(reverse("funding:sources", args=[plan.organisation.slug])).content.decode()
+
+    assert 'name="sources-1-end_date" value="2026-03-31"' in page
+
+
+@pytest.mark.parametrize("typed", ["2021-02-30", "31/13/2021", "<script>", "9" * 5000])
+def test_it_refuses_an_end_date_that_is_no_date_and_keeps_the_one_stored(client, funded, typed):
+    plan, _, grant, _, _ = funded
+    grant.end_date = "2026-03-31"
+    grant.save()
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=Role.ADMIN).user)
+
+    response = client.post(
+        reverse("funding:sources", args=[plan.organisation.slug]),
+        {
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "1",
+            "sources-MIN_NUM_FORMS": "0",
+            "sources-MAX_NUM_FORMS": "1000",
+            "sources-0-id": grant.pk,
+            "sources-0-name": grant.name,
+            "sources-0-kind": "grant",
+            "sources-0-end_date": typed,
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Enter a valid date." in response.content.decode()
+    grant.refresh_from_db()
+    assert str(grant.end_date) == "2026-03-31"

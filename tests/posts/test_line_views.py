@@ -355,3 +355,24 @@ def test_it_keeps_a_lines_recruitment_dates_and_true_cost_flags(client, setting)
     assert response.status_code == 302
     assert (str(line.expected_start_date), line.actual_start_date) == ("2025-09-01", None)
     assert (line.agency_cover, line.social_worker, line.reward_scheme) == (True, True, True)
+
+
+def test_it_fills_every_date_of_a_line_into_its_page_as_iso(client, setting):
+    plan, line, _, user = setting
+    line.end_date, line.expected_start_date, line.actual_start_date = (
+        "2027-03-31",
+        "2025-06-02",
+        "2025-07-14",
+    )
+    line.save()
+    client.force_login(user)
+
+    page = client.get(reverse("posts:line", args=[plan.slug, line.pk])).content.decode()
+
+    for name, value in (
+        ("start_date", "2025-04-01"),
+        ("end_date", "2027-03-31"),
+        ("expected_start_date", "2025-06-02"),
+        ("actual_start_date", "2025-07-14"),
+    ):
+        assert f'name="{name}" value="{value}"' in page
