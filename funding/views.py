@@ -102,7 +102,9 @@ def line_funding_remainder(request, plan_slug, line_id):
 @login_required
 def funding_sources(request, organisation_slug):
     """A council's funding sources: name, kind, end date, and what each has each year."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(
+        request.user, organisation_slug, needs="can_keep_funding_sources"
+    )
     Sources = modelformset_factory(FundingSource, form=FundingSourceForm, extra=1, can_delete=False)
     queryset = FundingSource.objects.filter(organisation=organisation)
     data = request.POST if request.method == "POST" else None

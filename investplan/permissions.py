@@ -1,10 +1,11 @@
 """Who may do what: a user's role in the plan's organisation decides.
 
 Viewers read. Heads of service also print and approve. Finance officers read, print and
-edit the lines, allocations, findings and assumptions of plans not yet approved; they start
-plans, rename them, change their years, and archive and unarchive them. Admins may do all
-of that, and also import, keep reference data and manage users. An archived plan is read
-and printed, never changed or approved, until it is unarchived.
+edit the lines, allocations, findings and assumptions of plans not yet approved; they keep
+the council's funding sources (amounts a year, end dates); they start plans, rename them,
+change their years, and archive and unarchive them. Admins may do all of that, and also
+import, keep the other reference data and manage users. An archived plan is read and
+printed, never changed or approved, until it is unarchived.
 
 Another council's plan does not exist for a user (404, whatever the URL); a page or action
 outside their role is refused (403) and its controls are not shown."""
@@ -61,6 +62,12 @@ class Powers:
 
     @property
     def can_keep_findings(self) -> bool:
+        return self.role in EDITORS
+
+    @property
+    def can_keep_funding_sources(self) -> bool:
+        """Keep the council's funding sources: what each grant has a year and when it
+        ends. Finance officers track the grants they cost posts against."""
         return self.role in EDITORS
 
     @property

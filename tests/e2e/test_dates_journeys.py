@@ -129,14 +129,12 @@ def test_it_stores_exactly_what_a_finance_officer_types_into_every_field_of_a_li
 def test_it_keeps_a_grants_end_date_and_its_funding_cliff_when_the_sources_page_is_saved_again(
     page, live_server
 ):
-    # Funding sources are reference data, which the admin keeps (decision 0010), so the
-    # admin sets the end date here.
     setting = plan_of_every_kind()
     grant, plan = setting["sources"]["grant"], setting["plan"]
     post = setting["lines"]["post"]  # 60% on the grant, to 31 March 2027
     FundingSource.objects.filter(pk=grant.pk).update(end_date=None)
-    sign_in(page, live_server, "ada")
-    page.goto(f"{live_server.url}/organisations/{plan.organisation.slug}/funding-sources/")
+    sign_in(page, live_server, "fiona")  # a finance officer keeps the grants (decision 0010)
+    page.get_by_role("link", name="Funding sources").click()
     row = page.locator("tr", has=page.locator('input[value="Improvement grant"]'))
 
     row.locator('input[type="date"]').fill("2026-03-31")

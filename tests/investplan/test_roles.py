@@ -114,8 +114,24 @@ def test_it_keeps_reference_data_and_people_to_admins(client, plan, role):
     client.force_login(member(plan, role))
     organisation = plan.organisation.slug
 
-    for name in ("reference", "users", "posts:pay-scales", "funding:sources"):
+    for name in ("reference", "users", "posts:pay-scales"):
         assert client.get(reverse(name, args=[organisation])).status_code == 403, name
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.VIEWER, 403),
+        (Role.HEAD_OF_SERVICE, 403),
+        (Role.FINANCE_OFFICER, 200),
+        (Role.ADMIN, 200),
+    ],
+)
+def test_it_lets_finance_officers_and_admins_keep_the_funding_sources(client, plan, role, status):
+    client.force_login(member(plan, role))
+    page = client.get(reverse("funding:sources", args=[plan.organisation.slug]))
+
+    assert page.status_code == status
 
 
 def test_it_shows_admin_pages_only_to_admins_in_the_header(client, plan):
