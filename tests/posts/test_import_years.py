@@ -1,12 +1,8 @@
 """The financial years of a plan made by an import: chosen at import, else the years the
 file names, rather than today's (issue 16, item 4)."""
 
-import io
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from investplan.costs.financial_year import FinancialYear
@@ -18,6 +14,7 @@ from posts.importing import import_appendix
 from posts.models import PlanLine
 from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory
 from tests.posts.appendix_files import MIDDLESBROUGH, csv_bytes, workbook_bytes
+from tests.posts.importing_runs import command
 
 # Seed 004's table as the cabinet report prints it: the years only in the funding column.
 WIRRAL_2008 = [
@@ -147,16 +144,6 @@ def test_it_will_not_import_into_an_archived_plan():
     with pytest.raises(UnreadableFile, match="is archived"):
         run(csv_bytes(WIRRAL_2008), organisation=plan.organisation)
     assert not PlanLine.objects.exists()
-
-
-def command(*args) -> tuple[int, dict]:
-    out = io.StringIO()
-    try:
-        call_command("import_appendix", *args, "--json", stdout=out)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, json.loads(out.getvalue())
 
 
 @pytest.mark.django_db

@@ -10,7 +10,6 @@ import pytest
 from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Finding, Plan
 from posts.appendix.reading import UnreadableFile
-from posts.importing import import_appendix
 from posts.models import AppendixImport, ColumnMapping, ImportStatus, LineKind, PlanLine
 from tests.factories import OrganisationFactory, PlanFactory
 from tests.posts.appendix_files import (
@@ -23,15 +22,9 @@ from tests.posts.appendix_files import (
     macro_workbook_bytes,
     workbook_bytes,
 )
+from tests.posts.importing_runs import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(data, name="appendix.xlsx", plan_slug="imported", organisation=None, **options):
-    organisation = organisation or OrganisationFactory()
-    return import_appendix(
-        organisation=organisation, plan_slug=plan_slug, file_name=name, data=data, **options
-    )
 
 
 def outcomes(report) -> dict[int, str]:

@@ -1,11 +1,9 @@
 """Hostile or broken files get a clear message and change nothing."""
 
 import io
-import json
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +17,7 @@ from reports.builders import ReportOptions
 from reports.documents import ReportDocument
 from tests.factories import OrganisationFactory
 from tests.posts.appendix_files import MIDDLESBROUGH, csv_bytes, workbook_bytes
+from tests.posts.importing_runs import command
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Post", "Grade", "FTE", "Salary", "Cost"]
@@ -147,16 +146,6 @@ def test_it_gives_every_csv_row_one_outcome_or_refuses_the_file_whatever_the_tex
             saved = PlanLine.objects.count()
             assert saved == (report.counts["imported"] if report.committed else 0)
         transaction.set_rollback(True)
-
-
-def command(*args) -> tuple[int, dict]:
-    out = io.StringIO()
-    try:
-        call_command("import_appendix", *args, "--json", stdout=out)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, json.loads(out.getvalue())
 
 
 def test_it_makes_the_council_and_the_plan_on_a_fresh_installation():

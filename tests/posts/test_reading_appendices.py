@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Role
-from posts.importing import import_appendix
 from posts.models import LineKind, PlanLine
 from tests.factories import (
     MembershipFactory,
@@ -32,15 +31,9 @@ from tests.posts.appendix_files import (
     wirral_workbook,
     workbook_bytes,
 )
+from tests.posts.importing_runs import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(data, name="appendix.xlsx", plan_slug="imported", organisation=None, **options):
-    organisation = organisation or OrganisationFactory()
-    return import_appendix(
-        organisation=organisation, plan_slug=plan_slug, file_name=name, data=data, **options
-    )
 
 
 def row(report, number, sheet=""):
