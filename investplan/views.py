@@ -69,11 +69,11 @@ def _say_lines_outside(request, plan: Plan) -> None:
     if len(outside) > LINES_NAMED:
         names += f" and {len(outside) - LINES_NAMED} more"
     count = f"{len(outside)} line{'s' if len(outside) != 1 else ''}"
-    verb = "lie" if len(outside) != 1 else "lies"
+    verb, costs = ("lie", "cost") if len(outside) != 1 else ("lies", "costs")
     messages.warning(
         request,
         f"{count} {verb} wholly outside {years_label(plan.first_year, plan.last_year)} and "
-        f"cost nothing in the plan: {names}.",
+        f"{costs} nothing in the plan: {names}.",
     )
 
 

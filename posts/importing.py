@@ -30,6 +30,7 @@ from investplan.models import (
     OnCostMethod,
     Organisation,
     Plan,
+    PlanStatus,
     Team,
     Workstream,
 )
@@ -565,6 +566,12 @@ class _Importer:
             report.created_plan = True
         elif plan.is_archived:
             raise UnreadableFile(f"the plan “{self.plan_slug}” is archived: unarchive it first")
+        elif plan.status == PlanStatus.APPROVED:
+            # Its tables are what the committee approved; a paste is refused the same way.
+            raise UnreadableFile(
+                f"the plan “{self.plan_slug}” is approved: a head of service reopens it "
+                "before anything is imported into it"
+            )
         else:
             given = "the years chosen are" if self.years else "the file names"
             period = self.years or self._years_named(columns)

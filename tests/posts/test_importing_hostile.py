@@ -8,16 +8,16 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from investplan.models import Organisation, Plan
+from investplan.models import Organisation, Plan, PlanStatus
 from posts.appendix.reading import BLANK_RUN_LIMIT, MAX_FILE_BYTES, Appendix, UnreadableFile
 from posts.appendix.rows import OUTCOMES
 from posts.importing import import_appendix
 from posts.models import PlanLine
 from reports.builders import ReportOptions
 from reports.documents import ReportDocument
-from tests.factories import OrganisationFactory
-from tests.posts.appendix_files import MIDDLESBROUGH, csv_bytes, workbook_bytes
-from tests.posts.importing_runs import command
+from tests.factories import OrganisationFactory, PlanFactory
+from tests.posts.appendix_files import MIDDLESBROUGH, WEST_BERKSHIRE, csv_bytes, workbook_bytes
+from tests.posts.importing_runs import command, run
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Post", "Grade", "FTE", "Salary", "Cost"]
@@ -218,3 +218,13 @@ def test_it_names_a_figure_beyond_any_amount_of_money_on_its_cell():
         "“10000000000000000000000000000” is too large: figures are kept up to £999,999,999,999"
     )
     assert not PlanLine.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_will_not_import_into_an_approved_plan():
+    plan = PlanFactory(slug="approved", status=PlanStatus.APPROVED)
+    before = plan.lines.count()
+
+    with pytest.raises(UnreadableFile, match="is approved: a head of service reopens it"):
+        run(csv_bytes(WEST_BERKSHIRE), "appendix.csv", "approved", organisation=plan.organisation)
+    assert plan.lines.count() == before
