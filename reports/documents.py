@@ -209,7 +209,8 @@ def sheet_names(titles: list[str]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for title in titles:
-        words = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()).strip("'") or "Table"
+        plain = re.sub(r"[\[\]:*?\\]", " ", title.replace("/", "-"))  # 2021/22 as 2021-22
+        words = " ".join(plain.split()).strip("'") or "Table"
         name, number = _shortened(words, SHEET_NAME_LENGTH), 1
         while name.casefold() in taken or name.casefold() == "history":
             number += 1
@@ -220,11 +221,25 @@ def sheet_names(titles: list[str]) -> list[str]:
     return names
 
 
+# Words a long name can lose first, and words a shortened name must not end on, so that
+# "Lines that outlive their funding" becomes "Lines that outlive funding", not "... their".
+_FILLERS = {"the", "their", "its", "a", "an"}
+_JOINING = _FILLERS | {"by", "of", "and", "or", "to", "for", "in", "with", "from", "on", "that"}
+
+
 def _shortened(words: str, length: int) -> str:
+    if len(words) <= length:
+        return words
+    kept = [word for word in words.split(" ") if word.casefold() not in _FILLERS]
+    words = " ".join(kept) or words
     if len(words) <= length:
         return words
     head = words[: length + 1]
     cut = head.rsplit(" ", 1)[0].rstrip(" ,;–-'") if " " in head else ""
+    parts = cut.split(" ")
+    while len(parts) > 1 and parts[-1].casefold().rstrip(",;") in _JOINING:
+        parts.pop()
+    cut = " ".join(parts).rstrip(" ,;–-'")
     return cut or words[:length].rstrip("'") or "Table"
 
 

@@ -43,7 +43,7 @@ def test_it_writes_a_sheet_per_table_and_one_for_the_assumptions(demo):
     _, workbook = workbook_of(demo, "findings")
 
     assert workbook.sheetnames == [
-        "Ofsted findings and the lines",
+        "Ofsted findings and lines",
         "Findings no line answers",
         "Assumptions",
     ]
@@ -115,7 +115,19 @@ def test_it_lists_the_assumptions(demo):
 def test_it_shortens_a_long_sheet_name_at_a_word_boundary():
     names = sheet_names(["Scenarios compared by workstream: Getting to Good and Efficient"])
 
-    assert names == ["Scenarios compared by"]
+    assert names == ["Scenarios compared"]
+
+
+def test_it_ends_a_shortened_sheet_name_on_a_word_of_meaning():
+    names = sheet_names(["Lines that outlive their funding", "Multi-year summary by workstream"])
+
+    assert names == ["Lines that outlive funding", "Multi-year summary"]
+
+
+def test_it_writes_a_financial_year_in_a_sheet_name_as_excel_allows():
+    (name,) = sheet_names(["In-year forecast 2021/22: budget against forecast from start dates"])
+
+    assert name == "In-year forecast 2021-22 budget"
 
 
 def test_it_keeps_each_sheet_name_unique_within_the_workbook():
@@ -130,9 +142,9 @@ def test_it_keeps_each_sheet_name_unique_within_the_workbook():
     names = sheet_names(titles)
 
     assert names == [
-        "Variance against the approved",
-        "Variance against the (2)",
-        "variance against the (3)",
+        "Variance against approved",
+        "Variance against approved (2)",
+        "variance against the approved",
         "Assumptions",
         "Assumptions (2)",
     ]
