@@ -710,8 +710,10 @@ class _Importer:
                     f"the lines' annual costs add up to £{figure_text(costs)} (difference "
                     f"{figure_text(stated - costs, symbol='£')})"
                 )
+        named = f"“{reading.label}”: "  # the row's own messages may begin with its name
         self.report.reconciliation.append(
-            f"row {reading.number} “{reading.label}”: " + "; ".join(reading.messages)
+            f"row {reading.number} {named}"
+            + "; ".join(message.removeprefix(named) for message in reading.messages)
         )
 
     def _save_source(self, reading: RowReading) -> None:

@@ -275,10 +275,10 @@ def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
     )
 
 
-def approved_label(baseline) -> str:
+def approved_label(baseline, start: str = "Approved") -> str:
     when = timezone.localtime(baseline.approved_at)
     who = baseline.approved_by.get_username() if baseline.approved_by else "unknown"
-    return f"Approved {when:%-d %B %Y %H:%M} by {who}"
+    return f"{start} {when:%-d %B %Y %H:%M} by {who}"
 
 
 def variance(plan: Plan, baseline, by: str) -> Document:
@@ -303,5 +303,7 @@ def variance(plan: Plan, baseline, by: str) -> Document:
         produced_at=context.produced_at,
         filename_stem=f"{plan.slug}-variance-by-{by}",
         status_mark="" if not changed else "VARIANCE",
-        status_label=f"{plan.get_status_display()}; baseline {approved_label(baseline).lower()}",
+        status_label=(
+            f"{plan.get_status_display()}; baseline {approved_label(baseline, start='approved')}"
+        ),
     )

@@ -299,3 +299,11 @@ def _finding_rows():
 def test_it_says_which_table_it_could_not_find():
     with pytest.raises(UnreadableFile, match="no table found"):
         run(workbook_bytes([["Just a note"], ["and another"]]))
+
+
+def test_it_names_a_funding_sources_total_once_in_the_reconciliation():
+    report = run(csv_bytes(WIRRAL_WITH_SOURCES), name="wirral.csv")
+
+    (line,) = [line for line in report.reconciliation if "funding sources' total" in line]
+    assert line.startswith("row 14 “Total”: the funding sources' total £167,500")
+    assert line.count("“Total”") == 1

@@ -6,12 +6,14 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from investplan.models import Role
 from investplan.services import approve_plan, reopen_plan
 from posts.models import PlanLine
 from reports.builders import ReportOptions
+from reports.comparisons import variance
 from reports.documents import ReportDocument
 from reports.models import ApprovedBaseline
 from reports.services import approved_document, baseline_keys
@@ -82,8 +84,6 @@ def test_it_prints_a_table_again_exactly_as_approved_after_the_plan_changes(plan
 
 
 def test_it_shows_a_later_change_as_a_variance_against_the_baseline(plan):
-    from reports.comparisons import variance
-
     baseline = approve_plan(plan=plan)
     reopen_plan(plan=plan)
     PlanLine.objects.filter(plan=plan, title="Social Worker").update(fte=Decimal("1.5"))
@@ -170,3 +170,13 @@ def test_it_keeps_every_figure_of_the_demo_tables_through_the_database(demo, key
     reprinted = approved_document(ApprovedBaseline.objects.get(pk=baseline.pk), key)
 
     assert printed(reprinted.tables) == printed(as_approved.tables)
+
+
+def test_it_writes_the_month_of_the_baseline_with_its_capital_on_the_variance(plan):
+    baseline = approve_plan(plan=plan)
+
+    document = variance(plan, baseline, "workstream")
+
+    assert f"baseline approved {timezone.localtime(baseline.approved_at):%-d %B %Y}" in (
+        document.status_label
+    )
