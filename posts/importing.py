@@ -891,6 +891,8 @@ class _Importer:
             if point is not None:
                 salary = None  # the grade's point pays it
         workstream_id, team_id = self._workstream(facts.workstream), self._team(facts.team)
+        start = facts.start or self.context.plan_start
+        self._say_if_outside_the_years(reading, start, facts)
         words = LineWords(
             grade=grade.code if grade else "",
             point=point,
@@ -913,7 +915,7 @@ class _Importer:
             "annual_salary": salary,
             "fte": facts.fte,
             "fte_in_post": facts.fte_in_post,
-            "start_date": facts.start or self.context.plan_start,
+            "start_date": start,
             "end_date": None,
             "duration_months": facts.duration_months,
             "amount": _pennies(facts.amount),
@@ -925,6 +927,22 @@ class _Importer:
             "source_sheet": self.source_sheet,
             "source_row": reading.number,
         }, words
+
+    def _say_if_outside_the_years(self, reading: RowReading, start, facts) -> None:
+        """A line wholly outside the plan's years costs nothing in it (decision 0016): the
+        preview says so before it is added, not the workspace after."""
+        plan = self.report.plan
+        line = PlanLine(
+            kind=facts.kind,
+            one_off=facts.one_off,
+            start_date=start,
+            duration_months=facts.duration_months,
+        )
+        if line.is_outside_years(plan.first_year, plan.last_year):
+            reading.warnings.append(
+                f"it starts {start:%-d %b %Y}, wholly outside the plan's years "
+                f"({years_label(_years_of(plan))}): it costs nothing in the plan"
+            )
 
     def _pay_point(self, grade: Grade, salary, reading) -> tuple[Grade | None, PayPoint | None]:
         """Where a line on a known grade starts: the grade's point paying the stated salary

@@ -338,3 +338,14 @@ def test_it_reads_an_fte_written_with_its_unit_under_the_fte_heading(client, edi
 
     assert "Social Worker · grade tbc · 0.5 FTE" in _becomes(preview)[2]
     assert PlanLine.objects.get(plan=editing, title="Social Worker").fte == Decimal("0.5")
+
+
+def test_it_says_in_the_preview_that_a_row_wholly_outside_the_plans_years_costs_nothing(
+    client, editing
+):
+    cells = "Social Worker\ttbc\t1\t01/04/2030\t24\t£32,878\n"
+
+    page = html.unescape(_paste(client, editing, cells).content.decode())
+
+    assert "it starts 1 Apr 2030, wholly outside the plan's years" in page
+    assert "it costs nothing in the plan" in page
