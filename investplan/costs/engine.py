@@ -23,7 +23,7 @@ from functools import partial
 from typing import NamedTuple
 
 from .financial_year import FinancialYear
-from .money import ONE, ZERO, format_money, round_money
+from .money import ONE, POUND, ZERO, format_money, round_money
 
 MONTH_PARTS = 377_580  # lcm(28, 29, 30, 31)
 YEAR_PARTS = 12 * MONTH_PARTS
@@ -328,6 +328,20 @@ class LineCost:
     def total_in_pence(self) -> Decimal:
         """The sum of the years as printed in pence, so the printed years cast."""
         return sum(self.years_in_pence.values(), ZERO)
+
+    @property
+    def printed_years(self) -> list[tuple[FinancialYear, Decimal, Decimal]]:
+        """Each year with its cost in pence, as the working page prints it, and in whole
+        pounds, as the workspace and the tables print it."""
+        return [
+            (year, round_money(amount), round_money(amount, POUND))
+            for year, amount in self.years.items()
+        ]
+
+    @property
+    def total_in_pounds(self) -> Decimal:
+        """The sum of the years in whole pounds: the line's total in the tables."""
+        return sum((pounds for _, _, pounds in self.printed_years), ZERO)
 
     @property
     def stated_difference(self) -> Decimal | None:

@@ -235,6 +235,24 @@ def test_it_casts_the_working_of_a_line_whose_years_each_end_in_half_a_penny(hea
     assert '<td class="num">2,045.30</td>' in working
 
 
+def test_it_prints_a_lines_working_in_whole_pounds_as_the_tables_do_beside_pence(head, plan):
+    # £1,022.645 in each of two years: £2,045.30 in pence, £1,023 + £1,023 = £2,046 in the
+    # tables, which round each year to the pound.
+    line = add_plan_line(
+        plan=plan,
+        title="Legal fees",
+        kind=LineKind.NON_STAFF,
+        amount=Decimal("2045.29"),
+        start_date=date(2023, 10, 1),
+        duration_months=12,
+    )
+
+    working = page(head, reverse("posts:line-working", args=[plan.slug, line.pk]))
+
+    assert casting_failures(working) == []
+    assert '<td class="num">2,045.30</td><td class="num">2,046</td>' in working
+
+
 def test_it_casts_the_figures_previewed_while_a_line_is_edited_in_place(client, plan):
     client.force_login(MembershipFactory(organisation=plan.organisation).user)
     line = plan.lines.get(title="Social Worker")
