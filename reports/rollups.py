@@ -106,7 +106,10 @@ def line_figures(
     keeps each cost as rounded, by the cost's identity, for lines that share a cost."""
     line, cost = costed.line, costed.cost
     if cost is None:
-        return Figures(years={year: ZERO for year in years})
+        # A post that cannot be costed yet (no grade or salary) is still in the
+        # establishment: its FTE counts, its cost is flagged on its row.
+        outside = years and line.is_outside_years(years[0].start_year, years[-1].start_year)
+        return Figures(fte=ZERO if outside else line_fte(line), years=dict.fromkeys(years, ZERO))
     key = (id(cost), quantum)
     found = rounded.get(key) if rounded is not None else None
     if found is None:

@@ -135,3 +135,15 @@ def test_it_reads_a_plan_in_the_same_number_of_queries_however_many_lines(plan):
         return len(captured)
 
     assert queries_for(3) == queries_for(30)
+
+
+def test_it_counts_the_fte_of_a_post_that_cannot_be_costed_yet(db):
+    workstream = WorkstreamFactory(name="District Teams")
+    plan = workstream.plan
+    PlanLineFactory(plan=plan, workstream=workstream, fte=Decimal("1"))
+    # No grade, salary or stated cost: it cannot be costed, but it is half a post.
+    PlanLineFactory(plan=plan, workstream=workstream, fte=Decimal("0.5"), annual_salary=None)
+
+    (group,) = rollup(plan, "workstream").groups
+
+    assert group.figures.fte == Decimal("1.5")
