@@ -406,7 +406,7 @@ class _Importer:
         inferred, reasons = read_by_arithmetic(columns, sample, corrected=set(corrections))
         if inferred:
             columns = map_columns(header, self.remembered, corrections, inferred)
-            columns.reasons = reasons
+            columns.reasons = [*reasons, *columns.reasons]
         return columns
 
     # -- funding sources on another sheet ---------------------------------------------
