@@ -129,3 +129,14 @@ def test_it_shows_on_the_preview_where_a_remembered_mapping_is_applied(admin):
     page = admin.get(url).content.decode()
 
     assert "as an earlier import of this council was mapped" in page
+
+
+def test_it_ignores_columns_and_fields_that_are_not_the_forms_in_a_tampered_mapping(admin):
+    preview = previewed(admin, csv_bytes(SEED_001))
+    url = reverse("posts:import-mapping", args=[admin.organisation.slug, preview.pk])
+
+    response = admin.post(url, {"column-x": "title", "column-1": "<script>", "column-2": ""})
+
+    preview.refresh_from_db()
+    assert response.status_code == 302
+    assert preview.corrections == {}
