@@ -60,7 +60,7 @@ from posts.appendix.rows import (
     is_figure,
 )
 from posts.appendix.text import clean_text, figure_text, name_key, source_key
-from posts.appendix.years import Years, years_label, years_named
+from posts.appendix.years import Years, years_found, years_label
 from posts.models import (
     AppendixImport,
     ColumnMapping,
@@ -165,6 +165,7 @@ class ImportReport:
     plan: Plan | None = None
     created_plan: bool = False
     years: Years | None = None  # the plan's, kept when a preview's new plan is rolled back
+    years_reason: str = ""  # why a new plan runs those years
     committed: bool = False
     lines_created: int = 0
     lines_updated: int = 0
@@ -193,6 +194,7 @@ class ImportReport:
             "sheet": self.sheet,
             "plan": self.plan.slug if self.plan else None,
             "years": years_label(self.years) if self.years else None,
+            "years_reason": self.years_reason,
             "committed": self.committed,
             "counts": self.counts,
             "columns": self.columns.as_json() if self.columns else {},
@@ -405,7 +407,7 @@ class _Importer:
         inferred, reasons = read_by_arithmetic(columns, sample, corrected=set(corrections))
         if inferred:
             columns = map_columns(header, self.remembered, corrections, inferred)
-            columns.reasons = reasons
+            columns.reasons = [*reasons, *columns.reasons]
         return columns
 
     # -- funding sources on another sheet ---------------------------------------------
@@ -549,10 +551,16 @@ class _Importer:
         if plan is None:
             if Plan.objects.filter(slug=self.plan_slug).exists():
                 raise UnreadableFile(f"the plan “{self.plan_slug}” belongs to another council")
-            period = self.years or self._years_named(columns)
-            if period is None:
+            found = None if self.years else self._years_named(columns)
+            if self.years:
+                period = self.years
+                report.years_reason = "the years chosen at import"
+            elif found:
+                period, report.years_reason = found
+            else:
                 first = FinancialYear.containing(_today())
                 period = (first, first + 1)
+                report.years_reason = "the file names no financial years: this year and the next"
                 report.warnings.append(
                     f"the file names no financial years: the new plan runs {first} to {first + 1}"
                 )
@@ -574,7 +582,8 @@ class _Importer:
             )
         else:
             given = "the years chosen are" if self.years else "the file names"
-            period = self.years or self._years_named(columns)
+            found = None if self.years else self._years_named(columns)
+            period = self.years or (found[0] if found else None)
             if period and period != _years_of(plan):
                 report.warnings.append(
                     f"{given} {years_label(period)}; the plan runs "
@@ -593,15 +602,16 @@ class _Importer:
         )
         self._prepare_lookups(plan)
 
-    def _years_named(self, columns: ColumnMap) -> Years | None:
-        """The years the headers or titles name, else those the sheet's cells name."""
+    def _years_named(self, columns: ColumnMap) -> tuple[Years, str] | None:
+        """The years the headers or titles name, else those the sheet's cells name, and
+        the words that name them."""
         cells = (
             value
             for row in itertools.islice(self.appendix.rows(self.report.sheet), YEAR_SEARCH_ROWS)
             for value in row.values
             if isinstance(value, str)
         )
-        return years_named(headers=columns.labels.values(), titles=self.titles, cells=cells)
+        return years_found(headers=columns.labels.values(), titles=self.titles, cells=cells)
 
     def _prepare_lookups(self, plan: Plan) -> None:
         organisation = self.organisation

@@ -81,9 +81,13 @@ def _run(organisation, preview, **options):
         file_name=preview.file_name,
         data=bytes(preview.data),
         sheet=preview.sheet or None,
-        corrections={int(column): name for column, name in preview.corrections.items()},
+        corrections=_corrections_of(preview),
         **options,
     )
+
+
+def _corrections_of(preview) -> dict[int, str]:
+    return {int(column): name for column, name in preview.corrections.items()}
 
 
 def _chosen_years(text: str):
@@ -139,13 +143,24 @@ def import_preview(request, organisation_slug, import_id):
 @login_required
 @require_POST
 def import_mapping(request, organisation_slug, import_id):
-    _, preview = _preview_of(request, organisation_slug, import_id)
+    """Only a column the admin changed from what the preview showed is a correction (or one
+    corrected before and kept): the form sends every column, and a column sent as shown,
+    read by its words, a remembered mapping or the arithmetic of its rows, is left to be
+    read so, and a reading by arithmetic is never remembered."""
+    organisation, preview = _preview_of(request, organisation_slug, import_id)
+    before = _corrections_of(preview)
+    try:
+        shown = _run(organisation, preview, dry_run=True).columns
+    except UnreadableFile:
+        shown = None
     corrections = {}
     for key, value in request.POST.items():
-        if key.startswith("column-") and value in FIELDS:
-            column = key.removeprefix("column-")
-            if column.isdigit():
-                corrections[column] = value
+        column = key.removeprefix("column-")
+        if not (key.startswith("column-") and column.isdigit() and value in FIELDS):
+            continue
+        as_shown = shown.fields.get(int(column), "ignore") if shown else None
+        if value != as_shown or int(column) in before:
+            corrections[column] = value
     preview.corrections = corrections
     preview.save(update_fields=["corrections"])
     return _to_preview(organisation_slug, preview, request.POST.get("years", "").strip())

@@ -174,6 +174,7 @@ def map_columns(
     fields: dict[int, str] = {}
     words: dict[int, str] = {}
     notes: list[str] = []
+    reasons: list[str] = []  # where a remembered mapping reads a column otherwise than its words
     taken: dict[str, int] = {}
     # Columns a person or the arithmetic placed claim their field before the words do.
     for column in (*corrections, *inferred):
@@ -192,6 +193,10 @@ def map_columns(
             name = inferred[column]
         else:
             name = remembered.get(normalise_header(label)) or words[column]
+            if name != words[column]:
+                reasons.append(
+                    f"“{label}” {_read_as(name)}, as an earlier import of this council was mapped"
+                )
         placed = column in corrections or column in inferred
         if name != "ignore" and taken.get(name, column) != column and not placed:
             notes.append(
@@ -212,5 +217,22 @@ def map_columns(
         tuple(number for number, _ in header_rows),
         notes,
         words,
+        reasons,
         inferred={column: name for column, name in inferred.items() if column not in corrections},
     )
+
+
+# How a reason says what a column is read as: "“Total cost” read as the cost of one post".
+_READ_AS = {
+    "unit_cost": "the cost of one post",
+    "annual_cost": "the annual cost",
+    "total": "the total over the plan",
+    "fte": "the FTE",
+    "salary": "the salary",
+}
+
+
+def _read_as(name: str) -> str:
+    if name == "ignore":
+        return "not imported"
+    return "read as " + _READ_AS.get(name, FIELDS[name].lower())

@@ -565,6 +565,16 @@ class RowReader:
             return
         if annual_cost is not None:
             facts.amount = annual_cost
+        elif facts.stated_total is not None and facts.salary is None:
+            # Only a total over the plan (Middlesbrough's Exit Costs, "3 months", £120,000):
+            # the council means that sum once, not a year's rate of it.
+            facts.amount, facts.one_off = facts.stated_total, True
+            total = pounds(facts.stated_total)
+            over = f" over its {_months(facts.duration_months)}" if facts.duration_months else ""
+            warnings.append(
+                f"only a total, £{total}, is given (no FTE, salary or annual cost): a one-off "
+                f"cost of £{total}{over}"
+            )
         elif facts.stated_total is not None and facts.duration_months:
             facts.amount = facts.stated_total * 12 / facts.duration_months
             warnings.append(
@@ -805,8 +815,24 @@ def _first_text(values) -> str:
 _PLACEHOLDERS = {"-", "–", "—", "n/a"}
 
 
+def _months(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+# A grade as councils write them: "K", "PO6", "EPO6", "G12", "SCP 23", "Band E", "Grade 7".
+_GRADE = re.compile(
+    r"^(?:(?:band|grade|scale|level|hay)\s+\S{1,4}|\S{1,4}|\S*\d\S*(?:\s+\S+)?)$", re.I
+)
+
+
 def _looks_like_grade(text: str) -> bool:
-    return (len(text) <= 12 and len(text.split()) <= 2) or text.lower() in UNKNOWN_GRADES
+    """A short code, a code with a figure in it, or "Band E": never words like "Exit
+    Costs" written in a Grade column under a blank post."""
+    text = text.strip()
+    return text.lower() in UNKNOWN_GRADES or (len(text) <= 12 and bool(_GRADE.match(text)))
 
 
 _KIND_WORDS = {

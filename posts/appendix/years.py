@@ -23,6 +23,15 @@ _MONTHS = re.compile(
 _SPAN = re.compile(rf"({_YEAR})\s*(?:to|-|–|—)\s*({_YEAR})", re.IGNORECASE)
 # A year on its own, as "(2008/09)" or "2021/22": not part of a date like 2020-04-01.
 _ONE = re.compile(r"(?<![\d/-])(\d{4})\s*/\s*(\d{2}|\d{4})(?![\d/-])")
+# A year written short, "23/24", where it stands as a financial year: in brackets
+# ("Inflation Pay Increase (23/24)"), after "FY" or "year", or as the whole cell. Only two
+# years in a row, so "3/4", "12/13 posts filled" and dates like 01/04/23 are not years.
+_SHORT = re.compile(
+    r"(?:\(\s*(\d{2})\s*/\s*(\d{2})\s*\)"
+    r"|\b(?:fy|year)\s*(\d{2})\s*/\s*(\d{2})(?![\d/.-])"
+    r"|^\s*(\d{2})\s*/\s*(\d{2})\s*$)",
+    re.IGNORECASE,
+)
 
 
 def parse_years(text: str) -> Years:
@@ -72,18 +81,42 @@ def years_named(
     """The years the file names. A period in the header or the titles above the table
     ("Apr 2020 to Mar 2022", "2008/09 to 2009/10") comes first; then the span of the
     years named there ("2021/22", "2022/23" over columns); then the span of the years
-    named in the cells ("ABG Care Matters (2008/09)"). None if it names none, or names
-    years no plan could run (over ten, or outside 1990/91 to 2100/01)."""
+    named in the cells ("ABG Care Matters (2008/09)", "Inflation Pay Increase (23/24)").
+    None if it names none, or names years no plan could run (over ten, or outside 1990/91
+    to 2100/01)."""
+    found = years_found(headers, titles, cells)
+    return found[0] if found else None
+
+
+def years_found(
+    headers: Iterable[str] = (), titles: Iterable[str] = (), cells: Iterable[str] = ()
+) -> tuple[Years, str] | None:
+    """`years_named`'s years, with why: the words of the file that name them."""
     above = [fold_lookalikes(str(text)) for text in (*headers, *titles) if text]
     for text in above:
         found = _period_in(text)
         if found:
-            return found
-    for texts in (above, (str(text) for text in cells if text)):
-        named = [year for text in texts for year in _years_in(text)]
+            return found, f"the file names them in “{_quoted(text)}”"
+    for place, texts in (
+        ("above the table", above),
+        ("in its cells", [fold_lookalikes(str(text)) for text in cells if text]),
+    ):
+        named = [(year, text) for text in texts for year in _years_in(text)]
         if named:
-            return _plan_years(min(named), max(named))
+            first, last = min(year for year, _ in named), max(year for year, _ in named)
+            period = _plan_years(first, last)
+            if period is None:
+                return None
+            words = list(dict.fromkeys(_quoted(text) for _, text in named))
+            shown = ", ".join(f"“{text}”" for text in words[:3])
+            more = f" and {len(words) - 3} more" if len(words) > 3 else ""
+            return period, f"the file names {years_label(period)} {place}: {shown}{more}"
     return None
+
+
+def _quoted(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _period_in(text: str) -> Years | None:
@@ -108,6 +141,10 @@ def _years_in(text: str) -> list[FinancialYear]:
             found.append(FinancialYear.parse(f"{match.group(1)}/{match.group(2)}"))
         except ValueError:
             continue
+    for match in _SHORT.finditer(text):
+        first, second = (int(group) for group in match.groups() if group is not None)
+        if second == (first + 1) % 100:
+            found.append(FinancialYear(first + (2000 if first < 90 else 1900)))
     return found
 
 

@@ -13,7 +13,7 @@ from posts.appendix.years import parse_years, years_named
 from posts.importing import import_appendix
 from posts.models import PlanLine
 from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory
-from tests.posts.appendix_files import MIDDLESBROUGH, csv_bytes, workbook_bytes
+from tests.posts.appendix_files import MIDDLESBROUGH, STAFFORDSHIRE, csv_bytes, workbook_bytes
 from tests.posts.importing_runs import command
 
 # Seed 004's table as the cabinet report prints it: the years only in the funding column.
@@ -95,6 +95,22 @@ def test_it_takes_no_years_that_no_plan_could_run():
     assert years_named(headers=["Post"], cells=["2000/01", "2030/31"]) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Inflation Pay Increase (23/24)", "FY 23/24 budget", "FY23/24", "Year 23/24", "23/24"],
+)
+def test_it_reads_a_two_digit_financial_year(text):
+    assert years_named(cells=[text]) == years(2023, 2023)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3/4 of the team", "(23/25)", "01/04/23", "on 23/04/2024", "12/13 posts filled", "(0.23/24)"],
+)
+def test_it_reads_no_year_from_a_date_or_a_fraction_written_short(text):
+    assert years_named(cells=[text]) is None
+
+
 # -- importing -------------------------------------------------------------------------
 
 
@@ -115,6 +131,21 @@ def test_it_sets_a_new_plans_years_from_a_year_the_file_names():
     plan = Plan.objects.get(slug="wirral")
     assert report.committed
     assert (plan.first_year, plan.last_year) == (2008, 2008)
+
+
+@pytest.mark.django_db
+def test_it_sets_the_staffordshire_plans_year_from_its_23_24_saying_why():
+    report = import_appendix(
+        organisation=OrganisationFactory(),
+        plan_slug="staffs",
+        file_name=STAFFORDSHIRE.name,
+        data=STAFFORDSHIRE.read_bytes(),
+        dry_run=True,
+    )
+
+    assert report.years == years(2023, 2023)
+    assert "2023/24" in report.years_reason
+    assert "“Inflation Pay Increase (23/24)”" in report.years_reason
 
 
 @pytest.mark.django_db
@@ -236,3 +267,13 @@ def test_it_links_to_the_plan_after_a_commit(admin):
 
     link = reverse("posts:workspace", args=["new-plan"])
     assert f'href="{link}"' in done.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_says_in_the_preview_which_years_it_chose_and_why(admin):
+    preview_id = previewed(admin, STAFFORDSHIRE.read_bytes(), name=STAFFORDSHIRE.name)
+
+    page = admin.get(preview_url(admin, preview_id)).content.decode()
+
+    assert 'value="2023/24"' in page
+    assert "“Inflation Pay Increase (23/24)”" in page

@@ -83,10 +83,48 @@ def test_it_reads_as_above_as_the_finding_of_the_row_above(middlesbrough):
     assert "para 36" in above.reference.lower()
 
 
-def test_it_takes_a_title_written_in_the_grade_column(middlesbrough):
-    line = PlanLine.objects.get(source_row=31)
-    assert (line.title, line.kind, line.duration_months) == ("Exit Costs", "non_staff", 3)
-    assert line.amount.amount == Decimal("480000")  # a year's rate: £120,000 over 3 months
+def test_it_takes_words_in_the_grade_column_as_the_title_with_no_grade(middlesbrough):
+    line = PlanLine.objects.get(source_row=31)  # Post blank, Grade "Exit Costs"
+    assert (line.title, line.kind) == ("Exit Costs", "non_staff")
+    assert (line.grade_as_written, line.grade_id) == ("", None)
+
+
+def test_it_imports_a_row_with_only_a_total_as_a_one_off_cost_of_that_total(middlesbrough):
+    line = PlanLine.objects.get(source_row=31)  # "3 months", only a total of £120,000
+    assert line.one_off
+    assert line.amount.amount == Decimal("120000")
+
+
+def test_it_says_why_a_row_with_only_a_total_is_a_one_off_cost(middlesbrough):
+    reading = next(reading for reading in middlesbrough.rows if reading.number == 31)
+    assert any(
+        "only a total, £120,000, is given (no FTE, salary or annual cost): a one-off cost of "
+        "£120,000 over its 3 months" in warning
+        for warning in reading.warnings
+    )
+
+
+def test_it_reads_only_a_total_as_a_one_off_cost_whatever_duration_it_states():
+    csv = csv_bytes([["Post", "Duration", "Total cost"], ["Launch event", "2 years", "£9,000"]])
+    run(csv, name="appendix.csv")
+    line = PlanLine.objects.get()
+    assert (line.one_off, line.amount.amount) == (True, Decimal("9000"))
+
+
+def test_it_reads_the_other_non_post_rows_of_middlesbrough_as_the_paper_means(middlesbrough):
+    lines = PlanLine.objects.filter(source_row__in=[27, 28, 29, 30]).order_by("source_row")
+    read = [(line.title, line.one_off, line.amount.amount) for line in lines]
+    assert read == [
+        ("Audit Resource", False, Decimal("200000")),
+        ("Human Resources", True, Decimal("40000")),  # "Development": once, £40,000 in all
+        ("Human Resources", False, Decimal("23652")),
+        ("Workforce Develoment", False, Decimal("75000")),
+    ]
+    sheet = openpyxl.load_workbook(MIDDLESBROUGH).active
+    for line in lines:
+        total = Decimal(str(sheet.cell(line.source_row, 7).value).replace(",", ""))
+        years = 1 if line.one_off else 2  # "2 years"
+        assert line.amount.amount * years == total
 
 
 def test_it_sets_the_section_from_a_heading_row(middlesbrough):
