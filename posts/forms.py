@@ -1,5 +1,6 @@
 from django import forms
 
+from investplan.fields import PoundsField
 from investplan.forms import DateInput
 from posts.models import PlanLine
 
@@ -92,14 +93,13 @@ class AppendixUploadForm(forms.Form):
 MONEY_FIELDS = ("annual_salary", "amount", "stated_annual_cost")
 
 
-def _pounds_field(model_field) -> forms.DecimalField:
+def _pounds_field(model_field) -> PoundsField:
     """Money typed as pounds and pence: the currency is always GBP, so no currency box."""
-    return forms.DecimalField(
+    return PoundsField(
         label=f"{str(model_field.verbose_name).capitalize()} (£)",
         help_text=LINE_HELP.get(model_field.name, model_field.help_text),
         required=False,
         max_digits=model_field.max_digits,
-        decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
 
