@@ -2,6 +2,7 @@ from django import forms
 
 from investplan.fields import PoundsField
 from investplan.forms import DateInput
+from posts.limits import duration_problem, sentence
 from posts.models import PlanLine
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
@@ -104,6 +105,11 @@ def _pounds_field(model_field) -> PoundsField:
     )
 
 
+def _within_duration(months) -> None:
+    if problem := duration_problem(months):
+        raise forms.ValidationError(sentence(problem), code="max_value")
+
+
 class _ScopedLineForm(forms.ModelForm):
     """A line form whose choices are the plan's own: its workstreams, and its council's
     teams, grades, points and findings. `version` is the line's version as the editor read
@@ -141,6 +147,11 @@ class _ScopedLineForm(forms.ModelForm):
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
                 self.fields[name].widget = DateInput()
+        if "duration_months" in self.fields:
+            # One message for a duration too long, however long: the line's own, not also
+            # the database's largest number.
+            self.fields["duration_months"].max_value = None
+            self.fields["duration_months"].validators = [_within_duration]
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
         stated_for = self.instance.stated_cost_fte

@@ -30,3 +30,8 @@ def duration_problem(months: int | None) -> str:
         f"a duration of {months:,} months is longer than a plan line can run "
         f"({MOST_MONTHS // 12} years); leave it blank for a permanent post"
     )
+
+
+def sentence(problem: str) -> str:
+    """A problem above as a message on its own: "The start date ... 2199)."."""
+    return f"{problem[:1].upper()}{problem[1:]}."

@@ -28,7 +28,7 @@ from investplan.models import (
     Workstream,
 )
 
-from .limits import date_problem, duration_problem
+from .limits import date_problem, duration_problem, sentence
 
 
 class PayScale(models.Model):
@@ -625,9 +625,9 @@ class PlanLine(ReadInBulk):
             ("actual_start_date", "actual start date"),
         ):
             if problem := date_problem(name, getattr(self, field)):
-                add(field, f"{problem[0].upper()}{problem[1:]}.")
+                add(field, sentence(problem))
         if problem := duration_problem(self.duration_months):
-            add("duration_months", f"{problem[0].upper()}{problem[1:]}.")
+            add("duration_months", sentence(problem))
         if self.end_date and self.start_date and self.end_date < self.start_date:
             add(
                 "end_date",

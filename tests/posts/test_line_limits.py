@@ -106,3 +106,16 @@ def test_it_refuses_every_date_of_a_line_outside_the_years_it_can_hold(plan, fie
 
     assert not form.is_valid()
     assert form.errors[field] == [f"{words} is not one a plan line can hold (years 1900 to 2199)."]
+
+
+def test_it_says_once_that_a_duration_of_twenty_digits_is_too_long(plan):
+    from posts.forms import PlanLineEditForm
+
+    data = line_form_data(plan, annual_salary="32878", duration_months="99999999999999999999")
+    form = PlanLineEditForm(data=data, instance=PlanLine(plan=plan), plan=plan)
+
+    assert not form.is_valid()
+    assert form.errors["duration_months"] == [
+        "A duration of 99,999,999,999,999,999,999 months is longer than a plan line can run "
+        "(100 years); leave it blank for a permanent post."
+    ]
