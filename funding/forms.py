@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from funding.models import check_allocation_total
+from investplan.fields import PercentField, PoundsField
 from investplan.forms import DateInput, RowsFormSet
 
 
@@ -61,11 +62,9 @@ class AllocationInlineFormSet(RowsFormSet):
 class AllocationForm(forms.ModelForm):
     """A share of a line paid by one source: a percentage of its cost, or pounds a year."""
 
-    amount = forms.DecimalField(
+    amount = PoundsField(
         label="Or a fixed amount a year (£)",
         required=False,
-        max_digits=14,
-        decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
 
@@ -75,6 +74,7 @@ class AllocationForm(forms.ModelForm):
         model = Allocation
         fields = ["source", "percent", "amount"]
         labels = {"percent": "Percentage of the line's cost"}
+        field_classes = {"percent": PercentField}
         widgets = {"percent": forms.TextInput(attrs={"inputmode": "decimal", "size": 7})}
 
     def __init__(self, *args, **kwargs):

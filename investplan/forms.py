@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from investplan.costs.financial_year import FinancialYear
+from investplan.fields import PercentField, PoundsField
 
 # The years a financial year field takes (the model's validators say the same).
 FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
@@ -107,17 +108,9 @@ class NewPlanForm(PlanDetailsForm):
     """A new plan: its name, years and on-cost basis, and the plan it copies, if any."""
 
     on_cost_method = forms.ChoiceField(label="On-costs", widget=forms.RadioSelect)
-    flat_on_cost_percent = forms.DecimalField(
+    flat_on_cost_percent = PercentField(
         label="Flat on-cost % (when on-costs are a flat percentage of pay)",
         initial=Decimal("29"),
-        max_digits=6,
-        decimal_places=3,
-        min_value=0,
-        max_value=100,
-        error_messages={
-            "min_value": "Give an on-cost percentage between 0 and 100.",
-            "max_value": "Give an on-cost percentage between 0 and 100.",
-        },
         widget=PercentInput,
     )
     copy_of = forms.TypedChoiceField(
@@ -186,6 +179,7 @@ def assumptions_forms(plan, data=None):
         PayAward,
         formset=RowsFormSet,
         fields=["financial_year", "percent", "agreed"],
+        field_classes={"percent": PercentField},
         extra=1,
         can_delete=True,
         widgets={"percent": PercentInput},
@@ -242,19 +236,28 @@ class _AssumptionsForm(forms.ModelForm):
             "agency_share_percent": PercentInput,
         }
         help_texts = ASSUMPTIONS_HELP
+        field_classes = dict.fromkeys(
+            (
+                "flat_on_cost_percent",
+                "pension_percent",
+                "levy_percent",
+                "vacancy_factor_percent",
+                "agency_share_percent",
+            ),
+            PercentField,
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in TRUE_COST_MONEY:
             model_field = self._meta.model._meta.get_field(name)
             label = str(model_field.verbose_name)
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = PoundsField(
                 label=f"{label[:1].upper()}{label[1:]} (£)",
                 help_text=ASSUMPTIONS_HELP.get(name, model_field.help_text),
                 required=False,
                 min_value=0,
                 max_digits=model_field.max_digits,
-                decimal_places=2,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
             )
             self.initial[name] = getattr(self.instance, name).amount
@@ -271,8 +274,8 @@ class _AssumptionsForm(forms.ModelForm):
 
 
 class _NIRateForm(forms.ModelForm):
-    secondary_threshold = forms.DecimalField(
-        label="Secondary threshold a year (£)", max_digits=12, decimal_places=2
+    secondary_threshold = PoundsField(
+        label="Secondary threshold a year (£)", max_digits=12, min_value=0
     )
 
     class Meta:
@@ -281,6 +284,7 @@ class _NIRateForm(forms.ModelForm):
         model = EmployerNIRate
         fields = ["financial_year", "percent", "secondary_threshold"]
         widgets = {"percent": PercentInput}
+        field_classes = {"percent": PercentField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -341,13 +345,10 @@ class YearGridForm(forms.Form):
         for row_id, label in self.rows:
             for year in self.years:
                 name = f"r{row_id}-y{year}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = PoundsField(
                     label=f"{what} for {label}, {FinancialYear(year).label} (£)",
                     required=False,
                     min_value=0,
-                    error_messages={"min_value": "An amount cannot be below £0."},
-                    max_digits=14,
-                    decimal_places=2,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 9}),
                 )
                 value = values.get((row_id, year))

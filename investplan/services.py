@@ -72,7 +72,8 @@ def set_assumptions(*, plan: Plan, pay_awards=(), ni_rates=(), **values) -> Assu
 @transaction.atomic
 def save_formsets(*, user, forms) -> None:
     """Save a page's form and formsets together, each change on record under `user`:
-    all of them or, if any fails the database's checks, none."""
+    all of them or, if any fails the database's checks, none. What is unchanged is not
+    saved, so it adds no record and moves no revision."""
     for form in forms:
         if hasattr(form, "forms"):  # a formset
             for instance in form.save(commit=False):
@@ -81,7 +82,7 @@ def save_formsets(*, user, forms) -> None:
             for instance in form.deleted_objects:
                 instance._history_user = user
                 instance.delete()
-        else:
+        elif form.instance.pk is None or form.has_changed():  # unchanged: nothing written
             instance = form.save(commit=False)
             instance._history_user = user
             instance.save()

@@ -1,6 +1,8 @@
 from django import forms
 
+from investplan.fields import PoundsField
 from investplan.forms import DateInput
+from posts.limits import duration_problem, sentence
 from posts.models import PlanLine
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
@@ -92,16 +94,20 @@ class AppendixUploadForm(forms.Form):
 MONEY_FIELDS = ("annual_salary", "amount", "stated_annual_cost")
 
 
-def _pounds_field(model_field) -> forms.DecimalField:
+def _pounds_field(model_field) -> PoundsField:
     """Money typed as pounds and pence: the currency is always GBP, so no currency box."""
-    return forms.DecimalField(
+    return PoundsField(
         label=f"{str(model_field.verbose_name).capitalize()} (£)",
         help_text=LINE_HELP.get(model_field.name, model_field.help_text),
         required=False,
         max_digits=model_field.max_digits,
-        decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
     )
+
+
+def _within_duration(months) -> None:
+    if problem := duration_problem(months):
+        raise forms.ValidationError(sentence(problem), code="max_value")
 
 
 class _ScopedLineForm(forms.ModelForm):
@@ -141,6 +147,11 @@ class _ScopedLineForm(forms.ModelForm):
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
                 self.fields[name].widget = DateInput()
+        if "duration_months" in self.fields:
+            # One message for a duration too long, however long: the line's own, not also
+            # the database's largest number.
+            self.fields["duration_months"].max_value = None
+            self.fields["duration_months"].validators = [_within_duration]
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
         stated_for = self.instance.stated_cost_fte

@@ -28,6 +28,8 @@ from investplan.models import (
     Workstream,
 )
 
+from .limits import date_problem, duration_problem, sentence
+
 
 class PayScale(models.Model):
     """A council's pay spine: spinal points, the grades over them, salaries by year."""
@@ -616,6 +618,16 @@ class PlanLine(ReadInBulk):
                 "The FTE a cost is stated for must be above zero "
                 f"(you entered {self.stated_cost_fte.normalize():f}).",
             )
+        for field, name in (
+            ("start_date", "start date"),
+            ("end_date", "end date"),
+            ("expected_start_date", "expected start date"),
+            ("actual_start_date", "actual start date"),
+        ):
+            if problem := date_problem(name, getattr(self, field)):
+                add(field, sentence(problem))
+        if problem := duration_problem(self.duration_months):
+            add("duration_months", sentence(problem))
         if self.end_date and self.start_date and self.end_date < self.start_date:
             add(
                 "end_date",

@@ -104,13 +104,39 @@ def update_plan_line(
 ) -> PlanLine:
     """Change a line as an editor who read it at `seen_version`; LineChangedElsewhere if
     someone saved it since, naming who and what they changed."""
-    plan_id = PlanLine.objects.values_list("plan_id", flat=True).get(pk=line_id)
-    with recosting_only_changed_lines(plan_id) as changes:
+    line = PlanLine.objects.get(pk=line_id)
+    if line_version(line) != seen_version:
+        raise _changed_elsewhere(line, seen_version)
+    if not _would_change(line, findings=findings, fields=fields):
+        return line  # saved unchanged: nothing on record, the plan's revision unmoved
+    with recosting_only_changed_lines(line.plan_id) as changes:
         line = _locked_as_seen(line_id, seen_version)
         line._history_user = user
         save_plan_line(line=line, findings=findings, **fields)
         changes.saved.add(line.pk)
     return line
+
+
+def _would_change(line: PlanLine, *, findings, fields: dict) -> bool:
+    """Whether saving `fields` (and `findings`, unless None) changes anything stored of the
+    line, the FTE its cost is stated for included. `line` is not changed."""
+    stored = PlanLine.objects.get(pk=line.pk)
+    before = {field.attname: getattr(stored, field.attname) for field in _CONCRETE}
+    stated_before, fte_before = _amount(stored.stated_annual_cost), stored.fte
+    for field, value in fields.items():
+        setattr(stored, field, value)
+    _note_fte_the_cost_is_stated_for(
+        stored, stated_before, fte_before, given="stated_cost_fte" in fields
+    )
+    if any(getattr(stored, field.attname) != before[field.attname] for field in _CONCRETE):
+        return True
+    if findings is None:
+        return False
+    wanted = {getattr(finding, "pk", finding) for finding in findings}
+    return wanted != set(line.findings.values_list("pk", flat=True))
+
+
+_CONCRETE = PlanLine._meta.concrete_fields
 
 
 @transaction.atomic

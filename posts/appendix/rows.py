@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from investplan.costs.money import round_money
 from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duration, parse_money
 
+from ..limits import date_problem, duration_problem
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
 from .text import clean_text, figure_text, name_key
@@ -43,9 +44,6 @@ _MOST_FTE = Decimal("100000")
 _MOST_SALARY = Decimal("1e10")
 _FTE_STEP = Decimal("0.01")  # FTE is kept to two decimal places
 _FTE_UNIT = re.compile(r"(?<=[\d\s])\s*(?:fte|wte)\s*$", re.I)  # "0.5 FTE", "0.5fte"
-# Dates and durations a plan line can be costed over (a start in 9999 ends past year 9999).
-_FIRST_START_YEAR, _LAST_START_YEAR = 1900, 2199
-_MOST_MONTHS = 1200
 _DIGIT = re.compile(r"\d")
 # "The sources of funding for a full year are:-" (seed 004): a second table, of sources.
 _SOURCES_OF_FUNDING = re.compile(r"\b(sources? of funding|funding sources?)\b", re.I)
@@ -622,16 +620,12 @@ class RowReader:
                 errors.append(
                     f"the {name} {value} has more decimal places than a plan line keeps (two)"
                 )
-        if facts.start and not _FIRST_START_YEAR <= facts.start.year <= _LAST_START_YEAR:
-            errors.append(
-                f"the start date {facts.start:%-d %b %Y} is not one a plan line can hold "
-                f"(years {_FIRST_START_YEAR} to {_LAST_START_YEAR})"
-            )
-        if facts.duration_months and facts.duration_months > _MOST_MONTHS:
-            errors.append(
-                f"a duration of {facts.duration_months:,} months is longer than a plan line "
-                f"can run ({_MOST_MONTHS // 12} years); leave it blank for a permanent post"
-            )
+        for problem in (
+            date_problem("start date", facts.start),
+            duration_problem(facts.duration_months),
+        ):
+            if problem:
+                errors.append(problem)
         if facts.amount is not None:
             facts.amount = round_money(facts.amount)
 

@@ -10,6 +10,7 @@ from funding.models import Allocation, FundingAvailability
 from funding.services import remainder_of
 from investplan.models import Role
 from tests.factories import FundingSourceFactory, MembershipFactory, PlanFactory, PlanLineFactory
+from tests.pages import filled_in
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,19 @@ def test_it_refuses_an_end_date_that_is_no_date_and_keeps_the_one_stored(client,
     assert "Enter a valid date." in response.content.decode()
     grant.refresh_from_db()
     assert str(grant.end_date) == "2026-03-31"
+
+
+def test_it_keeps_what_each_source_has_typed_with_pound_signs_and_commas(client, funded):
+    plan, _, grant, base, _ = funded
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=Role.ADMIN).user)
+    address = reverse("funding:sources", args=[plan.organisation.slug])
+    data = filled_in(client.get(address).content.decode(), "sources-TOTAL_FORMS")
+    data[f"available-r{grant.pk}-y2025"] = ["250,000"]
+    data[f"available-r{base.pk}-y2026"] = ["£125000.50"]
+
+    response = client.post(address, data)
+
+    assert response.status_code == 302
+    assert {
+        (a.source_id, a.financial_year, a.amount.amount) for a in FundingAvailability.objects.all()
+    } == {(grant.pk, 2025, Decimal("250000.00")), (base.pk, 2026, Decimal("125000.50"))}

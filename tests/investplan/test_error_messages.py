@@ -184,7 +184,7 @@ ERROR_PATHS = {
     ),
     "assumptions out of range": (
         lambda c: _assumptions(c, **{"assumptions-flat_on_cost_percent": "150"}),
-        ["Ensure this value is less than or equal to 100."],
+        ["Give a percentage between 0 and 100, e.g. 29.5"],
     ),
     "two pay awards for one year": (
         lambda c: _assumptions(
