@@ -217,10 +217,10 @@ def test_it_casts_the_working_of_each_line(head, plan):
         assert casting_failures(page(head, address)) == [], line.title
 
 
-def test_it_casts_the_working_of_a_line_whose_years_each_end_in_half_a_penny(head, plan):
-    # £2,045.29 a year from 1 October for a year: £1,022.645 in each financial year, each
-    # printed £1,022.65, so the total printed is £2,045.30.
-    line = add_plan_line(
+@pytest.fixture
+def legal_fees(plan):
+    """£2,045.29 a year from 1 October for a year: £1,022.645 in each financial year."""
+    return add_plan_line(
         plan=plan,
         title="Legal fees",
         kind=LineKind.NON_STAFF,
@@ -228,6 +228,13 @@ def test_it_casts_the_working_of_a_line_whose_years_each_end_in_half_a_penny(hea
         start_date=date(2023, 10, 1),
         duration_months=12,
     )
+
+
+def test_it_casts_the_working_of_a_line_whose_years_each_end_in_half_a_penny(
+    head, plan, legal_fees
+):
+    # Each year printed £1,022.65, so the total printed is £2,045.30.
+    line = legal_fees
 
     working = page(head, reverse("posts:line-working", args=[plan.slug, line.pk]))
 
@@ -235,17 +242,12 @@ def test_it_casts_the_working_of_a_line_whose_years_each_end_in_half_a_penny(hea
     assert '<td class="num">2,045.30</td>' in working
 
 
-def test_it_prints_a_lines_working_in_whole_pounds_as_the_tables_do_beside_pence(head, plan):
-    # £1,022.645 in each of two years: £2,045.30 in pence, £1,023 + £1,023 = £2,046 in the
-    # tables, which round each year to the pound.
-    line = add_plan_line(
-        plan=plan,
-        title="Legal fees",
-        kind=LineKind.NON_STAFF,
-        amount=Decimal("2045.29"),
-        start_date=date(2023, 10, 1),
-        duration_months=12,
-    )
+def test_it_prints_a_lines_working_in_whole_pounds_as_the_tables_do_beside_pence(
+    head, plan, legal_fees
+):
+    # £2,045.30 in pence, £1,023 + £1,023 = £2,046 in the tables, which round each year to
+    # the pound.
+    line = legal_fees
 
     working = page(head, reverse("posts:line-working", args=[plan.slug, line.pk]))
 
