@@ -4,6 +4,15 @@ from django import forms
 
 from investplan.costs.financial_year import FinancialYear
 from investplan.fields import PercentField, PoundsField
+from investplan.models import (
+    Assumptions,
+    EmployerNIRate,
+    Finding,
+    Inspection,
+    OnCostMethod,
+    PayAward,
+    Role,
+)
 
 # The years a financial year field takes (the model's validators say the same).
 FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
@@ -124,8 +133,6 @@ class NewPlanForm(PlanDetailsForm):
     )
 
     def __init__(self, *args, plans=(), **kwargs):
-        from investplan.models import OnCostMethod
-
         super().__init__(*args, **kwargs)
         self.fields["on_cost_method"].choices = OnCostMethod.choices
         self.fields["on_cost_method"].initial = OnCostMethod.FLAT
@@ -171,8 +178,6 @@ class ApproveForm(forms.Form):
 
 def assumptions_forms(plan, data=None):
     """The plan's assumptions and its pay awards and employer NI rates, as forms."""
-    from investplan.models import Assumptions, EmployerNIRate, PayAward
-
     assumptions, _ = Assumptions.objects.get_or_create(plan=plan)
     PayAwards = forms.inlineformset_factory(
         Assumptions,
@@ -214,8 +219,6 @@ ASSUMPTIONS_HELP = {
 
 class _AssumptionsForm(forms.ModelForm):
     class Meta:
-        from investplan.models import Assumptions
-
         model = Assumptions
         fields = [
             "on_cost_method",
@@ -279,8 +282,6 @@ class _NIRateForm(forms.ModelForm):
     )
 
     class Meta:
-        from investplan.models import EmployerNIRate
-
         model = EmployerNIRate
         fields = ["financial_year", "percent", "secondary_threshold"]
         widgets = {"percent": PercentInput}
@@ -294,16 +295,12 @@ class _NIRateForm(forms.ModelForm):
 
 class InspectionForm(forms.ModelForm):
     class Meta:
-        from investplan.models import Inspection
-
         model = Inspection
         fields = ["kind", "date", "overall_judgement"]
         widgets = {"date": DateInput}
 
 
 def findings_formset(inspection, data=None):
-    from investplan.models import Finding, Inspection
-
     Findings = forms.inlineformset_factory(
         Inspection,
         Finding,
@@ -329,8 +326,6 @@ class AddPersonForm(forms.Form):
     role = forms.ChoiceField()
 
     def __init__(self, *args, **kwargs):
-        from investplan.models import Role
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = Role.choices
 
