@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     ComputedOnCost,
     CostEngine,
@@ -28,7 +28,7 @@ from investplan.costs.engine import (
     StaffLine,
     StatedSalary,
 )
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 
 LINES = 10_000
 RUNS = 7

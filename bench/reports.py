@@ -179,7 +179,7 @@ def main():
         f"{LINES} lines, {len(plan.financial_years)} financial years, on-costs {on_costs}, "
         f"database {database}"
     )
-    from investplan.costing import costing_cache
+    from figures.costing import costing_cache
 
     for slug in REPORTS:
         page = f"/plans/{plan.slug}/reports/{slug}/"

@@ -34,7 +34,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from investplan.costing import costing_cache
+from figures.costing import costing_cache
 from investplan.models import Membership
 from investplan.services import approve_plan, copy_plan_as_scenario, reopen_plan
 from posts.models import PlanLine, StoredLineCost

@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from investplan.costing import costing_cache
+from figures.costing import costing_cache
 from investplan.models import Membership
 from posts.models import PlanLine
 

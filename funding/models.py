@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
-from investplan.costs.money import format_money
+from figures.costs.money import format_money
 from investplan.models import FinancialYearField, Organisation, ReadInBulk, financial_year_label
 from posts.models import PlanLine
 

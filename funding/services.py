@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from funding.models import FundingAvailability
-from investplan.costing import recosting_only_changed_lines
-from investplan.costs.money import HUNDRED, POUND, ZERO, round_money
+from figures.costing import recosting_only_changed_lines
+from figures.costs.money import HUNDRED, POUND, ZERO, round_money
 
 
 @transaction.atomic

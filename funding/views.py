@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from funding.forms import FundingSourceForm, allocation_formset
 from funding.models import FundingAvailability, FundingSource
 from funding.services import remainder_of, save_allocations, set_availability
-from investplan.costing import cost_line
-from investplan.costs.engine import CostingError
+from figures.costing import cost_line
+from figures.costs.engine import CostingError
 from investplan.forms import YearGridForm
 from investplan.models import Plan
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from investplan.fields import PercentField, PoundsField
 from investplan.models import (
     Assumptions,

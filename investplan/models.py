@@ -17,7 +17,7 @@ from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
-from investplan.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
+from figures.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from funding.models import Allocation
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from investplan.models import (
     Assumptions,
     EmployerNIRate,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "investplan",
     "posts",
     "funding",
+    "figures",
     "reports",
 ]
 

@@ -3,8 +3,8 @@ from django.template.loader import render_to_string
 
 from funding.forms import AllocationInlineFormSet
 from funding.models import Allocation
-from investplan.costing import cost_line
-from investplan.costs.engine import CostingError
+from figures.costing import cost_line
+from figures.costs.engine import CostingError
 from posts.forms import PlanLineForm
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 

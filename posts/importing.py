@@ -22,8 +22,8 @@ from simple_history.utils import bulk_update_with_history
 
 from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
 from investplan.bulk import insert_rows
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import round_money
+from figures.costs.financial_year import FinancialYear
+from figures.costs.money import round_money
 from investplan.models import (
     Finding,
     Inspection,

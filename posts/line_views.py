@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from investplan.costing import cost_line
-from investplan.costs.engine import CostingError
-from investplan.costs.money import POUND, round_money
+from figures.costing import cost_line
+from figures.costs.engine import CostingError
+from figures.costs.money import POUND, round_money
 from investplan.models import Workstream
 from investplan.permissions import plan_for, plan_to_edit, powers_over
 from posts.forms import LineInPlaceForm, PlanLineEditForm

@@ -15,9 +15,9 @@ from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
-from investplan.costs.engine import LineKind as EngineLineKind
-from investplan.costs.engine import is_scaled, outside_years, stated_cost_words
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.engine import LineKind as EngineLineKind
+from figures.costs.engine import is_scaled, outside_years, stated_cost_words
+from figures.costs.financial_year import FinancialYear
 from investplan.models import (
     FinancialYearField,
     Finding,
@@ -686,7 +686,7 @@ class PlanLine(ReadInBulk):
 
     def _check_costable(self):
         """Cost the line against its plan: a missing salary is a clear message, not a 500."""
-        from investplan.costing import line_cost_error
+        from figures.costing import line_cost_error
 
         message = line_cost_error(self)
         if message:
@@ -733,7 +733,7 @@ class StoredLineCost(models.Model):
     )
     key = models.CharField(max_length=64)
     cost = models.TextField(
-        help_text="The figures, as `investplan.costing.stored_form` writes them."
+        help_text="The figures, as `figures.costing.stored_form` writes them."
     )
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from investplan.forms import FinancialYearFormField, RowsFormSet, YearGridForm
 from investplan.permissions import organisation_for
 from investplan.services import save_formsets

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from investplan.costing import recosting_only_changed_lines
+from figures.costing import recosting_only_changed_lines
 from posts.history import FieldChange, field_changes
 from posts.models import PlanLine
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from investplan.costing import WHOLE_PLAN, CostedLine, PlanCosting, costing_cache
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import POUND
+from figures.costing import WHOLE_PLAN, CostedLine, PlanCosting, costing_cache
+from figures.costs.financial_year import FinancialYear
+from figures.costs.money import POUND
 from investplan.models import Plan
 from posts.models import LineStatus, PlanLine
 from reports.rollups import NO_WORKSTREAM, Figures

@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from funding.models import FundingAvailability, FundingSource
-from investplan.costing import CostedLine, PlanCosting, costing_cache, true_cost_assumptions
-from investplan.costs.engine import ComputedOnCost, FlatOnCost
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import POUND, ZERO, format_money, round_money
-from investplan.costs.true_cost import TrueCostPost, in_year_forecast, true_cost_parts
+from figures.costing import CostedLine, PlanCosting, costing_cache, true_cost_assumptions
+from figures.costs.engine import ComputedOnCost, FlatOnCost
+from figures.costs.financial_year import FinancialYear
+from figures.costs.money import POUND, ZERO, format_money, round_money
+from figures.costs.true_cost import TrueCostPost, in_year_forecast, true_cost_parts
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
 from reports.rollups import UNFUNDED, Figures, apportion_figures, funding_cliffs, rollup

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from investplan.costing import PlanCosting
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import POUND, ZERO
-from investplan.costs.what_if import WhatIf
+from figures.costing import PlanCosting
+from figures.costs.financial_year import FinancialYear
+from figures.costs.money import POUND, ZERO
+from figures.costs.what_if import WhatIf
 from investplan.models import Plan
 from reports.builders import Item, ReportContext, ReportOptions, assumption_lines
 from reports.documents import Document

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from investplan.costing import CostedLine, PlanCosting
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.money import (
+from figures.costing import CostedLine, PlanCosting
+from figures.costs.financial_year import FinancialYear
+from figures.costs.money import (
     PENNY,
     POUND,
     ZERO,

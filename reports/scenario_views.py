@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from investplan.costs.what_if import WhatIf
+from figures.costs.what_if import WhatIf
 from investplan.models import Plan
 from investplan.permissions import EDITORS, can_print, plan_for, role_in
 from investplan.services import copy_plan_as_scenario

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from investplan.costs.money import POUND, ZERO, format_money
+from figures.costs.money import POUND, ZERO, format_money
 
 
 class Kind(StrEnum):

@@ -22,7 +22,7 @@ def admin_client(client, superuser):
 @pytest.fixture(autouse=True)
 def _fresh_costing_cache():
     # Rolled-back tests can reuse primary keys and revisions; start each test empty.
-    from investplan.costing import costing_cache
+    from figures.costing import costing_cache
 
     costing_cache.clear()
     yield

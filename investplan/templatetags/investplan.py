@@ -2,7 +2,7 @@
 
 from django import template
 
-from investplan.costs.money import format_money
+from figures.costs.money import format_money
 from reports.tables import Column, Kind, format_cell, format_fte
 
 register = template.Library()

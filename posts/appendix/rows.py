@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl.utils import get_column_letter
 
-from investplan.costs.money import round_money
+from figures.costs.money import round_money
 from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duration, parse_money
 
 from ..limits import date_problem, duration_problem

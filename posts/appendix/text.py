@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from investplan.costs.money import PENNY, POUND, format_money
+from figures.costs.money import PENNY, POUND, format_money
 
 # Cyrillic and Greek capitals that look like Latin ones: Cyrillic Ka (U+041A) is grade K.
 _LOOKALIKES = str.maketrans(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from investplan.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
+from figures.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
 
 from .text import fold_lookalikes
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('line', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='posts.planline')),
                 ('key', models.CharField(max_length=64)),
-                ('cost', models.TextField(help_text='The figures, as `investplan.costing.stored_form` writes them.')),
+                ('cost', models.TextField(help_text='The figures, as `figures.costing.stored_form` writes them.')),
             ],
         ),
     ]

@@ -8,7 +8,7 @@ import pytest
 from django.forms.models import model_to_dict
 from playwright.sync_api import expect
 
-from investplan.costing import cost_line
+from figures.costing import cost_line
 from investplan.models import Role
 from posts.models import PlanLine, StoredLineCost
 from posts.services import add_plan_line

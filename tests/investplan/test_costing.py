@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from investplan.costing import (
+from figures.costing import (
     LINE_FACTS,
     KnownLineCosts,
     PlanCosting,
@@ -15,7 +15,7 @@ from investplan.costing import (
     engine_assumptions,
     engine_line,
 )
-from investplan.costs.money import POUND
+from figures.costs.money import POUND
 from investplan.models import Assumptions
 from investplan.services import copy_plan_as_scenario
 from posts.models import LineKind, PlanLine, SpinalSalary

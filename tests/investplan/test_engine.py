@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     ComputedOnCost,
     CostEngine,
@@ -21,8 +21,8 @@ from investplan.costs.engine import (
     StaffLine,
     StatedSalary,
 )
-from investplan.costs.financial_year import FinancialYear as FY
-from investplan.costs.money import POUND, round_money
+from figures.costs.financial_year import FinancialYear as FY
+from figures.costs.money import POUND, round_money
 
 Y2020, Y2021, Y2022 = FY(2020), FY(2021), FY(2022)
 FLAT_29 = FlatOnCost(D("0.29"))

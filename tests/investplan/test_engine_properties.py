@@ -7,7 +7,7 @@ from decimal import localcontext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     YEAR_PARTS,
     Assumptions,
     ComputedOnCost,
@@ -23,8 +23,8 @@ from investplan.costs.engine import (
     StatedSalary,
     line_outside_years,
 )
-from investplan.costs.financial_year import FinancialYear as FY
-from investplan.costs.money import ZERO, Share, round_money, split_money
+from figures.costs.financial_year import FinancialYear as FY
+from figures.costs.money import ZERO, Share, round_money, split_money
 
 FIRST, LAST = FY(2020), FY(2024)
 

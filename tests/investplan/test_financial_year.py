@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from investplan.costs.financial_year import FinancialYear as FY
+from figures.costs.financial_year import FinancialYear as FY
 
 
 @pytest.mark.parametrize("text", ["2020/21", "2020-21", "2020/2021", " 2020 / 21 "])

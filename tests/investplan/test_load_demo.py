@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from funding.models import FundingSource
-from investplan.costing import PlanCosting
-from investplan.costs.money import POUND, round_money
+from figures.costing import PlanCosting
+from figures.costs.money import POUND, round_money
 from investplan.models import Finding, Membership, Plan
 from posts.models import LineKind, PlanLine, SpinalSalary
 from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory

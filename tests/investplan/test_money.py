@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from investplan.costs.money import POUND, Share, apportion, round_money, split_money
+from figures.costs.money import POUND, Share, apportion, round_money, split_money
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     CostEngine,
     FlatOnCost,
@@ -17,8 +17,8 @@ from investplan.costs.engine import (
     StaffLine,
     StatedSalary,
 )
-from investplan.costs.financial_year import FinancialYear as FY
-from investplan.costs.money import POUND, format_money
+from figures.costs.financial_year import FinancialYear as FY
+from figures.costs.money import POUND, format_money
 from posts.appendix.text import figure_text
 from reports.tables import Column, Kind, format_cell
 

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     CostEngine,
     FlatOnCost,
@@ -17,7 +17,7 @@ from investplan.costs.engine import (
     StaffLine,
     outside_years,
 )
-from investplan.costs.financial_year import FinancialYear as FY
+from figures.costs.financial_year import FinancialYear as FY
 
 FIRST, LAST = FY(2023), FY(2024)
 

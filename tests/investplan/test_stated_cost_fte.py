@@ -8,7 +8,7 @@ from decimal import localcontext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     CostEngine,
     FlatOnCost,
@@ -19,7 +19,7 @@ from investplan.costs.engine import (
     StaffLine,
     StatedSalary,
 )
-from investplan.costs.financial_year import FinancialYear as FY
+from figures.costs.financial_year import FinancialYear as FY
 
 Y2020, Y2021 = FY(2020), FY(2021)
 

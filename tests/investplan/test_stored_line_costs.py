@@ -10,7 +10,7 @@ import pytest
 from django.db import OperationalError, transaction
 from django.db.backends.utils import CursorWrapper
 
-from investplan.costing import (
+from figures.costing import (
     PlanCosting,
     costing_cache,
     from_stored_form,
@@ -18,7 +18,7 @@ from investplan.costing import (
     store_line_costs,
     stored_form,
 )
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     ComputedOnCost,
     CostEngine,
@@ -32,7 +32,7 @@ from investplan.costs.engine import (
     StaffLine,
     StatedSalary,
 )
-from investplan.costs.financial_year import FinancialYear as FY
+from figures.costs.financial_year import FinancialYear as FY
 from investplan.models import Organisation
 from posts.models import PlanLine, StoredLineCost
 from posts.workspace import plan_costing

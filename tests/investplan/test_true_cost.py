@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from investplan.costs.financial_year import FinancialYear
-from investplan.costs.true_cost import (
+from figures.costs.financial_year import FinancialYear
+from figures.costs.true_cost import (
     TrueCostAssumptions,
     TrueCostPost,
     days_in,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from investplan.costs.engine import (
+from figures.costs.engine import (
     Assumptions,
     ComputedOnCost,
     CostEngine,
@@ -19,8 +19,8 @@ from investplan.costs.engine import (
     PayAward,
     StaffLine,
 )
-from investplan.costs.financial_year import FinancialYear as FY
-from investplan.costs.what_if import WhatIf
+from figures.costs.financial_year import FinancialYear as FY
+from figures.costs.what_if import WhatIf
 
 PLAN = Assumptions(
     FY(2020),

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from investplan.models import Plan, Role
 from investplan.services import archive_plan
 from posts.appendix.reading import UnreadableFile

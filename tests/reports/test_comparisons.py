@@ -6,7 +6,7 @@ from decimal import Decimal as D
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from investplan.costs.financial_year import FinancialYear as FY
+from figures.costs.financial_year import FinancialYear as FY
 from reports.comparisons import Side, comparison_tables
 from reports.rollups import Figures
 from reports.tables import RowKind, casting_errors

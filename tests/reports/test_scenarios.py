@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from funding.models import Allocation
-from investplan.costs.what_if import WhatIf
+from figures.costs.what_if import WhatIf
 from investplan.models import Finding, Inspection, Plan, Role
 from investplan.services import copy_plan_as_scenario
 from posts.models import PlanLine

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from reports.tables import RowKind, casting_errors
 from tests.factories import (
     AllocationFactory,

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
-from investplan.costs.financial_year import FinancialYear
+from figures.costs.financial_year import FinancialYear
 from investplan.models import (
     Finding,
     Inspection,

@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from investplan.costs.money import format_money
+from figures.costs.money import format_money
 from investplan.models import Plan
 from reports.rollups import GROUPINGS, rollup
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from investplan.costs.engine import Assumptions, FlatOnCost, PayAward
-from investplan.costs.money import HUNDRED
+from figures.costs.engine import Assumptions, FlatOnCost, PayAward
+from figures.costs.money import HUNDRED
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """What a plan line costs, month by month and financial year by financial year.
 
-Plain Python over Decimal. Nothing here knows about Django; `investplan.costing` builds
+Plain Python over Decimal. Nothing here knows about Django; `figures.costing` builds
 these inputs from the models.
 
 Exactness. Every day of every month is a whole number of *parts* of a year: a month has

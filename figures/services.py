@@ -1,0 +1,254 @@
+"""Writing a plan's stored figures, in the same transaction as the change that moves them
+(decision 0020): a line saved, added, copied, reverted or restored, its allocations or
+findings; an import batch; a scenario copied (figures copied in SQL, not costed again);
+and, plan-wide, a change to the plan's assumptions or years, or to its council's pay
+scales, grades or funding sources' end dates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F
+from django_tasks import task
+
+from figures.costing import PlanCoster, lines_for_costing
+from figures.costs.money import PENNY, POUND
+from figures.costs.printed import PrintedLine
+from figures.models import FindingPart, FundingPart, LineFigures, LineYearFigure, PlanFigures
+from investplan.bulk import insert_rows
+from investplan.models import Plan
+from posts.models import PlanLine
+
+logger = logging.getLogger(__name__)
+
+# Plans up to this many lines are recosted in the request that changes them (about a
+# second at most, docs/performance.md); larger ones by the background worker.
+RECOST_IN_REQUEST = 2_000
+
+FIGURE_MODELS = (LineYearFigure, FundingPart, FindingPart, LineFigures)
+GBP = "GBP"
+
+
+def _rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict[type, list[dict]]:
+    pounds, pence = printed.by_precision[POUND], printed.by_precision[PENNY]
+    rows: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
+    rows[LineFigures].append(
+        {
+            "line_id": line_id,
+            "plan_id": plan_id,
+            "fte": printed.fte,
+            "full_year": pence.full_year,
+            "full_year_currency": GBP,
+            "full_year_in_pounds": pounds.full_year,
+            "full_year_in_pounds_currency": GBP,
+            "salary_in_pounds": printed.salary,
+            "salary_in_pounds_currency": GBP,
+            "computed_full_year_in_pounds": printed.computed_full_year,
+            "computed_full_year_in_pounds_currency": GBP,
+            "stated_difference_in_pounds": printed.stated_difference,
+            "stated_difference_in_pounds_currency": GBP,
+            "stated_differs": printed.stated_differs,
+            "error": printed.error,
+        }
+    )
+    for year in years:
+        agency, recruitment, retention, vacancy = printed.true_cost[year]
+        rows[LineYearFigure].append(
+            {
+                "line_id": line_id,
+                "plan_id": plan_id,
+                "financial_year": year.start_year,
+                "cost": pence.years[year],
+                "cost_currency": GBP,
+                "cost_in_pounds": pounds.years[year],
+                "cost_in_pounds_currency": GBP,
+                "forecast_in_pounds": printed.forecast[year],
+                "forecast_in_pounds_currency": GBP,
+                "agency_premium": agency,
+                "agency_premium_currency": GBP,
+                "recruitment": recruitment,
+                "recruitment_currency": GBP,
+                "retention": retention,
+                "retention_currency": GBP,
+                "vacancy_factor": vacancy,
+                "vacancy_factor_currency": GBP,
+            }
+        )
+    for part in printed.funding:
+        in_pounds = part.by_precision.get(POUND)
+        in_pence = part.by_precision.get(PENNY)
+        cliff = part.cliff or {}
+        for year in [None, *years]:
+            pounds_amount = _amount(in_pounds, year)
+            rows[FundingPart].append(
+                {
+                    "line_id": line_id,
+                    "plan_id": plan_id,
+                    "source_id": part.key,
+                    "financial_year": year.start_year if year else None,
+                    "fte": in_pounds.fte if in_pounds and year is None else 0,
+                    "fte_by_pence": in_pence.fte if in_pence and year is None else 0,
+                    "cost": _amount(in_pence, year),
+                    "cost_currency": GBP,
+                    "cost_in_pounds": pounds_amount,
+                    "cost_in_pounds_currency": GBP,
+                    "cliff_in_pounds": cliff.get(year),
+                    "cliff_in_pounds_currency": GBP,
+                    "in_pounds": in_pounds is not None,
+                    "in_pence": in_pence is not None,
+                }
+            )
+    for part in printed.findings:
+        in_pounds, in_pence = part.by_precision[POUND], part.by_precision[PENNY]
+        for year in [None, *years]:
+            rows[FindingPart].append(
+                {
+                    "line_id": line_id,
+                    "plan_id": plan_id,
+                    "finding_id": part.key,
+                    "financial_year": year.start_year if year else None,
+                    "fte": in_pounds.fte if year is None else 0,
+                    "cost": _amount(in_pence, year),
+                    "cost_currency": GBP,
+                    "cost_in_pounds": _amount(in_pounds, year),
+                    "cost_in_pounds_currency": GBP,
+                }
+            )
+    return rows
+
+
+def _amount(figures, year):
+    if figures is None:
+        return 0
+    return figures.full_year if year is None else figures.years[year]
+
+
+def _store(plan: Plan, lines: Iterable[PlanLine], coster: PlanCoster) -> int:
+    every: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
+    count = 0
+    for line in lines:
+        for model, rows in _rows(plan.pk, line.pk, coster.printed(line), coster.years).items():
+            every[model].extend(rows)
+        count += 1
+    for model in (LineFigures, LineYearFigure, FundingPart, FindingPart):
+        insert_rows(model, every[model])
+    return count
+
+
+def _forget(**where) -> None:
+    for model in FIGURE_MODELS:
+        model.objects.filter(**where).delete()
+
+
+@transaction.atomic
+def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
+    """Work out and store again the figures of these lines of the plan (those still in it);
+    how many were stored."""
+    line_ids = sorted(set(line_ids))
+    if not line_ids:
+        return 0
+    _forget(line_id__in=line_ids)
+    return _store(plan, lines_for_costing(plan, line_ids), PlanCoster(plan))
+
+
+@transaction.atomic
+def refigure_plan(*, plan: Plan) -> int:
+    """Work out and store again the figures of every line of the plan, as after a change
+    to its assumptions; how many lines."""
+    _forget(plan=plan)
+    count = _store(plan, lines_for_costing(plan), PlanCoster(plan))
+    PlanFigures.objects.filter(plan=plan).update(done=F("wanted"))
+    return count
+
+
+@dataclass
+class LineChanges:
+    """The lines a change saved, to refigure as it commits (deleted lines' figures go with
+    them)."""
+
+    saved: set[int] = field(default_factory=set)
+    removed: set[int] = field(default_factory=set)
+
+
+@contextmanager
+def refiguring_lines(plan_id: int) -> Iterator[LineChanges]:
+    """Around a change to some of a plan's lines, inside its transaction: the plan's row is
+    locked first (by moving its revision, which also keys its printed PDFs), so changes to
+    one plan follow one another; the lines saved are refigured before it commits."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("refiguring_lines needs a transaction")
+    Plan.bump_revision(plan_id)
+    changes = LineChanges()
+    yield changes
+    if changes.saved:
+        refigure_lines(plan=Plan.objects.get(pk=plan_id), line_ids=changes.saved)
+
+
+@transaction.atomic
+def recost_plans(*, plans: Iterable[Plan]) -> list[Plan]:
+    """After a plan-wide change (assumptions, years, a pay award, the council's spine or
+    grades, a source's end date): each plan of up to RECOST_IN_REQUEST lines is recosted
+    now; each larger one is marked as recalculating and recosted by the background worker
+    once the change commits. The plans left to the worker."""
+    later = []
+    for plan in plans:
+        lines = PlanLine.objects.filter(plan=plan).count()
+        if lines <= RECOST_IN_REQUEST:
+            refigure_plan(plan=plan)
+            continue
+        state, _ = PlanFigures.objects.get_or_create(plan=plan)
+        PlanFigures.objects.filter(pk=state.pk).update(wanted=F("wanted") + 1)
+        later.append(plan)
+    if later:
+        ids = [plan.pk for plan in later]
+        transaction.on_commit(lambda: [recost_plan_later.enqueue(plan_id) for plan_id in ids])
+    return later
+
+
+@task()
+def recost_plan_later(plan_id: int) -> None:
+    """A large plan recosted by the background worker (`manage.py db_worker`)."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is not None:  # deleted meanwhile: nothing to recost
+        refigure_plan(plan=plan)
+
+
+def recost_council(*, organisation_id: int) -> list[Plan]:
+    """`recost_plans` for every plan of the council: its pay scales, grades or funding
+    sources changed."""
+    return recost_plans(plans=Plan.objects.filter(organisation_id=organisation_id))
+
+
+@transaction.atomic
+def copy_figures(*, plan: Plan, copied: dict[int, int]) -> None:
+    """Store for lines copied into `plan` the figures of the lines they were copied from
+    (`copied` maps each original line's id to its copy's), in SQL: a copy with the same
+    facts under the same assumptions has the same figures."""
+    if not copied:
+        return
+    quote = connection.ops.quote_name
+    pairs = sorted(copied.items())
+    with connection.cursor() as cursor:
+        for model in (LineFigures, LineYearFigure, FundingPart, FindingPart):
+            columns = [
+                field.column
+                for field in model._meta.concrete_fields
+                if not (field.primary_key and model is not LineFigures)
+                and field.column not in ("line_id", "plan_id")
+            ]
+            names = ", ".join(quote(column) for column in columns)
+            chosen = ", ".join(f"figure.{quote(column)}" for column in columns)
+            table = quote(model._meta.db_table)
+            for start in range(0, len(pairs), 400):
+                chunk = pairs[start : start + 400]
+                mapping = " UNION ALL ".join(["SELECT %s AS old_id, %s AS new_id"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {table} ({quote('line_id')}, {quote('plan_id')}, {names}) "
+                    f"SELECT copied.new_id, %s, {chosen} FROM {table} figure "
+                    f"JOIN ({mapping}) copied ON figure.{quote('line_id')} = copied.old_id",
+                    [plan.pk, *(value for pair in chunk for value in pair)],
+                )

@@ -1,4 +1,0 @@
-"""The cost engine: plain Python over Decimal, with no Django in it.
-
-Models hold the facts; `investplan.costing` turns them into the inputs defined here.
-"""
