@@ -14,6 +14,7 @@ from figures.costs.what_if import WhatIf
 from investplan.models import Plan
 from investplan.permissions import EDITORS, can_print, plan_for, role_in
 from investplan.services import copy_plan_as_scenario
+from reports.builders import recalculating
 from reports.comparisons import (
     COMPARE_BY,
     approved_label,
@@ -68,6 +69,7 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
             "xlsx": request.path + "xlsx/" + query,
             "groupings": COMPARE_BY.items(),
             "by": _by(request),
+            "recalculating": recalculating(plan),
             **page,
         },
     )

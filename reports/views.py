@@ -7,7 +7,13 @@ from django.urls import reverse
 from investplan.models import Workstream
 from investplan.permissions import can_print, plan_for
 from posts.models import LineStatus, PlanLine
-from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
+from reports.builders import (
+    MULTI_YEAR_GROUPINGS,
+    REPORTS,
+    SORTABLE,
+    ReportOptions,
+    recalculating,
+)
 from reports.documents import ReportDocument
 from reports.models import RenderedReport, RenderStatus
 from reports.rendering import query_string, table_html
@@ -71,6 +77,7 @@ def report(request, plan_slug, report_slug):
             ),
             "groupings": MULTI_YEAR_GROUPINGS.items(),
             "can_print": can_print(request.user, plan),
+            "recalculating": recalculating(plan),
         },
     )
 
