@@ -11,14 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, F, Q, Sum, When
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
 from figures.costs import engine
 from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
-from figures.costs.money import POUND, ZERO, format_money, round_money
+from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
 from figures.costs.true_cost import in_year_forecast
 from figures.models import FindingPart, LineYearFigure, PlanFigures
 from funding.models import FundingAvailability, FundingSource
@@ -275,24 +275,28 @@ class ReportContext:
 
     @cached_property
     def items(self) -> list[Item]:
-        """The lines filtered, in the plan's order, with their figures: one query."""
-        total = Subquery(
-            LineYearFigure.objects.filter(line=OuterRef("pk"))
-            .order_by()
-            .values("line")
+        """The lines filtered, in the plan's order, with their figures: two queries."""
+        totals = dict(
+            self.filters.stored(LineYearFigure, self.plan)
+            .values("line_id")
             .annotate(total=Sum("cost_in_pounds"))
-            .values("total")
+            .order_by()
+            .values_list("line_id", "total")
         )
-        rows = self.lines().order_by("position", "pk").values(*LINE_VALUES, total=total)
-        return [
-            Item(
-                _line_row(row),
-                row["figures__fte"] or ZERO,
-                row["figures__full_year_in_pounds"] or ZERO,
-                row["total"] or ZERO,
+        rows = self.lines().order_by("position", "pk").values_list(*LINE_VALUES)
+        items = []
+        for values in rows:
+            row = dict(zip(LINE_VALUES, values, strict=True))
+            items.append(
+                Item(
+                    _line_row(row),
+                    row["figures__fte"] or ZERO,
+                    row["figures__full_year_in_pounds"] or ZERO,
+                    # Added up by the database, in floats on SQLite: to whole pounds again.
+                    round_money(totals.get(row["pk"]) or ZERO, POUND),
+                )
             )
-            for row in rows
-        ]
+        return items
 
     @cached_property
     def engine_assumptions(self) -> engine.Assumptions:
@@ -356,10 +360,14 @@ class ReportContext:
             (
                 row["line_id"],
                 row["finding_id"],
+                # Each a single stored figure (conditional sums of one row), as stored.
                 Figures(
-                    fte=row["part_fte"] or ZERO,
-                    full_year=row["part_full_year"] or ZERO,
-                    years={year: row[f"y{year.start_year}"] or ZERO for year in self.years},
+                    fte=round_money(row["part_fte"] or ZERO, PENNY),
+                    full_year=round_money(row["part_full_year"] or ZERO, POUND),
+                    years={
+                        year: round_money(row[f"y{year.start_year}"] or ZERO, POUND)
+                        for year in self.years
+                    },
                 ),
             )
             for row in rows

@@ -7,13 +7,14 @@ right-hand figure less the left-hand one, so the differences add up too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.utils import timezone
 
-from figures.costing import PlanCoster, lines_for_costing
+from figures.costing import PlanCoster, line_facts, lines_for_costing
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import POUND, ZERO
+from figures.costs.printed import printed_line
 from figures.costs.what_if import WhatIf
 from investplan.models import Plan
 from reports.builders import ReportContext, assumption_lines
@@ -268,9 +269,11 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
     """The plan's lines costed in memory on other assumptions, grouped as `rollup` groups
     the stored figures: the one place a page runs the engine over a whole plan."""
     coster = PlanCoster(plan, assumptions)
-    printed = [
-        (
-            {
+    printed = []
+    with localcontext(prec=60):  # the engine's precision, entered once for every line
+        for line in lines_for_costing(plan):
+            cost, error = coster.cost(line)
+            row = {
                 "id": line.pk,
                 "title": line.title,
                 "position": line.position,
@@ -278,11 +281,11 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
                 "team_id": line.team_id,
                 "phase": line.phase,
                 "status": line.status,
-            },
-            coster.printed(line),
-        )
-        for line in lines_for_costing(plan)
-    ]
+            }
+            # Only what a comparison adds up: no forecast or true cost.
+            printed.append(
+                (row, printed_line(line_facts(line, plan), cost, coster.years, error=error))
+            )
     sums = printed_sums(by, POUND, coster.years, printed)
     errors = [
         NotCosted(row["title"], row["position"], figures.error)
