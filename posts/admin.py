@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 
-from funding.forms import AllocationInlineFormSet
-from funding.models import Allocation
 from figures.costing import cost_line
 from figures.costs.engine import CostingError
+from funding.forms import AllocationInlineFormSet
+from funding.models import Allocation
 from posts.forms import PlanLineForm
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 from figures.costs.financial_year import FinancialYear
 from investplan.forms import FinancialYearFormField, RowsFormSet, YearGridForm
 from investplan.permissions import organisation_for
-from investplan.services import save_formsets
 from posts.models import Grade, PayScale, SpinalPoint, SpinalSalary
-from posts.services import set_salaries
+from posts.services import save_pay_scale
 
 
 class PayScaleForm(forms.ModelForm):
@@ -106,8 +105,12 @@ def pay_scale(request, organisation_slug, scale_id):
         status = 422
         if all(each.is_valid() for each in (points, grades, grid, add_year)):
             try:
-                save_formsets(user=request.user, forms=[points, grades])
-                set_salaries(salaries=grid.amounts())
+                save_pay_scale(
+                    user=request.user,
+                    organisation=organisation,
+                    forms=[points, grades],
+                    salaries=grid.amounts(),
+                )
             except IntegrityError:
                 points._non_form_errors = points.error_class(
                     ["Each point needs its own code and its own place on the spine."]
