@@ -103,9 +103,7 @@ class FundingPart(models.Model):
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="funding_parts")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    source = models.ForeignKey(
-        FundingSource, on_delete=models.CASCADE, null=True, related_name="+"
-    )
+    source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     # The line's FTE shared in proportion to what each source pays of its full-year
     # effect, in whole pounds and in pence (the two can differ by a hundredth).

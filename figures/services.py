@@ -33,7 +33,8 @@ FIGURE_MODELS = (LineYearFigure, FundingPart, FindingPart, LineFigures)
 GBP = "GBP"
 
 
-def _rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict[type, list[dict]]:
+def figure_rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict[type, list[dict]]:
+    """The rows stored for one line's printed figures, by model, as column values."""
     pounds, pence = printed.by_precision[POUND], printed.by_precision[PENNY]
     rows: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
     rows[LineFigures].append(
@@ -131,7 +132,9 @@ def _store(plan: Plan, lines: Iterable[PlanLine], coster: PlanCoster) -> int:
     every: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
     count = 0
     for line in lines:
-        for model, rows in _rows(plan.pk, line.pk, coster.printed(line), coster.years).items():
+        for model, rows in figure_rows(
+            plan.pk, line.pk, coster.printed(line), coster.years
+        ).items():
             every[model].extend(rows)
         count += 1
     for model in (LineFigures, LineYearFigure, FundingPart, FindingPart):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 
 # The longest plan: councils plan over one to five years; ten leaves room, fifty is a typo.
 MAX_PLAN_YEARS = 10

@@ -280,9 +280,7 @@ def _add_cliffs(facts: LineFacts, parts: list[Part], pounds: Figures, years) -> 
         if not end or (facts.end is not None and facts.end <= end):
             continue
         cliff: dict[FinancialYear | None, Decimal] = {
-            None: split_money(pounds.full_year, shares, POUND).parts.get(
-                allocation.source_id, ZERO
-            )
+            None: split_money(pounds.full_year, shares, POUND).parts.get(allocation.source_id, ZERO)
         }
         for year in years:
             if year.start > end:
