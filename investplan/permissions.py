@@ -52,7 +52,7 @@ class Powers:
     @property
     def can_edit_once_reopened(self) -> bool:
         """The role edits plans, and only the plan's approval stops it (the workspace says
-        so, and a head of service may reopen it)."""
+        so, and a head of service or admin may reopen it)."""
         return self.role in EDITORS and self.plan_approved and not self.plan_archived
 
     @property
