@@ -18,10 +18,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from server_time import RUNS, generated_plans  # first: sets Django up
-
 from django.core.management import call_command
 from django.db import connection
+from server_time import RUNS, generated_plans  # first: sets Django up
 
 from figures.models import FundingPart, LineYearFigure
 from figures.services import refigure_plan
