@@ -25,6 +25,8 @@ setup: $(VENV)/.synced
 run: export DJANGO_DEBUG ?= 1
 run: setup
 	$(PY) manage.py migrate --no-input
+	@# Plans whose figures wait to be worked out (as after an upgrade) are costed now.
+	$(PY) manage.py recost --waiting
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "InvestPlan is running at http://$(HOST):$(PORT)/"
