@@ -133,6 +133,21 @@ def test_it_shows_the_cliff_of_a_permanent_post_on_a_grant_ending_after_its_firs
     assert by_source(printed, POUND)[None].years[YEARS[1]] == D("41200")
 
 
+def test_it_has_a_grant_that_ended_before_the_first_year_pay_nothing_of_the_line():
+    # Plan years moved on past the grant's end: all of it requires additional funding.
+    printed = printed_line(
+        post(Allocation(GRANT_B, D("50"), None, date(2025, 3, 31))),
+        LineCost(years={YEARS[1]: D("41200")}, full_year_effect=D("41200"), start_year=YEARS[1]),
+        YEARS[1:2],
+    )
+
+    pounds = by_source(printed, POUND)
+    assert (pounds[GRANT_B].full_year, pounds[GRANT_B].years) == (ZERO, {YEARS[1]: ZERO})
+    assert (pounds[None].full_year, pounds[None].fte) == (D("41200"), D("1"))
+    grant = next(part for part in printed.funding if part.key == GRANT_B)
+    assert grant.cliff == {None: D("20600"), YEARS[1]: D("20600")}
+
+
 def test_it_shows_no_cliff_for_a_post_ending_with_its_grant():
     ends = date(2025, 3, 31)
     printed = printed_line(
@@ -168,8 +183,9 @@ ends = st.sampled_from([None, date(2025, 3, 31), date(2025, 10, 31), date(2027, 
 def lines(draw):
     kind = draw(st.sampled_from(list(LineKind)))
     sign = D(-1) if kind == LineKind.RELEASED_BUDGET else D(1)
-    years = YEARS[: draw(st.integers(1, len(YEARS)))]
-    by_year = [sign * draw(amounts) for _ in years]
+    first = draw(st.integers(0, len(YEARS) - 1))
+    years = YEARS[first : first + draw(st.integers(1, len(YEARS) - first))]
+    by_year = {year: sign * draw(amounts) for year in years}
     full_year = sign * draw(amounts)
     percents = draw(st.lists(st.integers(1, 100), max_size=3))
     while sum(percents) > 100:  # the forms and the database refuse more than 100%
@@ -189,7 +205,11 @@ def lines(draw):
         allocations=allocations,
         finding_ids=draw(st.lists(st.integers(100, 105), unique=True, max_size=3)),
     )
-    line_cost = None if draw(st.integers(0, 9)) == 0 else cost(full_year, *by_year)
+    line_cost = (
+        None
+        if draw(st.integers(0, 9)) == 0
+        else LineCost(years=by_year, full_year_effect=full_year, start_year=years[0])
+    )
     return facts, line_cost, years
 
 

@@ -18,7 +18,12 @@ from figures.models import FindingPart, FundingPart, LineFigures, LineYearFigure
 from figures.services import FIGURE_MODELS, copy_figures, recost_plan_later
 from investplan.forms import assumptions_forms
 from investplan.models import Assumptions, Plan
-from investplan.services import copy_plan_as_scenario, save_assumptions, set_assumptions
+from investplan.services import (
+    change_plan,
+    copy_plan_as_scenario,
+    save_assumptions,
+    set_assumptions,
+)
 from posts.models import PlanLine, SpinalSalary
 from posts.services import add_plan_line, delete_plan_line, line_version, update_plan_line
 from tests.factories import (
@@ -137,6 +142,20 @@ def test_it_recosts_on_the_true_cost_the_assumptions_page_saves(post):
     figure = LineYearFigure.objects.get(line=post, financial_year=YEAR)
     assert (figure.recruitment.amount, figure.retention.amount) == (D("2000"), D("1500"))
     assert differences(Plan.objects.get(pk=plan.pk)) == []
+
+
+def test_it_moves_a_plans_years_past_the_end_of_a_grant_paying_for_a_line(post):
+    grant = FundingSourceFactory(organisation=post.plan.organisation, end_date=date(2021, 3, 31))
+    AllocationFactory(line=post, source=grant, percent=D("50"))
+
+    change_plan(plan=post.plan, name=post.plan.name, first_year=2021, last_year=2021)
+
+    full_year = FundingPart.objects.get(line=post, source=grant, financial_year=None)
+    assert (full_year.cost_in_pounds.amount, full_year.cliff_in_pounds.amount) == (
+        D("0"),
+        D("21207"),  # half of £42,413, had the grant continued
+    )
+    assert differences(Plan.objects.get(pk=post.plan_id)) == []
 
 
 # -- large plans: recosted by the background worker ------------------------------------
