@@ -40,7 +40,7 @@ def queries(client, address, cold=False) -> int:
 
 def main():
     call_command("migrate", verbosity=0)
-    import investplan.wsgi  # noqa: F401  (start up as the server does)
+    import config.wsgi  # noqa: F401  (start up as the server does)
 
     plan = generated_plans().build_plan(random.Random(2025), lines_wanted=500)
     Membership.objects.filter(user__username="bench").update(role="finance_officer")

@@ -15,6 +15,7 @@ from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from figures.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
+from investplan.fields import FinancialYearFormField
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -27,8 +28,6 @@ class FinancialYearField(models.PositiveSmallIntegerField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        from investplan.forms import FinancialYearFormField
-
         return super().formfield(**{"form_class": FinancialYearFormField, **kwargs})
 
 

@@ -15,12 +15,15 @@ from funding.models import Allocation
 from investplan.models import (
     Assumptions,
     EmployerNIRate,
+    Membership,
     PayAward,
     Plan,
     PlanStatus,
+    Role,
     Workstream,
 )
 from posts.models import PlanLine
+from reports.services import freeze_baseline
 
 
 @transaction.atomic
@@ -120,8 +123,6 @@ def save_council_reference(*, user, organisation, forms) -> bool:
 def approve_plan(*, plan: Plan, user=None, committee: str = "", meeting_date=None):
     """Approve the plan and keep what committee saw: the baseline, with when and by whom,
     and the committee and meeting that approved it (the approve form asks for both)."""
-    from investplan.models import PlanStatus
-    from reports.services import freeze_baseline
 
     if plan.is_archived:
         raise ValidationError("An archived plan cannot be approved: unarchive it first.")
@@ -133,8 +134,6 @@ def approve_plan(*, plan: Plan, user=None, committee: str = "", meeting_date=Non
 
 
 def reopen_plan(*, plan: Plan) -> Plan:
-    from investplan.models import PlanStatus
-
     return _set_plan_status(plan, PlanStatus.DRAFT)
 
 
@@ -155,8 +154,6 @@ def add_person(*, organisation, username: str, role: str, email: str = "", passw
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from investplan.models import Membership
-
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -175,8 +172,6 @@ def change_role(*, membership, role: str) -> None:
     """Change someone's role; a council always keeps at least one admin."""
     from django.core.exceptions import ValidationError
 
-    from investplan.models import Membership, Role
-
     if role not in Role.values:
         raise ValidationError(f"“{role}” is not a role.")
     if membership.role == Role.ADMIN and role != Role.ADMIN:
@@ -192,8 +187,6 @@ def change_role(*, membership, role: str) -> None:
 @transaction.atomic
 def remove_person(*, membership) -> None:
     from django.core.exceptions import ValidationError
-
-    from investplan.models import Membership, Role
 
     if membership.role == Role.ADMIN:
         admins = Membership.objects.select_for_update().filter(

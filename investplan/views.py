@@ -291,7 +291,7 @@ def findings(request, organisation_slug, inspection_id=None):
 @login_required
 def users(request, organisation_slug):
     """An admin's list of the council's people and their roles."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
     form = AddPersonForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -320,7 +320,7 @@ def users(request, organisation_slug):
 @login_required
 @require_POST
 def membership(request, organisation_slug, membership_id):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
     member = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         if request.POST.get("action") == "remove":
@@ -339,7 +339,9 @@ def membership(request, organisation_slug, membership_id):
 @login_required
 def reference(request, organisation_slug):
     """An admin's way in to the council's reference data."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(
+        request.user, organisation_slug, needs="can_keep_reference_data"
+    )
     return render(
         request,
         "investplan/reference.html",

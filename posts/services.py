@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from figures.costing import line_cost_error
 from figures.services import recost_council, refiguring_lines
+from funding.models import Allocation
 from investplan.services import save_formsets
 from posts.history import FieldChange, field_changes
 from posts.models import PlanLine, SpinalSalary
@@ -246,7 +247,6 @@ class CannotRestore(Exception):
 def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
     """Undo a delete: the line back as it was just before, with its findings and its
     funding, under its old id (so its history continues)."""
-    from funding.models import Allocation
 
     if PlanLine.objects.filter(pk=line_id).exists():
         raise CannotRestore("This line has not been deleted.")
