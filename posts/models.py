@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from figures.costs.engine import LineKind as EngineLineKind
@@ -74,7 +74,8 @@ class SpinalSalary(models.Model):
         max_digits=12,
         decimal_places=2,
         default_currency="GBP",
-        validators=[MinValueValidator(Decimal("0"))],
+        # A money validator: a plain one compares Money with a number and fails the save.
+        validators=[MinMoneyValidator(0)],
     )
 
     class Meta:

@@ -241,7 +241,10 @@ def _split_between_sources(allocations, figures: Figures, years, quantum):
         unfunded = key is None
         part = Figures(
             fte=fte_parts[index],
-            full_year=full_year_split.unfunded if unfunded else full_year_split.parts[key],
+            # A source that ended before the first year pays nothing of the full-year effect.
+            full_year=full_year_split.unfunded
+            if unfunded
+            else full_year_split.parts.get(key, ZERO),
             years={
                 year: split.unfunded if unfunded else split.parts.get(key, ZERO)
                 for year, split in year_splits.items()
