@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -32,18 +33,43 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Lower, RowNumber
 from django.urls import reverse
+from django.utils.html import escape
 
 from figures.costs.financial_year import FinancialYear
-from figures.costs.money import ZERO
+from figures.costs.money import POUND, ZERO, format_money
 from figures.models import LineFigures, LineYearFigure, PlanFigures
 from funding.models import Allocation
 from investplan.models import Plan, Workstream
 from posts.models import LineKind, LineStatus, PlanLine
 
 NO_WORKSTREAM = "No workstream"
-# Each workstream opens with this many rows; "Show more" adds MORE_ROWS at a time.
-FIRST_ROWS = 50
+# A plan of up to FIRST_PAGE_ROWS lines (that match) opens whole. A larger one opens with
+# about that many rows, shared between its workstreams, each showing at least FEWEST_ROWS;
+# "Show more" adds MORE_ROWS at a time to one workstream (decision 0021).
+FIRST_PAGE_ROWS = 150
+FEWEST_ROWS = 5
 MORE_ROWS = 200
+
+# What a row prints of its line (the properties it calls read no more than these).
+ROW_FIELDS = (
+    "plan_id",
+    "position",
+    "kind",
+    "title",
+    "workstream_id",
+    "team_id",
+    "grade_id",
+    "from_grade_id",
+    "grade_as_written",
+    "fte",
+    "stated_cost_fte",
+    "stated_annual_cost",
+    "stated_annual_cost_currency",
+    "start_date",
+    "end_date",
+    "duration_months",
+    "one_off",
+)
 
 # The grade as the row prints it (`PlanLine.grade_label`), for sorting and searching in SQL.
 GRADE_TEXT = Case(
@@ -112,13 +138,12 @@ class WorkspaceOptions:
     def matching(self, plan: Plan) -> QuerySet[PlanLine]:
         """The plan's lines that match, in SQL. The search finds every word, in any case,
         in the post, grade, team, workstream, phase or justification."""
-        lines = PlanLine.objects.filter(plan=plan)
+        lines = PlanLine.objects.filter(plan=plan).annotate(grade_text=GRADE_TEXT)
         if self.workstream:
             lines = lines.filter(workstream_id=self.workstream)
         if self.status:
             lines = lines.filter(status=self.status)
         if self.search:
-            lines = lines.annotate(grade_text=GRADE_TEXT)
             for word in self.search.split():
                 lines = lines.filter(
                     Q(title__icontains=word)
@@ -166,6 +191,32 @@ class WorkspaceRow:
     outlives: list = field(default_factory=list)  # sources that end before the line does
     scaling: str = ""  # how a stated annual cost is scaled to the post's FTE, in words
 
+    # What the row prints, formatted once here rather than by a filter on each cell: the
+    # template's filters were most of the time of a row (docs/performance.md, issue 17).
+    @cached_property
+    def cells(self) -> list[tuple[str, str]]:
+        """The annual cost, each year's and the total, each with the anchor of its part
+        of the line's working."""
+        figures = self.figures
+        return [
+            ("full-year", format_money(figures.full_year, POUND, symbol="")),
+            *(
+                (f"y{year.start_year}", format_money(amount, POUND, symbol=""))
+                for year, amount in figures.years.items()
+            ),
+            ("total", format_money(figures.total, POUND, symbol="")),
+        ]
+
+    @cached_property
+    def start_text(self) -> str:
+        return f"{self.line.start_date:%-d %b %Y}"
+
+    @cached_property
+    def title(self) -> str:
+        """The title escaped once: the row prints it seven times, in the names of its
+        buttons and links."""
+        return escape(self.line.title)
+
 
 @dataclass
 class WorkspaceGroup:
@@ -211,6 +262,19 @@ class Workspace:
     recalculating: bool = False
 
     @property
+    def first_rows(self) -> int:
+        """How many rows each workstream opens with."""
+        if self.lines_matching <= FIRST_PAGE_ROWS:
+            return self.lines_matching
+        return max(FEWEST_ROWS, FIRST_PAGE_ROWS // len(self.groups))
+
+    def rows_down_to(self, row: int) -> int:
+        """How many rows of a workstream show its `row`th, in whole steps of "Show more",
+        as if the user had asked for them."""
+        first = self.first_rows
+        return first + -(-max(0, row - first) // MORE_ROWS) * MORE_ROWS
+
+    @property
     def columns(self) -> int:
         return len(self.years) + 8
 
@@ -244,7 +308,7 @@ def build_workspace(
     options = options or WorkspaceOptions()
     sheet = _sums(plan, options)
     matching = options.matching(plan)
-    limit = Q(row_number__lte=FIRST_ROWS)
+    limit = Q(row_number__lte=sheet.first_rows)
     if show_line is not None:
         found = matching.filter(pk=show_line).values_list("workstream_id").first()
         if found is not None:
@@ -252,7 +316,7 @@ def build_workspace(
             ordered = list(
                 _ordered(matching.filter(workstream_id=key), options).values_list("pk", flat=True)
             )
-            opened = (key, rows_down_to(ordered.index(show_line) + 1))
+            opened = (key, sheet.rows_down_to(ordered.index(show_line) + 1))
     if opened is not None:
         key, rows = opened
         limit |= Q(workstream_id=key, row_number__lte=rows)
@@ -263,12 +327,6 @@ def build_workspace(
     )
     _fill_rows(sheet, numbered.filter(limit))
     return sheet
-
-
-def rows_down_to(row: int) -> int:
-    """How many rows of a workstream show it, in whole steps of "Show more", as if the
-    user had asked for them."""
-    return FIRST_ROWS + -(-max(0, row - FIRST_ROWS) // MORE_ROWS) * MORE_ROWS
 
 
 def workspace_rows(
@@ -295,8 +353,6 @@ def workspace_line(plan: Plan, options: WorkspaceOptions, line_id: int) -> Works
 
 
 def _ordered(lines: QuerySet[PlanLine], options: WorkspaceOptions) -> QuerySet[PlanLine]:
-    if options.sort == "grade" and not options.search:
-        lines = lines.annotate(grade_text=GRADE_TEXT)
     if options.sort == "total":
         lines = lines.annotate(
             total_in_pounds=Coalesce(
@@ -379,10 +435,19 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
 
 
 def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
-    """Read these lines, in order, with their stored figures, into their groups' rows."""
+    """Read these lines, in order, with their stored figures, into their groups' rows.
+    The figures, team and grade come as columns of the one query, not as objects."""
     plan, years = sheet.plan, sheet.years
     lines = list(
-        lines.select_related("figures", "team", "grade", "from_grade").prefetch_related(
+        lines.only(*ROW_FIELDS)
+        .annotate(
+            team_name=F("team__name"),
+            stored=F("figures__line_id"),
+            stored_fte=F("figures__fte"),
+            stored_full_year=F("figures__full_year_in_pounds"),
+            stored_error=F("figures__error"),
+        )
+        .prefetch_related(
             Prefetch(
                 "allocations",
                 queryset=Allocation.objects.filter(source__end_date__isnull=False)
@@ -399,10 +464,10 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
         by_year[line_id][year] = cost
     groups = {group.key: group for group in sheet.groups}
     lines_address = reverse("posts:line-new", args=[plan.slug]).removesuffix("new/")
+    first_year, last_year = plan.first_year, plan.last_year
     for line in lines:
         group = groups.get(line.workstream_id)
-        stored = getattr(line, "figures", None)
-        if group is None or stored is None:  # its figures are not stored yet: in no sum
+        if group is None or line.stored is None:  # its figures are not stored yet
             continue
         line.plan = plan
         costs = by_year[line.pk]
@@ -410,13 +475,13 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
             WorkspaceRow(
                 line,
                 Figures(
-                    fte=stored.fte,
-                    full_year=stored.full_year_in_pounds.amount,
+                    fte=line.stored_fte,
+                    full_year=line.stored_full_year,
                     years={year: costs.get(year.start_year, ZERO) for year in years},
                 ),
-                error=stored.error,
-                address=f"{lines_address}{line.pk}/",
-                outside=line.outside_years_flag(plan.first_year, plan.last_year),
+                error=line.stored_error,
+                address=escape(f"{lines_address}{line.pk}/"),
+                outside=line.outside_years_flag(first_year, last_year),
                 outlives=_sources_ending_before(line),
                 scaling=line.stated_cost_scaling,
             )
@@ -432,9 +497,7 @@ def _link_more(plan: Plan, options: WorkspaceOptions, group: WorkspaceGroup) -> 
     )
     group.more_page = (
         reverse("posts:workspace", args=[plan.slug])
-        + _query(
-            options.as_query(open=group.param, upto=str(group.rows_shown + group.next_rows))
-        )
+        + _query(options.as_query(open=group.param, upto=str(group.rows_shown + group.next_rows)))
         + f"#{group.dom_id}"
     )
 
