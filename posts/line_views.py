@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from figures.costing import cost_line
 from figures.costs.engine import CostingError
 from figures.costs.money import POUND, round_money
-from investplan.models import Workstream
 from investplan.permissions import plan_for, plan_to_edit, powers_over
 from posts.forms import LineInPlaceForm, PlanLineEditForm
 from posts.history import line_changes, plan_changes
@@ -110,7 +109,7 @@ def workspace(request, plan_slug):
             "options_query": query_string(options.as_query()),
             "sorts": SORTS,
             "sort_links": sort_links,
-            "workstreams": Workstream.objects.filter(plan=plan),
+            "workstreams": sheet.workstreams,
             "statuses": LineStatus.choices,
             "undo": undo,
         },

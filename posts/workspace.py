@@ -46,7 +46,7 @@ NO_WORKSTREAM = "No workstream"
 # A plan of up to FIRST_PAGE_ROWS lines (that match) opens whole. A larger one opens with
 # about that many rows, shared between its workstreams, each showing at least FEWEST_ROWS;
 # "Show more" adds MORE_ROWS at a time to one workstream (decision 0021).
-FIRST_PAGE_ROWS = 150
+FIRST_PAGE_ROWS = 100
 FEWEST_ROWS = 5
 MORE_ROWS = 200
 
@@ -260,6 +260,7 @@ class Workspace:
     lines_in_plan: int
     errors: list[tuple[int, str, str]]  # (line id, title, why) of lines that cannot be costed
     recalculating: bool = False
+    workstreams: list[Workstream] = field(default_factory=list)  # all the plan's, in order
 
     @property
     def first_rows(self) -> int:
@@ -406,9 +407,11 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
         if key in groups and year in by_start:
             groups[key].subtotal.years[by_start[year]] = cost or ZERO
     order = {None: (1, 0, "")}
-    for workstream in Workstream.objects.filter(pk__in=[key for key in groups if key]):
-        groups[workstream.pk].name = workstream.name
+    workstreams = list(Workstream.objects.filter(plan=plan))
+    for workstream in workstreams:
         order[workstream.pk] = (0, workstream.position, workstream.name)
+        if workstream.pk in groups:
+            groups[workstream.pk].name = workstream.name
     ordered = sorted(groups.values(), key=lambda group: order[group.key])
     totals = Figures(years=dict.fromkeys(years, ZERO))
     for group in ordered:
@@ -431,6 +434,7 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
         lines_in_plan=lines_in_plan,
         errors=errors,
         recalculating=PlanFigures.objects.filter(plan=plan, wanted__gt=F("done")).exists(),
+        workstreams=workstreams,
     )
 
 

@@ -19,7 +19,7 @@ from tests.factories import MembershipFactory, PlanFactory, PlanLineFactory, Wor
 @pytest.fixture
 def large_plan(transactional_db, monkeypatch):
     """Assessment of ten posts, each £1,000 a year dearer than the last, and Quality of
-    two, on pages of a few rows (as a plan of thousands of lines is on pages of 150)."""
+    two, on pages of a few rows (as a plan of thousands of lines opens with about 100 rows)."""
     monkeypatch.setattr(workspace, "FIRST_PAGE_ROWS", 4)
     monkeypatch.setattr(workspace, "FEWEST_ROWS", 2)
     monkeypatch.setattr(workspace, "MORE_ROWS", 3)
