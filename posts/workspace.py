@@ -33,7 +33,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, Lower, RowNumber
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import POUND, ZERO, format_money
@@ -210,6 +211,33 @@ class WorkspaceRow:
     @cached_property
     def start_text(self) -> str:
         return f"{self.line.start_date:%-d %b %Y}"
+
+    @cached_property
+    def notes(self) -> str:
+        """What the row says under the post: its team, the sources it outlives, that it
+        lies outside the plan's years, how its stated cost is scaled."""
+        line = self.line
+        notes = []
+        if line.team_id:
+            notes.append(format_html('<br><span class="hint">{}</span>', line.team_name))
+        for source in self.outlives:
+            notes.append(
+                format_html(
+                    '<br><span class="flag">Outlives {}, which ends {}</span>',
+                    source.name,
+                    f"{source.end_date:%-d %b %Y}",
+                )
+            )
+        if self.outside:
+            notes.append(
+                format_html(
+                    '<br><span class="flag">{}: it costs nothing in the plan</span>',
+                    self.outside[:1].upper() + self.outside[1:],
+                )
+            )
+        if self.scaling:
+            notes.append(format_html('<br><span class="hint">Stated cost {}</span>', self.scaling))
+        return mark_safe("".join(notes))
 
     @cached_property
     def title(self) -> str:
