@@ -166,8 +166,8 @@ def timed(function, runs=RUNS):
 
 def main():
     call_command("migrate", verbosity=0)
-    # Start up as the server does (investplan/wsgi.py), gc.freeze() included.
-    import investplan.wsgi  # noqa: F401
+    # Start up as the server does (config/wsgi.py), gc.freeze() included.
+    import config.wsgi  # noqa: F401
 
     setup_test_environment()
     plan = build_plan(random.Random(2025))

@@ -47,7 +47,7 @@ def report(label, best, median, response=None):
 
 def main():
     call_command("migrate", verbosity=0)
-    import investplan.wsgi  # noqa: F401  (start up as the server does)
+    import config.wsgi  # noqa: F401  (start up as the server does)
 
     plan = generated_plans().build_plan(random.Random(2025), lines_wanted=2000)
     started = time.perf_counter()

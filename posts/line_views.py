@@ -24,7 +24,7 @@ from figures.costs.money import POUND, round_money
 from investplan.permissions import plan_for, plan_to_edit, powers_over
 from posts.forms import LineInPlaceForm, PlanLineEditForm
 from posts.history import line_changes, plan_changes
-from posts.models import RELATED_FOR_COSTING, LineStatus, PlanLine
+from posts.models import LineStatus, PlanLine
 from posts.services import (
     CannotRestore,
     LineChangedElsewhere,
@@ -65,7 +65,11 @@ def _workspace_at(plan, line_id: int) -> str:
 
 def _line_of(plan, line_id: int) -> PlanLine:
     line = get_object_or_404(
-        PlanLine.objects.select_related(*RELATED_FOR_COSTING), pk=line_id, plan=plan
+        PlanLine.objects.select_related(
+            "workstream", "team", "grade", "from_grade", "point", "from_point"
+        ),
+        pk=line_id,
+        plan=plan,
     )
     line.plan = plan
     return line

@@ -17,13 +17,3 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_costing_cache():
-    # Rolled-back tests can reuse primary keys and revisions; start each test empty.
-    from figures.costing import costing_cache
-
-    costing_cache.clear()
-    yield
-    costing_cache.clear()
