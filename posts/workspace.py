@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -278,6 +279,13 @@ class WorkspaceGroup:
         return min(MORE_ROWS, self.not_shown)
 
 
+class Uncosted(NamedTuple):
+    line_id: int
+    position: int
+    title: str
+    error: str  # why it cannot be costed
+
+
 @dataclass
 class Workspace:
     plan: Plan
@@ -286,7 +294,7 @@ class Workspace:
     groups: list[WorkspaceGroup]
     totals: Figures
     lines_in_plan: int
-    errors: list[tuple[int, str, str]]  # (line id, title, why) of lines that cannot be costed
+    errors: list[Uncosted]  # the plan's lines that cannot be costed, in plan order
     recalculating: bool = False
     workstreams: list[Workstream] = field(default_factory=list)  # all the plan's, in order
 
@@ -329,14 +337,19 @@ def build_workspace(
     *,
     show_line: int | None = None,
     opened: tuple[int | None, int] | None = None,
+    whole: bool = False,
 ) -> Workspace:
     """The workspace as it opens: every workstream's subtotal and the totals, and each
     workstream's first rows. The workstream of `show_line` (a line just added or saved,
     or one linked to) shows rows down to it; `opened` (workstream, rows) shows that many
-    rows of one workstream, as "Show more" does without JavaScript."""
+    rows of one workstream, as "Show more" does without JavaScript. `whole`: every row
+    of every workstream, as a check of the figures reads them."""
     options = options or WorkspaceOptions()
     sheet = _sums(plan, options)
     matching = options.matching(plan)
+    if whole:
+        _fill_rows(sheet, _ordered(matching, options))
+        return sheet
     limit = Q(row_number__lte=sheet.first_rows)
     if show_line is not None:
         found = matching.filter(pk=show_line).values_list("workstream_id").first()
@@ -445,11 +458,11 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
     for group in ordered:
         totals.add(group.subtotal)
     errors = [
-        (line_id, title, error)
-        for line_id, title, error in LineFigures.objects.filter(plan=plan)
+        Uncosted(*row)
+        for row in LineFigures.objects.filter(plan=plan)
         .exclude(error="")
         .order_by("line__position", "line_id")
-        .values_list("line_id", "line__title", "error")
+        .values_list("line_id", "line__position", "line__title", "error")
     ]
     if lines_in_plan is None:
         lines_in_plan = sum(group.lines for group in ordered)

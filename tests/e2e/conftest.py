@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from figures.services import refigure_plan
 from investplan.models import Role
 from tests.factories import (
     MembershipFactory,
@@ -87,7 +86,6 @@ def council_plan(transactional_db):
         )
     }
     MembershipFactory(role=Role.FINANCE_OFFICER, user__username="olly")  # another council
-    refigure_plan(plan=plan)  # lines made by factories, not through the services
     return {"plan": plan, "lines": lines, "people": people, "grade": grade}
 
 

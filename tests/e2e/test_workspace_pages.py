@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from figures.services import refigure_plan
 from investplan.models import Role
 from posts import workspace
 from posts.models import PlanLine
@@ -46,7 +45,6 @@ def large_plan(transactional_db, monkeypatch):
             start_date="2025-04-01",
             position=20 + number,
         )
-    refigure_plan(plan=plan)
     MembershipFactory(
         organisation=plan.organisation, role=Role.FINANCE_OFFICER, user__username="fiona"
     )

@@ -7,9 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from figures.costing import WHOLE_PLAN, PlanCosting, costing_cache
-from figures.services import refigure_plan
 from funding.models import Allocation
+from figures.costing import WHOLE_PLAN, PlanCosting, costing_cache
 from investplan.models import Finding, Inspection, Role
 from posts.models import PlanLine
 from posts.services import line_version, update_plan_line
@@ -49,7 +48,6 @@ def setting():
     user = MembershipFactory(
         organisation=plan.organisation, role=Role.FINANCE_OFFICER, user__username="fiona"
     ).user
-    refigure_plan(plan=plan)  # lines made by factories, not through the services
     return plan, line, other, user
 
 

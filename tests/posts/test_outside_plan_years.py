@@ -8,7 +8,6 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from figures.services import refigure_plan
 from investplan.models import Role
 from posts.models import LineKind
 from posts.workspace import build_workspace
@@ -32,15 +31,13 @@ def plan():
 @pytest.fixture
 def ended(plan):
     """A two-year post that ended a year before the plan starts."""
-    line = PlanLineFactory(
+    return PlanLineFactory(
         plan=plan,
         title="Data Analyst",
         start_date=date(2020, 4, 1),
         duration_months=24,
         position=2,
     )
-    refigure_plan(plan=plan)  # lines made by factories, not through the services
-    return line
 
 
 def test_it_adds_nothing_for_a_line_that_ended_before_the_plan_to_its_full_year_total(plan, ended):

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from figures.services import refigure_plan
 from investplan.models import Role
 from posts.workspace import WorkspaceOptions, build_workspace
 from tests.factories import (
@@ -65,7 +64,6 @@ def plan_with_lines():
         position=4,
         start_date="2025-07-15",
     )
-    refigure_plan(plan=plan)  # lines made by factories, not through the services
     return plan
 
 
@@ -146,7 +144,6 @@ def test_it_renders_the_page_in_queries_that_do_not_grow_with_the_lines(client):
             # Each with its own grant that ends before it: the flag reads no more rows.
             grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2021, 3, 31))
             AllocationFactory(line=line, source=grant, percent=Decimal("100"))
-        refigure_plan(plan=plan)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         return len(queries)
@@ -176,7 +173,6 @@ def test_it_flags_a_line_that_outlives_a_source_paying_for_it(client, plan_with_
         end_date=date(2026, 3, 31),
     )
     AllocationFactory(line=line, source=grant, percent=Decimal("100"))
-    refigure_plan(plan=plan_with_lines)
     client.force_login(MembershipFactory(organisation=plan_with_lines.organisation).user)
 
     page = client.get(reverse("posts:workspace", args=[plan_with_lines.slug])).content.decode()

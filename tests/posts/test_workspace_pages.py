@@ -12,9 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from figures.costing import PlanCoster, lines_for_costing
-from figures.costs.money import POUND
 from figures.models import PlanFigures
-from figures.services import refigure_plan
 from investplan.models import Role
 from posts import workspace
 from posts.models import LineKind
@@ -69,7 +67,6 @@ def plan():
             start_date="2025-04-01",
             position=20 + number,
         )
-    refigure_plan(plan=plan)  # lines made by factories, not through the services
     return plan
 
 
@@ -114,10 +111,12 @@ def test_it_casts_the_plan_totals_from_every_subtotal(plan):
 
 def test_it_prints_each_line_as_the_engine_costs_it_to_the_pound(plan):
     coster = PlanCoster(plan)
-    sheet = build_workspace(plan, opened=(plan.workstreams.get(name="Assessment").pk, 10))
+    read = lines_for_costing(plan)
+    sheet = build_workspace(plan, whole=True)
 
-    for line in lines_for_costing(plan):
-        printed = coster.printed(line).by_precision[POUND]
+    assert sheet.rows_shown == 12
+    for line in read.lines:
+        printed = coster.printed(line, read).figures
         row = sheet.group_of(line.pk)[1]
         assert (row.figures.fte, row.figures.full_year, row.figures.years) == (
             printed.fte,
@@ -227,7 +226,6 @@ def test_it_lists_lines_that_cannot_be_costed_from_their_stored_figures(officer,
     ungraded = PlanLineFactory(
         plan=plan, title="Senior Practitioner", annual_salary=None, position=99
     )
-    refigure_plan(plan=plan)
 
     page = officer.get(reverse("posts:workspace", args=[plan.slug])).content.decode()
 
@@ -258,7 +256,6 @@ def test_it_searches_every_word_in_any_field_in_any_case(plan):
         team=TeamFactory(organisation=plan.organisation, name="North"),
         start_date="2025-04-01",
     )
-    refigure_plan(plan=plan)
 
     found = build_workspace(plan, WorkspaceOptions(search="k9 TO m2 north"))
 
@@ -291,7 +288,6 @@ def test_it_reads_the_page_in_queries_that_do_not_grow_with_the_lines(
             )
             grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2021, 3, 31))
             AllocationFactory(line=line, source=grant, percent=Decimal("100"))
-        refigure_plan(plan=plan)
 
     add_lines(3)
     with CaptureQueriesContext(connection) as three:
