@@ -5,7 +5,7 @@ Read from the figures stored when each line last changed (decision 0020): the su
 every workstream and the plan's totals are sums in the database, grouped by workstream and
 financial year, over every line that matches the filters; only the rows shown are read
 line by line. Each workstream shows its first rows and loads the rest on demand (decision
-0021), so a plan of 10,000 lines opens as quickly as one of 500, with every subtotal and
+0022), so a plan of 10,000 lines opens as quickly as one of 500, with every subtotal and
 the totals of the whole plan on its first page. Figures are whole pounds, rounded once
 per line; subtotals and totals add those figures, so the page casts."""
 
@@ -47,7 +47,7 @@ from posts.models import LineKind, LineStatus, PlanLine
 NO_WORKSTREAM = "No workstream"
 # A plan of up to FIRST_PAGE_ROWS lines (that match) opens whole. A larger one opens with
 # about that many rows, shared between its workstreams, each showing at least FEWEST_ROWS;
-# "Show more" adds MORE_ROWS at a time to one workstream (decision 0021).
+# "Show more" adds MORE_ROWS at a time to one workstream (decision 0022).
 FIRST_PAGE_ROWS = 100
 FEWEST_ROWS = 5
 MORE_ROWS = 200
