@@ -5,8 +5,8 @@ Read from the figures stored when each line last changed (decision 0020): the su
 every workstream and the plan's totals are sums in the database, grouped by workstream and
 financial year, over every line that matches the filters; only the rows shown are read
 line by line. Each workstream shows its first rows and loads the rest on demand (decision
-0022), so a plan of 10,000 lines opens as quickly as one of 500, with every subtotal and
-the totals of the whole plan on its first page. Figures are whole pounds, rounded once
+0022), so the first page of a plan of 10,000 lines has about as many rows as one of 500,
+with every subtotal and the totals of the whole plan. Figures are whole pounds, rounded once
 per line; subtotals and totals add those figures, so the page casts."""
 
 from __future__ import annotations
