@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from funding.models import Allocation
 from figures.costing import WHOLE_PLAN, PlanCosting, costing_cache
+from funding.models import Allocation
 from investplan.models import Finding, Inspection, Role
 from posts.models import PlanLine
 from posts.services import line_version, update_plan_line
