@@ -25,6 +25,8 @@ setup: $(VENV)/.synced
 run: export DJANGO_DEBUG ?= 1
 run: setup
 	$(PY) manage.py migrate --no-input
+	@# Plans whose figures wait to be worked out (as after an upgrade) are costed now.
+	$(PY) manage.py recost --waiting
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "InvestPlan is running at http://$(HOST):$(PORT)/"
@@ -36,11 +38,15 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The browser the end-to-end tests drive: Debian's Chromium (never a downloaded one).
+# The browser the end-to-end tests drive: Debian's Chromium (never a downloaded one),
+# and poppler's pdftotext, which reads the golden tests' PDFs back as text.
 browser:
 	@test -x /usr/bin/chromium || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftotext >/dev/null || { \
+		echo "Installing Debian's poppler-utils (pdftotext) for the golden tests"; \
+		apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
 test: setup browser

@@ -1,11 +1,10 @@
 """A plan line's figures as printed, worked out when the line's facts change and stored,
 so every page adds them up with the database (decision 0020).
 
-Each figure is the engine's exact cost rounded once, half up, to the precision it is
-printed at: whole pounds for the committee tables and the workspace, pence for the rollup
-command. Rounding the exact figure to each precision (rather than pence to pounds) keeps
-every figure what it was when pages costed lines themselves. Parts shared between funding
-sources or findings are split so that they sum exactly to the line.
+Each figure is the engine's exact cost rounded once, half up, to whole pounds, the
+precision every table prints (the working page prints one line in pence, costed on
+demand). Parts shared between funding sources or findings are split so that they sum
+exactly to the line.
 
 Nothing here is edited by a person: `figures.services` writes these rows in the same
 transaction as the change that moves them, and `manage.py check_figures` proves they equal
@@ -49,8 +48,11 @@ class LineFigures(models.Model):
     # The line's plan again, so a plan's figures are added up without joining its lines.
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     fte = _fte("FTE added")
-    full_year = _money("full-year effect, to the penny")
     full_year_in_pounds = _money("full-year effect, in whole pounds")
+    # The exact full-year effect as the engine worked it out, for the establishment's unit
+    # cost (several lines' exact effects over their FTE, rounded once). Text, because
+    # SQLite keeps a decimal column as a float; "" where the line cannot be costed.
+    full_year_exact = models.TextField(blank=True)
     salary_in_pounds = _money("full-year salary, in whole pounds", null=True)
     # A stated annual cost beside the grade arithmetic, where both exist.
     computed_full_year_in_pounds = _money("full-year effect by the grade, in pounds", null=True)
@@ -72,7 +74,6 @@ class LineYearFigure(models.Model):
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="year_figures")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     financial_year = FinancialYearField()
-    cost = _money("cost, to the penny")
     cost_in_pounds = _money("cost, in whole pounds")
     # The in-year forecast: the cost had the post started when it actually did, or is
     # now expected to (the cost itself where it started as budgeted).
@@ -103,21 +104,12 @@ class FundingPart(models.Model):
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="funding_parts")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
-    source = models.ForeignKey(
-        FundingSource, on_delete=models.CASCADE, null=True, related_name="+"
-    )
+    source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
-    # The line's FTE shared in proportion to what each source pays of its full-year
-    # effect, in whole pounds and in pence (the two can differ by a hundredth).
+    # The line's FTE shared in proportion to what each source pays of its full-year effect.
     fte = _fte("FTE paid for")
-    fte_by_pence = _fte("FTE paid for, shared by the figures in pence")
-    cost = _money("cost, to the penny")
     cost_in_pounds = _money("cost, in whole pounds")
     cliff_in_pounds = _money("would have paid after it ends, in whole pounds", null=True)
-    # Whether the part is printed at each precision: what requires additional funding is
-    # left out where it is nothing at that precision.
-    in_pounds = models.BooleanField(default=True)
-    in_pence = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["plan", "source"], name="funding_parts_of_plan")]
@@ -136,7 +128,6 @@ class FindingPart(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     fte = _fte("FTE")
-    cost = _money("cost, to the penny")
     cost_in_pounds = _money("cost, in whole pounds")
 
     class Meta:

@@ -15,11 +15,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django_tasks import task
 
-from figures.costing import PlanCoster, lines_for_costing
-from figures.costs.money import PENNY, POUND
+from figures.costing import LinesToCost, PlanCoster, lines_for_costing
+from figures.costs.money import ZERO
 from figures.costs.printed import PrintedLine
 from figures.models import FindingPart, FundingPart, LineFigures, LineYearFigure, PlanFigures
-from investplan.bulk import insert_rows
+from investplan.bulk import insert_values
 from investplan.models import Plan
 from posts.models import PlanLine
 
@@ -33,110 +33,171 @@ FIGURE_MODELS = (LineYearFigure, FundingPart, FindingPart, LineFigures)
 GBP = "GBP"
 
 
-def _rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict[type, list[dict]]:
-    pounds, pence = printed.by_precision[POUND], printed.by_precision[PENNY]
-    rows: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
-    rows[LineFigures].append(
-        {
-            "line_id": line_id,
-            "plan_id": plan_id,
-            "fte": printed.fte,
-            "full_year": pence.full_year,
-            "full_year_currency": GBP,
-            "full_year_in_pounds": pounds.full_year,
-            "full_year_in_pounds_currency": GBP,
-            "salary_in_pounds": printed.salary,
-            "salary_in_pounds_currency": GBP,
-            "computed_full_year_in_pounds": printed.computed_full_year,
-            "computed_full_year_in_pounds_currency": GBP,
-            "stated_difference_in_pounds": printed.stated_difference,
-            "stated_difference_in_pounds_currency": GBP,
-            "stated_differs": printed.stated_differs,
-            "error": printed.error,
-        }
-    )
+# The columns stored for each model, in the order `figure_rows` gives them; every money
+# column is in pounds sterling (django-money's currency column beside it).
+COLUMNS = {
+    LineFigures: (
+        "line_id",
+        "plan_id",
+        "fte",
+        "full_year_in_pounds",
+        "full_year_in_pounds_currency",
+        "full_year_exact",
+        "salary_in_pounds",
+        "salary_in_pounds_currency",
+        "computed_full_year_in_pounds",
+        "computed_full_year_in_pounds_currency",
+        "stated_difference_in_pounds",
+        "stated_difference_in_pounds_currency",
+        "stated_differs",
+        "error",
+    ),
+    LineYearFigure: (
+        "line_id",
+        "plan_id",
+        "financial_year",
+        "cost_in_pounds",
+        "cost_in_pounds_currency",
+        "forecast_in_pounds",
+        "forecast_in_pounds_currency",
+        "agency_premium",
+        "agency_premium_currency",
+        "recruitment",
+        "recruitment_currency",
+        "retention",
+        "retention_currency",
+        "vacancy_factor",
+        "vacancy_factor_currency",
+    ),
+    FundingPart: (
+        "line_id",
+        "plan_id",
+        "source_id",
+        "financial_year",
+        "fte",
+        "cost_in_pounds",
+        "cost_in_pounds_currency",
+        "cliff_in_pounds",
+        "cliff_in_pounds_currency",
+    ),
+    FindingPart: (
+        "line_id",
+        "plan_id",
+        "finding_id",
+        "financial_year",
+        "fte",
+        "cost_in_pounds",
+        "cost_in_pounds_currency",
+    ),
+}
+
+
+def figure_rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict[type, list]:
+    """The rows stored for one line's printed figures, by model, as tuples of COLUMNS."""
+    figures = printed.figures
+    rows: dict[type, list] = {
+        LineFigures: [
+            (
+                line_id,
+                plan_id,
+                figures.fte,
+                figures.full_year,
+                GBP,
+                printed.full_year_exact,
+                printed.salary,
+                GBP,
+                printed.computed_full_year,
+                GBP,
+                printed.stated_difference,
+                GBP,
+                printed.stated_differs,
+                printed.error,
+            )
+        ],
+        LineYearFigure: [],
+        FundingPart: [],
+        FindingPart: [],
+    }
+    # A year in which the line's figures are all nothing has no row: most posts run for
+    # one or two of a plan's five years, and every page adds absent years as nothing.
+    year_rows = rows[LineYearFigure]
     for year in years:
         agency, recruitment, retention, vacancy = printed.true_cost[year]
-        rows[LineYearFigure].append(
-            {
-                "line_id": line_id,
-                "plan_id": plan_id,
-                "financial_year": year.start_year,
-                "cost": pence.years[year],
-                "cost_currency": GBP,
-                "cost_in_pounds": pounds.years[year],
-                "cost_in_pounds_currency": GBP,
-                "forecast_in_pounds": printed.forecast[year],
-                "forecast_in_pounds_currency": GBP,
-                "agency_premium": agency,
-                "agency_premium_currency": GBP,
-                "recruitment": recruitment,
-                "recruitment_currency": GBP,
-                "retention": retention,
-                "retention_currency": GBP,
-                "vacancy_factor": vacancy,
-                "vacancy_factor_currency": GBP,
-            }
+        cost, forecast = figures.years[year], printed.forecast[year]
+        if not (cost or forecast or agency or recruitment or retention or vacancy):
+            continue
+        year_rows.append(
+            (
+                line_id,
+                plan_id,
+                year.start_year,
+                cost,
+                GBP,
+                forecast,
+                GBP,
+                agency,
+                GBP,
+                recruitment,
+                GBP,
+                retention,
+                GBP,
+                vacancy,
+                GBP,
+            )
         )
+    funding_rows = rows[FundingPart]
     for part in printed.funding:
-        in_pounds = part.by_precision.get(POUND)
-        in_pence = part.by_precision.get(PENNY)
         cliff = part.cliff or {}
-        for year in [None, *years]:
-            pounds_amount = _amount(in_pounds, year)
-            rows[FundingPart].append(
-                {
-                    "line_id": line_id,
-                    "plan_id": plan_id,
-                    "source_id": part.key,
-                    "financial_year": year.start_year if year else None,
-                    "fte": in_pounds.fte if in_pounds and year is None else 0,
-                    "fte_by_pence": in_pence.fte if in_pence and year is None else 0,
-                    "cost": _amount(in_pence, year),
-                    "cost_currency": GBP,
-                    "cost_in_pounds": pounds_amount,
-                    "cost_in_pounds_currency": GBP,
-                    "cliff_in_pounds": cliff.get(year),
-                    "cliff_in_pounds_currency": GBP,
-                    "in_pounds": in_pounds is not None,
-                    "in_pence": in_pence is not None,
-                }
+        share = part.figures
+        funding_rows.append(
+            (
+                line_id,
+                plan_id,
+                part.key,
+                None,
+                share.fte,
+                share.full_year,
+                GBP,
+                cliff.get(None),
+                GBP,
             )
+        )
+        funding_rows.extend(
+            (
+                line_id,
+                plan_id,
+                part.key,
+                year.start_year,
+                ZERO,
+                share.years[year],
+                GBP,
+                cliff.get(year),
+                GBP,
+            )
+            for year in years
+            if share.years[year] or cliff.get(year)
+        )
+    finding_rows = rows[FindingPart]
     for part in printed.findings:
-        in_pounds, in_pence = part.by_precision[POUND], part.by_precision[PENNY]
-        for year in [None, *years]:
-            rows[FindingPart].append(
-                {
-                    "line_id": line_id,
-                    "plan_id": plan_id,
-                    "finding_id": part.key,
-                    "financial_year": year.start_year if year else None,
-                    "fte": in_pounds.fte if year is None else 0,
-                    "cost": _amount(in_pence, year),
-                    "cost_currency": GBP,
-                    "cost_in_pounds": _amount(in_pounds, year),
-                    "cost_in_pounds_currency": GBP,
-                }
-            )
+        share = part.figures
+        finding_rows.append((line_id, plan_id, part.key, None, share.fte, share.full_year, GBP))
+        finding_rows.extend(
+            (line_id, plan_id, part.key, year.start_year, ZERO, share.years[year], GBP)
+            for year in years
+            if share.years[year]
+        )
     return rows
 
 
-def _amount(figures, year):
-    if figures is None:
-        return 0
-    return figures.full_year if year is None else figures.years[year]
-
-
-def _store(plan: Plan, lines: Iterable[PlanLine], coster: PlanCoster) -> int:
-    every: dict[type, list[dict]] = {model: [] for model in FIGURE_MODELS}
-    count = 0
-    for line in lines:
-        for model, rows in _rows(plan.pk, line.pk, coster.printed(line), coster.years).items():
+def _store(plan: Plan, read: LinesToCost, coster: PlanCoster) -> int:
+    every: dict[type, list] = {model: [] for model in FIGURE_MODELS}
+    for line in read.lines:
+        printed = coster.printed(line, read)
+        for model, rows in figure_rows(plan.pk, line.pk, printed, coster.years).items():
             every[model].extend(rows)
-        count += 1
     for model in (LineFigures, LineYearFigure, FundingPart, FindingPart):
-        insert_rows(model, every[model])
-    return count
+        insert_values(model, COLUMNS[model], every[model])
+    return len(read.lines)
 
 
 def _forget(**where) -> None:
@@ -159,6 +220,9 @@ def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
 def refigure_plan(*, plan: Plan) -> int:
     """Work out and store again the figures of every line of the plan, as after a change
     to its assumptions; how many lines."""
+    # The plan as stored now: a caller's may hold assumptions read before the change (the
+    # assumptions page reads the plan with them, then saves another copy of them).
+    plan = Plan.objects.get(pk=plan.pk)
     _forget(plan=plan)
     count = _store(plan, lines_for_costing(plan), PlanCoster(plan))
     PlanFigures.objects.filter(plan=plan).update(done=F("wanted"))

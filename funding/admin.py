@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from figures.admin import RecostsFigures
 from funding.models import Allocation, FundingAvailability, FundingSource
 
 
@@ -9,7 +10,7 @@ class FundingAvailabilityInline(admin.TabularInline):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["name", "organisation", "kind", "end_date"]
     list_filter = ["organisation", "kind"]
     search_fields = ["name"]
@@ -17,7 +18,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["line", "source", "percent", "amount"]
     list_filter = ["source"]
 

@@ -3,9 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from funding.models import check_allocation_total
+from funding.models import Allocation, FundingSource, check_allocation_total
 from investplan.fields import PercentField, PoundsField
 from investplan.forms import DateInput, RowsFormSet
+from posts.models import PlanLine
 
 
 class AllocationInlineFormSet(RowsFormSet):
@@ -69,8 +70,6 @@ class AllocationForm(forms.ModelForm):
     )
 
     class Meta:
-        from funding.models import Allocation
-
         model = Allocation
         fields = ["source", "percent", "amount"]
         labels = {"percent": "Percentage of the line's cost"}
@@ -88,9 +87,6 @@ class AllocationForm(forms.ModelForm):
 
 
 def allocation_formset(line, data=None):
-    from funding.models import Allocation, FundingSource
-    from posts.models import PlanLine
-
     Allocations = forms.inlineformset_factory(
         PlanLine,
         Allocation,
@@ -108,8 +104,6 @@ def allocation_formset(line, data=None):
 
 class FundingSourceForm(forms.ModelForm):
     class Meta:
-        from funding.models import FundingSource
-
         model = FundingSource
         fields = ["name", "kind", "end_date"]
         widgets = {"end_date": DateInput}

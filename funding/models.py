@@ -13,7 +13,7 @@ from djmoney.models.fields import MoneyField
 from simple_history.models import HistoricalRecords
 
 from figures.costs.money import format_money
-from investplan.models import FinancialYearField, Organisation, ReadInBulk, financial_year_label
+from investplan.models import FinancialYearField, Organisation, financial_year_label
 from posts.models import PlanLine
 
 
@@ -74,7 +74,7 @@ class FundingAvailability(models.Model):
             raise ValidationError({"amount": "An amount available cannot be below £0."})
 
 
-class Allocation(ReadInBulk):
+class Allocation(models.Model):
     """A share of a line paid by a source: a percentage of its cost, or a fixed amount a
     year. Percentages of one line come to at most 100%; the database holds that too."""
 

@@ -7,21 +7,24 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from funding.models import FundingAvailability
-from figures.costing import recosting_only_changed_lines
 from figures.costs.money import HUNDRED, POUND, ZERO, round_money
+from figures.services import refiguring_lines
+from funding.models import FundingAvailability
 
 
 @transaction.atomic
 def save_allocations(*, line, formset, user=None) -> None:
     """Save a line's allocations as one change: all of them, or none."""
-    with recosting_only_changed_lines(line.plan_id) as changes:
-        for allocation in formset.save(commit=False):
-            allocation._history_user = user
-            allocation.save()
+    with refiguring_lines(line.plan_id) as changes:
+        saved = formset.save(commit=False)
+        # Rows taken out first: a source replacing another that paid all of it would
+        # otherwise take the line over 100% for a moment, which the database refuses.
         for allocation in formset.deleted_objects:
             allocation._history_user = user
             allocation.delete()
+        for allocation in saved:
+            allocation._history_user = user
+            allocation.save()
         changes.saved.add(line.pk)
 
 

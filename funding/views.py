@@ -10,15 +10,15 @@ from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from figures.costing import cost_line
+from figures.costs.engine import CostingError
 from funding.forms import FundingSourceForm, allocation_formset
 from funding.models import FundingAvailability, FundingSource
 from funding.services import remainder_of, save_allocations, set_availability
-from figures.costing import cost_line
-from figures.costs.engine import CostingError
 from investplan.forms import YearGridForm
 from investplan.models import Plan
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
-from investplan.services import save_formsets
+from investplan.services import save_council_reference
 from posts.models import PlanLine
 
 
@@ -137,7 +137,9 @@ def funding_sources(request, organisation_slug):
         status = 422
         if sources.is_valid() and grid.is_valid():
             try:
-                save_formsets(user=request.user, forms=[sources])
+                save_council_reference(
+                    user=request.user, organisation=organisation, forms=[sources]
+                )
                 set_availability(amounts=grid.amounts())
             except IntegrityError:
                 sources._non_form_errors = sources.error_class(

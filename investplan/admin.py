@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from figures.admin import RecostsFigures
 from investplan.forms import ASSUMPTIONS_HELP
 from investplan.models import (
     Assumptions,
@@ -46,7 +47,7 @@ class AssumptionsInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["name", "organisation", "first_year", "last_year", "status"]
     list_filter = ["organisation", "status"]
     search_fields = ["name", "slug"]
@@ -65,7 +66,7 @@ class EmployerNIRateInline(admin.TabularInline):
 
 
 @admin.register(Assumptions)
-class AssumptionsAdmin(admin.ModelAdmin):
+class AssumptionsAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["plan", "on_cost_method", "flat_on_cost_percent", "increments"]
     inlines = [PayAwardInline, EmployerNIRateInline]
 
@@ -95,24 +96,24 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["__str__", "organisation", "kind", "date", "overall_judgement"]
     list_filter = ["organisation", "kind"]
     inlines = [FindingInline]
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["reference", "text", "judgement_area", "inspection"]
     list_filter = ["inspection__organisation"]
     search_fields = ["reference", "text"]
 
 
 @admin.register(PayAward)
-class PayAwardAdmin(admin.ModelAdmin):
+class PayAwardAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["assumptions", "financial_year", "percent", "agreed"]
 
 
 @admin.register(EmployerNIRate)
-class EmployerNIRateAdmin(admin.ModelAdmin):
+class EmployerNIRateAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["assumptions", "financial_year", "percent", "secondary_threshold"]

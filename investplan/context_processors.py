@@ -2,8 +2,8 @@
 working in, and what their role there lets them do (so controls they may not use are not
 shown)."""
 
-from investplan.models import Membership, Role
-from investplan.permissions import Powers
+from investplan.models import Membership
+from investplan.permissions import powers_in
 
 SESSION_KEY = "organisation"
 
@@ -33,6 +33,6 @@ def organisations(request):
     return {
         "memberships": memberships,
         "current_organisation": membership.organisation,
-        "current_powers": Powers(membership.role),
-        "current_role_label": Role(membership.role).label,
+        "current_powers": powers_in(membership),
+        "current_role_label": membership.get_role_display(),
     }

@@ -9,8 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from figures.costs.financial_year import FinancialYear
 from investplan.reading import parse_money
 
+FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
 NOT_POUNDS = "Give the amount in pounds, e.g. £46,355.50"
 PENCE = "Give pence to two places at most, e.g. £46,355.50"
 NOT_A_PERCENTAGE = "Give a percentage between 0 and 100, e.g. 29.5"
@@ -103,3 +105,45 @@ def _is_number(text: str) -> bool:
         return Decimal(text).is_finite()
     except InvalidOperation:
         return False
+
+
+class FinancialYearFormField(forms.IntegerField):
+    """Typed and shown as councils write it, `2020/21`; stored as 2020."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("max_value", None)
+        kwargs.pop("min_value", None)
+        kwargs.pop("step_size", None)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", "2025/26")
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return FinancialYear(value).label
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            year = FinancialYear.parse(str(value)).start_year
+        except ValueError:
+            raise forms.ValidationError(
+                f"Enter a financial year like 2025/26 (you entered “{value}”).",
+                code="invalid",
+            ) from None
+        if not FIRST_YEAR_TAKEN <= year <= LAST_YEAR_TAKEN:
+            raise forms.ValidationError(
+                f"Enter a financial year between {FinancialYear(FIRST_YEAR_TAKEN)} and "
+                f"{FinancialYear(LAST_YEAR_TAKEN)} (you entered “{value}”).",
+                code="out_of_range",
+            )
+        return year
+
+    def widget_attrs(self, widget):
+        return {}

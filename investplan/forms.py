@@ -3,7 +3,13 @@ from decimal import Decimal
 from django import forms
 
 from figures.costs.financial_year import FinancialYear
-from investplan.fields import PercentField, PoundsField
+from investplan.fields import (
+    FIRST_YEAR_TAKEN,
+    LAST_YEAR_TAKEN,
+    FinancialYearFormField,
+    PercentField,
+    PoundsField,
+)
 from investplan.models import (
     Assumptions,
     EmployerNIRate,
@@ -15,7 +21,6 @@ from investplan.models import (
 )
 
 # The years a financial year field takes (the model's validators say the same).
-FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -32,48 +37,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format=ISO_DATE)
-
-
-class FinancialYearFormField(forms.IntegerField):
-    """Typed and shown as councils write it, `2020/21`; stored as 2020."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("max_value", None)
-        kwargs.pop("min_value", None)
-        kwargs.pop("step_size", None)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("placeholder", "2025/26")
-        self.widget.attrs.setdefault("inputmode", "numeric")
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return FinancialYear(value).label
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int):
-            return value
-        try:
-            year = FinancialYear.parse(str(value)).start_year
-        except ValueError:
-            raise forms.ValidationError(
-                f"Enter a financial year like 2025/26 (you entered “{value}”).",
-                code="invalid",
-            ) from None
-        if not FIRST_YEAR_TAKEN <= year <= LAST_YEAR_TAKEN:
-            raise forms.ValidationError(
-                f"Enter a financial year between {FinancialYear(FIRST_YEAR_TAKEN)} and "
-                f"{FinancialYear(LAST_YEAR_TAKEN)} (you entered “{value}”).",
-                code="out_of_range",
-            )
-        return year
-
-    def widget_attrs(self, widget):
-        return {}
 
 
 # -- Forms of the plan and reference-data pages -------------------------------------------

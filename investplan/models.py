@@ -3,7 +3,6 @@ the Ofsted findings that posts answer. Models hold facts; the arithmetic is in `
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,13 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from figures.costs.financial_year import MAX_PLAN_YEARS, FinancialYear
+from investplan.fields import FinancialYearFormField
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -30,44 +28,11 @@ class FinancialYearField(models.PositiveSmallIntegerField):
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs):
-        from investplan.forms import FinancialYearFormField
-
         return super().formfield(**{"form_class": FinancialYearFormField, **kwargs})
 
 
 def financial_year_label(start_year: int | None) -> str:
     return FinancialYear(start_year).label if start_year else ""
-
-
-class ReadInBulk(models.Model):
-    """A model read by the thousand (a plan's lines and their allocations): a row loaded
-    with every field skips `Model.__init__`, whose field-by-field descriptors were a third
-    of the time to read a 2,000-line plan. Its values go straight into the instance's
-    `__dict__`, where `__init__` would have put them: a money amount is made a `Money` by
-    django-money's descriptor when first read, as it is after `__init__`. Rows loaded with
-    deferred fields, or while any init signal has a receiver, take Django's own path.
-    Decision 0013."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        attnames = _attnames(cls)
-        # Any init receiver at all (none are connected today) sends every row Django's way.
-        if len(values) != len(attnames) or pre_init.receivers or post_init.receivers:
-            return super().from_db(db, field_names, values)
-        new = cls.__new__(cls)
-        new.__dict__.update(zip(attnames, values, strict=True))
-        state = new._state = ModelState()
-        state.adding = False
-        state.db = db
-        return new
-
-
-@functools.cache
-def _attnames(model) -> tuple[str, ...]:
-    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 class RevisedModel(models.Model):

@@ -1,14 +1,16 @@
-"""Who may do what: a user's role in the plan's organisation decides.
+"""Who may do what: a user's role in the plan's organisation decides, here and nowhere else.
 
 Viewers read. Heads of service also print and approve. Finance officers read, print and
 edit the lines, allocations, findings and assumptions of plans not yet approved; they keep
-the council's funding sources (amounts a year, end dates); they start plans, rename them,
-change their years, and archive and unarchive them. Admins may do all of that, and also
-import, keep the other reference data and manage users. An archived plan is read and
-printed, never changed or approved, until it is unarchived.
+the council's funding sources (amounts a year, end dates); they start plans, copy them into
+scenarios, rename them, change their years, and archive and unarchive them. Admins may do
+all of that, and also import, keep the other reference data and manage users. An archived
+plan is read and printed, never changed or approved, until it is unarchived.
 
 Another council's plan does not exist for a user (404, whatever the URL); a page or action
-outside their role is refused (403) and its controls are not shown."""
+outside their role is refused (403) and its controls are not shown. Views and templates
+ask a named power of `Powers`; none of them compares a role (decision 0020, and
+tests/investplan/test_powers.py fails if one does)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from investplan.models import Membership, Organisation, Plan, PlanStatus, Role
 PRINTERS = {Role.HEAD_OF_SERVICE, Role.FINANCE_OFFICER, Role.ADMIN}
 EDITORS = {Role.FINANCE_OFFICER, Role.ADMIN}
 APPROVERS = {Role.HEAD_OF_SERVICE, Role.ADMIN}
+ADMINS = {Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,19 @@ class Powers:
         return self.role in EDITORS and not self.plan_approved and not self.plan_archived
 
     @property
+    def can_edit_once_reopened(self) -> bool:
+        """The role edits plans, and only the plan's approval stops it (the workspace says
+        so, and a head of service or admin may reopen it)."""
+        return self.role in EDITORS and self.plan_approved and not self.plan_archived
+
+    @property
     def can_start_plans(self) -> bool:
         """Start a plan in the council, from scratch or as a copy of one of its plans."""
+        return self.role in EDITORS
+
+    @property
+    def can_copy_scenarios(self) -> bool:
+        """Copy a plan, approved or archived too, into a new scenario to change freely."""
         return self.role in EDITORS
 
     @property
@@ -71,8 +85,25 @@ class Powers:
         return self.role in EDITORS
 
     @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
+    def can_import(self) -> bool:
+        """Import appendices into the council's plans, from a file."""
+        return self.role in ADMINS
+
+    @property
+    def can_keep_reference_data(self) -> bool:
+        """Keep the council's pay scales (spinal points, their salaries, the grades) and
+        open its reference data page."""
+        return self.role in ADMINS
+
+    @property
+    def can_manage_users(self) -> bool:
+        """Add the council's people, change their roles and remove them."""
+        return self.role in ADMINS
+
+
+def powers_in(membership: Membership) -> Powers:
+    """What a membership lets its user do in its council (no plan in view)."""
+    return Powers(membership.role)
 
 
 def role_in(user, organisation_id) -> str | None:
@@ -114,15 +145,17 @@ def plan_to_edit(user, slug: str) -> tuple[Plan, Powers]:
     return plan, powers
 
 
-def organisation_for(user, slug: str, *, needs: str = "can_read") -> tuple[Organisation, Powers]:
-    """The council, if the user belongs to it (else 404) and their role has `needs`
-    (else 403)."""
+def organisation_for(
+    user,
+    slug: str,
+    *,
+    needs: str = "can_read",
+    refusal: str = "Your role in this council may not do this.",
+) -> tuple[Organisation, Powers]:
+    """The council, if the user belongs to it (else 404) and their role has the power
+    `needs` (else 403, saying `refusal`)."""
     organisation = get_object_or_404(Organisation.objects.filter(memberships__user=user), slug=slug)
     powers = Powers(role_in(user, organisation.pk))
     if not getattr(powers, needs):
-        raise PermissionDenied("Your role in this council may not do this.")
+        raise PermissionDenied(refusal)
     return organisation, powers
-
-
-def can_print(user, plan: Plan) -> bool:
-    return role_in(user, plan.organisation_id) in PRINTERS

@@ -8,17 +8,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from funding.models import Allocation
 from figures.costs.financial_year import FinancialYear
+from figures.models import PlanFigures
+from figures.services import copy_figures, recost_council, recost_plans
+from funding.models import Allocation
 from investplan.models import (
     Assumptions,
     EmployerNIRate,
+    Membership,
     PayAward,
     Plan,
     PlanStatus,
+    Role,
     Workstream,
 )
 from posts.models import PlanLine
+from reports.services import freeze_baseline
 
 
 @transaction.atomic
@@ -66,35 +71,58 @@ def set_assumptions(*, plan: Plan, pay_awards=(), ni_rates=(), **values) -> Assu
         )
         rate.full_clean()
         rate.save()
+    recost_plans(plans=[plan])
     return assumptions
 
 
 @transaction.atomic
-def save_formsets(*, user, forms) -> None:
+def save_formsets(*, user, forms) -> bool:
     """Save a page's form and formsets together, each change on record under `user`:
     all of them or, if any fails the database's checks, none. What is unchanged is not
-    saved, so it adds no record and moves no revision."""
+    saved, so it adds no record and moves no revision. Whether anything was written."""
+    written = False
     for form in forms:
         if hasattr(form, "forms"):  # a formset
             for instance in form.save(commit=False):
                 instance._history_user = user
                 instance.save()
+                written = True
             for instance in form.deleted_objects:
                 instance._history_user = user
                 instance.delete()
+                written = True
         elif form.instance.pk is None or form.has_changed():  # unchanged: nothing written
             instance = form.save(commit=False)
             instance._history_user = user
             instance.save()
             form.save_m2m()
+            written = True
+    return written
+
+
+@transaction.atomic
+def save_assumptions(*, user, plan: Plan, forms) -> bool:
+    """The plan's assumptions page saved; every line costed again on them if they moved."""
+    written = save_formsets(user=user, forms=forms)
+    if written:
+        recost_plans(plans=[plan])
+    return written
+
+
+@transaction.atomic
+def save_council_reference(*, user, organisation, forms) -> bool:
+    """A page of the council's reference data saved (pay scales and grades, funding
+    sources, inspections and findings); the council's plans costed again if it moved."""
+    written = save_formsets(user=user, forms=forms)
+    if written:
+        recost_council(organisation_id=organisation.pk)
+    return written
 
 
 @transaction.atomic
 def approve_plan(*, plan: Plan, user=None, committee: str = "", meeting_date=None):
     """Approve the plan and keep what committee saw: the baseline, with when and by whom,
     and the committee and meeting that approved it (the approve form asks for both)."""
-    from investplan.models import PlanStatus
-    from reports.services import freeze_baseline
 
     if plan.is_archived:
         raise ValidationError("An archived plan cannot be approved: unarchive it first.")
@@ -106,8 +134,6 @@ def approve_plan(*, plan: Plan, user=None, committee: str = "", meeting_date=Non
 
 
 def reopen_plan(*, plan: Plan) -> Plan:
-    from investplan.models import PlanStatus
-
     return _set_plan_status(plan, PlanStatus.DRAFT)
 
 
@@ -128,8 +154,6 @@ def add_person(*, organisation, username: str, role: str, email: str = "", passw
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from investplan.models import Membership
-
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -148,8 +172,6 @@ def change_role(*, membership, role: str) -> None:
     """Change someone's role; a council always keeps at least one admin."""
     from django.core.exceptions import ValidationError
 
-    from investplan.models import Membership, Role
-
     if role not in Role.values:
         raise ValidationError(f"“{role}” is not a role.")
     if membership.role == Role.ADMIN and role != Role.ADMIN:
@@ -165,8 +187,6 @@ def change_role(*, membership, role: str) -> None:
 @transaction.atomic
 def remove_person(*, membership) -> None:
     from django.core.exceptions import ValidationError
-
-    from investplan.models import Membership, Role
 
     if membership.role == Role.ADMIN:
         admins = Membership.objects.select_for_update().filter(
@@ -247,6 +267,8 @@ def start_plan(
     assumptions.full_clean()
     assumptions._history_user = user
     assumptions.save()
+    if copy_of is not None:  # on the years and on-costs chosen
+        recost_plans(plans=[plan])
     return plan
 
 
@@ -255,13 +277,16 @@ def change_plan(*, plan: Plan, name: str, first_year: int, last_year: int) -> Pl
     """Rename the plan (its address stays, so links keep working) and change its years.
     Lines outside the new years stay, costing nothing, and are listed for the user."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    years_moved = (plan.first_year, plan.last_year) != (first_year, last_year)
     plan.name = _plan_name(plan.organisation_id, name, exclude_pk=plan.pk)
     plan.first_year, plan.last_year = first_year, last_year
     plan.full_clean()
     plan.save(update_fields=["name", "first_year", "last_year"])
-    # The tables print the name and cost the years: cached costings and PDFs move on.
+    # The tables print the name and cost the years: printed PDFs move on.
     Plan.bump_revision(plan.pk)
     plan.refresh_from_db(fields=["revision"])
+    if years_moved:
+        recost_plans(plans=[plan])
     return plan
 
 
@@ -322,11 +347,16 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
     )
     copy.full_clean()
     copy.save()
-    _copy_contents(plan, copy, user=user, reason=f"copied from {plan.name}")
+    copied = _copy_contents(plan, copy, user=user, reason=f"copied from {plan.name}")
+    state = PlanFigures.objects.filter(plan=plan).first()
+    if state is not None and state.recalculating:
+        recost_plans(plans=[copy])  # the plan's own figures are being worked out again
+    else:
+        copy_figures(plan=copy, copied=copied)  # same facts, same assumptions: same figures
     return copy
 
 
-def _copy_contents(plan: Plan, copy: Plan, *, user, reason: str) -> None:
+def _copy_contents(plan: Plan, copy: Plan, *, user, reason: str) -> dict[int, int]:
     """Copy into `copy` the plan's assumptions and pay awards, workstreams, lines with
     their findings, and funding allocations."""
     assumptions = Assumptions.objects.filter(plan=plan).first()
@@ -373,3 +403,4 @@ def _copy_contents(plan: Plan, copy: Plan, *, user, reason: str) -> None:
     bulk_create_with_history(
         allocations, Allocation, batch_size=500, default_user=user, default_change_reason=reason
     )
+    return new_id

@@ -1,24 +1,11 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from investplan import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="sign_in.html", redirect_authenticated_user=True
-        ),
-        name="sign-in",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
-    path("plans/", include("reports.urls")),
     path("plans/<slug:plan_slug>/details/", views.plan_details, name="plan-details"),
     path("plans/<slug:plan_slug>/archive/", views.plan_archive, name="plan-archive"),
-    path("", include("posts.urls")),
-    path("", include("funding.urls")),
     path("switch-organisation/", views.switch_organisation, name="switch-organisation"),
     path("plans/<slug:plan_slug>/assumptions/", views.assumptions, name="assumptions"),
     path("plans/<slug:plan_slug>/status/", views.plan_status, name="plan-status"),
@@ -41,5 +28,4 @@ urlpatterns = [
         views.membership,
         name="membership",
     ),
-    path("admin/", admin.site.urls),
 ]

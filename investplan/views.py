@@ -28,7 +28,8 @@ from investplan.services import (
     change_role,
     remove_person,
     reopen_plan,
-    save_formsets,
+    save_assumptions,
+    save_council_reference,
     start_plan,
     unarchive_plan,
     years_label,
@@ -203,7 +204,7 @@ def assumptions(request, plan_slug):
         status = 422
         if all(form.is_valid() for form in forms):
             try:
-                save_formsets(user=request.user, forms=forms)
+                save_assumptions(user=request.user, plan=plan, forms=forms)
             except IntegrityError:
                 forms[1].non_form_errors().append("Give each financial year one pay award.")
             else:
@@ -268,7 +269,7 @@ def findings(request, organisation_slug, inspection_id=None):
         status = 422
         forms = [form, findings] if findings is not None else [form]
         if all(each.is_valid() for each in forms):
-            save_formsets(user=request.user, forms=forms)
+            save_council_reference(user=request.user, organisation=organisation, forms=forms)
             messages.success(request, "Inspection saved.")
             return redirect("inspection", organisation.slug, form.instance.pk)
     inspections = Inspection.objects.filter(organisation=organisation).prefetch_related("findings")
@@ -290,7 +291,7 @@ def findings(request, organisation_slug, inspection_id=None):
 @login_required
 def users(request, organisation_slug):
     """An admin's list of the council's people and their roles."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
     form = AddPersonForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -319,7 +320,7 @@ def users(request, organisation_slug):
 @login_required
 @require_POST
 def membership(request, organisation_slug, membership_id):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
     member = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         if request.POST.get("action") == "remove":
@@ -338,7 +339,9 @@ def membership(request, organisation_slug, membership_id):
 @login_required
 def reference(request, organisation_slug):
     """An admin's way in to the council's reference data."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(
+        request.user, organisation_slug, needs="can_keep_reference_data"
+    )
     return render(
         request,
         "investplan/reference.html",

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 
-from funding.forms import AllocationInlineFormSet
-from funding.models import Allocation
+from figures.admin import RecostsFigures
 from figures.costing import cost_line
 from figures.costs.engine import CostingError
+from funding.forms import AllocationInlineFormSet
+from funding.models import Allocation
 from posts.forms import PlanLineForm
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 
@@ -20,7 +21,7 @@ class GradeInline(admin.TabularInline):
 
 
 @admin.register(PayScale)
-class PayScaleAdmin(admin.ModelAdmin):
+class PayScaleAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
     inlines = [SpinalPointInline, GradeInline]
@@ -32,20 +33,20 @@ class SpinalSalaryInline(admin.TabularInline):
 
 
 @admin.register(SpinalSalary)
-class SpinalSalaryAdmin(admin.ModelAdmin):
+class SpinalSalaryAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["point", "financial_year", "salary"]
     list_filter = ["point__pay_scale", "financial_year"]
 
 
 @admin.register(SpinalPoint)
-class SpinalPointAdmin(admin.ModelAdmin):
+class SpinalPointAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["code", "ordinal", "pay_scale"]
     list_filter = ["pay_scale"]
     inlines = [SpinalSalaryInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(RecostsFigures, admin.ModelAdmin):
     list_display = ["code", "pay_scale", "bottom_point", "top_point"]
     list_filter = ["pay_scale"]
     search_fields = ["code"]
@@ -58,7 +59,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(PlanLine)
-class PlanLineAdmin(admin.ModelAdmin):
+class PlanLineAdmin(RecostsFigures, admin.ModelAdmin):
     form = PlanLineForm
     list_display = ["title", "plan", "kind", "grade_label", "fte", "workstream", "status"]
     list_filter = ["plan", "kind", "status", "workstream"]

@@ -2,8 +2,10 @@ from django import forms
 
 from investplan.fields import PoundsField
 from investplan.forms import DateInput
+from investplan.models import Finding, Team, Workstream
+from posts.appendix.reading import MAX_FILE_BYTES
 from posts.limits import duration_problem, sentence
-from posts.models import PlanLine
+from posts.models import Grade, PlanLine, SpinalPoint
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
 LINE_FIELDS = [
@@ -74,8 +76,6 @@ class AppendixUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        from posts.appendix.reading import MAX_FILE_BYTES
-
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt", ".tsv")):
             raise forms.ValidationError(
@@ -118,9 +118,6 @@ class _ScopedLineForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan, **kwargs):
-        from investplan.models import Finding, Team, Workstream
-        from posts.models import Grade, SpinalPoint
-
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         for name in MONEY_FIELDS:

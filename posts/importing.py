@@ -20,10 +20,11 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
-from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
-from investplan.bulk import insert_rows
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import round_money
+from figures.services import refigure_lines
+from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
+from investplan.bulk import insert_rows
 from investplan.models import (
     Finding,
     Inspection,
@@ -858,6 +859,8 @@ class _Importer:
         self._history(
             Allocation, allocations, insert_rows(Allocation, allocations, ids=True), allocation_rows
         )
+        # The batch's figures, in the import's transaction, as any other change of lines.
+        refigure_lines(plan=self.report.plan, line_ids=line_ids.values())
         self.report.lines_created += len(new_rows)
         self.report.lines_updated += len(changed)
         self.pending = []

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import calendar
-import operator
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
+from djmoney.models.validators import MinMoneyValidator
 from simple_history.models import HistoricalRecords
 
 from figures.costs.engine import LineKind as EngineLineKind
@@ -23,7 +22,6 @@ from investplan.models import (
     Finding,
     Organisation,
     Plan,
-    ReadInBulk,
     Team,
     Workstream,
 )
@@ -76,7 +74,8 @@ class SpinalSalary(models.Model):
         max_digits=12,
         decimal_places=2,
         default_currency="GBP",
-        validators=[MinValueValidator(Decimal("0"))],
+        # A money validator: a plain one compares Money with a number and fails the save.
+        validators=[MinMoneyValidator(0)],
     )
 
     class Meta:
@@ -134,7 +133,6 @@ class LineKind(models.TextChoices):
 
 
 STAFF_KINDS = (LineKind.NEW_POST, LineKind.UPLIFT, LineKind.RELEASED_BUDGET)
-RELATED_FOR_COSTING = ("workstream", "team", "grade", "from_grade", "point", "from_point")
 
 
 class LineStatus(models.TextChoices):
@@ -145,123 +143,12 @@ class LineStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class ReadTogether:
-    """The findings and the funding allocations of lines read by `for_costing`, each read
-    for all of them at once the first time any one of them is asked for its own: a
-    comparison by workstream asks for neither (a sixth of the time to read a plan of 2,000
-    lines), a table by funding source asks only for allocations, and either is two
-    queries for every line, not two a line. Two threads asking at once both read and set
-    the same lists, which is harmless."""
-
-    def __init__(self, lines: list, ids):
-        self.ids = ids
-        self.lines_without = {"findings": lines, "allocations": lines}
-
-    def read(self, what: str) -> None:
-        """Read `what` ("findings" or "allocations") for every line, unless read already."""
-        lines = self.lines_without[what]
-        if lines is None:
-            return
-        reader = self._read_findings if what == "findings" else self._read_allocations
-        reader(lines)
-        self.lines_without[what] = None
-
-    def _read_findings(self, lines: list) -> None:
-        links = list(
-            PlanLine.findings.through.objects.filter(planline_id__in=self.ids).values_list(
-                "planline_id", "finding_id"
-            )
-        )
-        findings = {
-            finding.pk: finding
-            for finding in Finding.objects.filter(
-                pk__in={finding_id for _, finding_id in links}
-            ).select_related("inspection")
-        }
-        found: dict[int, list[Finding]] = {}
-        for line_id, finding_id in links:
-            found.setdefault(line_id, []).append(findings[finding_id])
-        for answered in found.values():
-            answered.sort(key=lambda finding: (finding.position, finding.pk))
-        for line in lines:
-            line.answered_findings = found.get(line.pk, ())
-
-    def _read_allocations(self, lines: list) -> None:
-        from funding.models import Allocation, FundingSource
-
-        allocations = list(
-            Allocation.objects.filter(line_id__in=self.ids).order_by("position", "id")
-        )
-        funding_sources = {
-            source.pk: source
-            for source in FundingSource.objects.filter(
-                pk__in={allocation.source_id for allocation in allocations}
-            )
-        }
-        source_field = Allocation._meta.get_field("source")
-        allocated: dict[int, list] = {}
-        for allocation in allocations:
-            source_field.set_cached_value(allocation, funding_sources[allocation.source_id])
-            allocated.setdefault(allocation.line_id, []).append(allocation)
-        for line in lines:
-            line.funding_allocations = allocated.get(line.pk, ())
-
-
 class PlanLineQuerySet(models.QuerySet):
-    def for_costing(self) -> list[PlanLine]:
-        """The lines with everything the cost engine and the tables read, in a fixed
-        number of queries. Related rows are few (a plan has tens of workstreams and
-        grades, not thousands), so each set is read once and attached by id rather than
-        joined onto every line. Findings (`answered_findings`) and allocations
-        (`funding_allocations`) are each read for every line together, the first time
-        any line is asked for its own (`ReadTogether`)."""
-        lines = list(self)
-        if not lines:
-            return lines
-        ids = self.values("pk")
-        fields = [PlanLine._meta.get_field(name) for name in RELATED_FOR_COSTING]
-        related_of = operator.attrgetter(*(field.attname for field in fields))
-        related_ids = [related_of(line) for line in lines]
-
-        def by_id(model, indexes, select=()):
-            wanted = {row[index] for row in related_ids for index in indexes} - {None}
-            if not wanted:
-                return {}
-            queryset = model.objects.filter(pk__in=wanted)
-            if select:
-                queryset = queryset.select_related(*select)
-            return {obj.pk: obj for obj in queryset}
-
-        workstreams = by_id(Workstream, [0])
-        teams = by_id(Team, [1])
-        grades = by_id(Grade, [2, 3], select=("bottom_point", "top_point", "pay_scale"))
-        points = by_id(SpinalPoint, [4, 5])
-        stored = {
-            line_id: (key, cost)
-            for line_id, key, cost in StoredLineCost.objects.filter(line_id__in=ids).values_list(
-                "line_id", "key", "cost"
-            )
-        }
-        together = ReadTogether(lines, ids)
-        cache_names = [field.cache_name for field in fields]
-        related = [workstreams, teams, grades, grades, points, points]
-        for line, line_related in zip(lines, related_ids, strict=True):
-            line._state.fields_cache.update(
-                zip(
-                    cache_names,
-                    [rows.get(pk) for rows, pk in zip(related, line_related, strict=True)],
-                    strict=True,
-                )
-            )
-            line._read_together = together
-            line.stored_cost = stored.get(line.pk)
-        return lines
-
     def for_user(self, user):
         return self.filter(plan__organisation__memberships__user=user)
 
 
-class PlanLine(ReadInBulk):
+class PlanLine(models.Model):
     """One row of a plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
@@ -469,49 +356,13 @@ class PlanLine(ReadInBulk):
         return self.title
 
     @property
-    def answered_findings(self) -> list[Finding]:
-        """The findings this line answers; set in bulk by `for_costing`, else read."""
-        cached = self.__dict__.get("_answered_findings")
-        if cached is None:
-            if self._read_with_the_others("findings"):
-                return self.__dict__["_answered_findings"]
-            cached = list(self.findings.order_by("position", "id"))
-        return cached
-
-    @answered_findings.setter
-    def answered_findings(self, findings) -> None:
-        self.__dict__["_answered_findings"] = list(findings)
-
-    @property
-    def funding_allocations(self) -> list:
-        cached = self.__dict__.get("_funding_allocations")
-        if cached is None:
-            if self._read_with_the_others("allocations"):
-                return self.__dict__["_funding_allocations"]
-            cached = list(self.allocations.select_related("source").order_by("position", "id"))
-        return cached
-
-    @funding_allocations.setter
-    def funding_allocations(self, allocations) -> None:
-        self.__dict__["_funding_allocations"] = list(allocations)
-
-    def _read_with_the_others(self, what: str) -> bool:
-        """Read this line's findings or allocations with those of every line read for
-        costing with it; False for a line read on its own."""
-        together = self.__dict__.get("_read_together")
-        if together is None:
-            return False
-        together.read(what)
-        return True
-
-    @property
     def sources_ending_before_it(self) -> list:
         """The funding sources allocated to this line that end before it does (a permanent
         post on a two-year grant): its funding cliffs."""
         end = self.effective_end_date
         return [
             allocation.source
-            for allocation in self.funding_allocations
+            for allocation in self.allocations.select_related("source").order_by("position", "id")
             if allocation.source.end_date and (end is None or end > allocation.source.end_date)
         ]
 
@@ -663,16 +514,6 @@ class PlanLine(ReadInBulk):
                     add(field, "This grade is on another council's pay scale.")
         if errors:
             raise ValidationError(errors)
-        if self.plan_id and self.kind in LineKind.values:  # an unknown kind: a field error
-            self._check_costable()
-
-    def _check_costable(self):
-        """Cost the line against its plan: a missing salary is a clear message, not a 500."""
-        from figures.costing import line_cost_error
-
-        message = line_cost_error(self)
-        if message:
-            raise ValidationError({"grade" if self.is_staff else "amount": message})
 
 
 def _days_in_month(year: int, month: int) -> int:
@@ -734,37 +575,6 @@ def lines_outside_years(plan: Plan) -> list[PlanLine]:
         .order_by("position", "pk")
     )
     return [line for line in lines if line.is_outside_years(plan.first_year, plan.last_year)]
-
-
-class StoredLineCost(models.Model):
-    """A line's cost as the engine last worked it out, kept in the database so that a
-    process that has not costed the plan yet (another server worker, or any worker after a
-    restart) reads it instead of costing every line again.
-
-    `key` is a digest of everything the cost rests on: the line's facts, the plan's
-    assumptions, the council's reference data (by its revision) and the costing code
-    itself. A stored cost whose key no longer matches is simply worked out again and
-    overwritten, never used. Decision 0014.
-
-    No foreign key constraint in the database: a cost stored just as its line is deleted
-    is left behind harmlessly (its key still says exactly what it is the cost of), where
-    a constraint would fail the request that stored it, and checking it took a fifth of
-    the time to store a plan's costs. Deleting a line deletes its stored cost."""
-
-    line = models.OneToOneField(
-        PlanLine,
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    key = models.CharField(max_length=64)
-    cost = models.TextField(
-        help_text="The figures, as `figures.costing.stored_form` writes them."
-    )
-
-    def __str__(self):
-        return f"stored cost of line {self.line_id}"
 
 
 class ImportStatus(models.TextChoices):

@@ -13,9 +13,8 @@ from django.urls import reverse
 from figures.costs.financial_year import FinancialYear
 from investplan.forms import FinancialYearFormField, RowsFormSet, YearGridForm
 from investplan.permissions import organisation_for
-from investplan.services import save_formsets
 from posts.models import Grade, PayScale, SpinalPoint, SpinalSalary
-from posts.services import set_salaries
+from posts.services import save_pay_scale
 
 
 class PayScaleForm(forms.ModelForm):
@@ -39,7 +38,9 @@ class AddYearForm(forms.Form):
 
 @login_required
 def pay_scales(request, organisation_slug):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(
+        request.user, organisation_slug, needs="can_keep_reference_data"
+    )
     form = PayScaleForm(request.POST or None, instance=PayScale(organisation=organisation))
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +63,9 @@ def pay_scales(request, organisation_slug):
 
 @login_required
 def pay_scale(request, organisation_slug, scale_id):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="is_admin")
+    organisation, _ = organisation_for(
+        request.user, organisation_slug, needs="can_keep_reference_data"
+    )
     scale = get_object_or_404(PayScale, pk=scale_id, organisation=organisation)
     data = request.POST if request.method == "POST" else None
     Points = forms.inlineformset_factory(
@@ -106,8 +109,12 @@ def pay_scale(request, organisation_slug, scale_id):
         status = 422
         if all(each.is_valid() for each in (points, grades, grid, add_year)):
             try:
-                save_formsets(user=request.user, forms=[points, grades])
-                set_salaries(salaries=grid.amounts())
+                save_pay_scale(
+                    user=request.user,
+                    organisation=organisation,
+                    forms=[points, grades],
+                    salaries=grid.amounts(),
+                )
             except IntegrityError:
                 points._non_form_errors = points.error_class(
                     ["Each point needs its own code and its own place on the spine."]

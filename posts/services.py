@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from figures.costing import recosting_only_changed_lines
+from figures.costing import line_cost_error
+from figures.services import recost_council, refiguring_lines
+from funding.models import Allocation
+from investplan.services import save_formsets
 from posts.history import FieldChange, field_changes
-from posts.models import PlanLine
+from posts.models import PlanLine, SpinalSalary
 
 
 @transaction.atomic
@@ -30,6 +34,10 @@ def save_plan_line(*, line: PlanLine | None = None, plan=None, findings=None, **
     # (tests/posts/test_line_rules.py proves it); checking the constraints again here
     # would cost a query each, and the database still holds them.
     line.full_clean(validate_constraints=False)
+    # Costed against its plan: a missing salary is a clear message, not a 500.
+    message = line_cost_error(line)
+    if message:
+        raise ValidationError({"grade" if line.is_staff else "amount": message})
     line.save()
     if findings is not None:
         line.findings.set(findings)
@@ -109,7 +117,7 @@ def update_plan_line(
         raise _changed_elsewhere(line, seen_version)
     if not _would_change(line, findings=findings, fields=fields):
         return line  # saved unchanged: nothing on record, the plan's revision unmoved
-    with recosting_only_changed_lines(line.plan_id) as changes:
+    with refiguring_lines(line.plan_id) as changes:
         line = _locked_as_seen(line_id, seen_version)
         line._history_user = user
         save_plan_line(line=line, findings=findings, **fields)
@@ -149,7 +157,7 @@ def revert_plan_line(*, line_id: int, to_version: int, seen_version: int | None,
     earlier._state.adding = False  # the same line, saved again: an update, not a new one
     earlier._history_user = user
     earlier._change_reason = f"reverted to version {to_version}"
-    with recosting_only_changed_lines(line.plan_id) as changes:
+    with refiguring_lines(line.plan_id) as changes:
         earlier.full_clean()
         earlier.save()
         earlier.findings.set(_findings_at(record))
@@ -164,7 +172,7 @@ def _findings_at(record) -> list[int]:
 @transaction.atomic
 def add_plan_line(*, plan, user=None, findings=None, **fields) -> PlanLine:
     """A new line at the end of the plan."""
-    with recosting_only_changed_lines(plan.pk) as changes:
+    with refiguring_lines(plan.pk) as changes:
         last = PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
         line = PlanLine(plan=plan, position=0 if last is None else last + 1)
         line._history_user = user
@@ -178,7 +186,7 @@ def duplicate_plan_line(*, line: PlanLine, user=None) -> PlanLine:
     """A copy of the line straight after it, with its findings and funding: the quick way
     to add a second post like the first. Imported-from marks stay with the original."""
 
-    with recosting_only_changed_lines(line.plan_id) as changes:
+    with refiguring_lines(line.plan_id) as changes:
         PlanLine.objects.filter(plan_id=line.plan_id, position__gt=line.position).update(
             position=F("position") + 1
         )
@@ -201,12 +209,7 @@ def duplicate_plan_line(*, line: PlanLine, user=None) -> PlanLine:
             allocation.line = copy
             allocation._history_user = user
             allocation.save()
-        # Every line below moved down one: re-read them all for the costing.
-        changes.saved.update(
-            PlanLine.objects.filter(plan_id=line.plan_id, position__gt=line.position).values_list(
-                "pk", flat=True
-            )
-        )
+        changes.saved.add(copy.pk)
     return copy
 
 
@@ -220,7 +223,7 @@ class DeletedLine:
 def delete_plan_line(*, line: PlanLine, user=None) -> DeletedLine:
     """Delete a line, its findings links and funding. Nothing is lost: the history keeps
     the line, and `restore_plan_line` brings it back as it was."""
-    with recosting_only_changed_lines(line.plan_id) as changes:
+    with refiguring_lines(line.plan_id) as changes:
         line._history_user = user
         line_id, title = line.pk, line.title
         for allocation in line.allocations.all():
@@ -244,7 +247,6 @@ class CannotRestore(Exception):
 def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
     """Undo a delete: the line back as it was just before, with its findings and its
     funding, under its old id (so its history continues)."""
-    from funding.models import Allocation
 
     if PlanLine.objects.filter(pk=line_id).exists():
         raise CannotRestore("This line has not been deleted.")
@@ -253,7 +255,7 @@ def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
     if deletion is None or deletion.history_type != "-":
         raise CannotRestore("There is no deleted line to bring back.")
     before = records.exclude(history_type="-").first()
-    with recosting_only_changed_lines(plan.pk) as changes:
+    with refiguring_lines(plan.pk) as changes:
         line = deletion.instance
         line._state.adding = True
         line._history_user = user
@@ -279,18 +281,32 @@ def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
 
 
 @transaction.atomic
-def set_salaries(*, salaries: dict) -> None:
+def set_salaries(*, salaries: dict) -> bool:
     """The salary at each spinal point each year: `salaries` maps (point id, year) to
-    pounds, or to None where the spine has no salary that year."""
-    from posts.models import SpinalSalary
-
+    pounds, or to None where the spine has no salary that year. Whether any moved."""
+    moved = False
     for (point_id, year), salary in salaries.items():
         found = SpinalSalary.objects.filter(point_id=point_id, financial_year=year).first()
         if salary is None:
             if found is not None:
                 found.delete()
+                moved = True
         elif found is None:
             SpinalSalary.objects.create(point_id=point_id, financial_year=year, salary=salary)
+            moved = True
         elif found.salary.amount != salary:
             found.salary = salary
             found.save()
+            moved = True
+    return moved
+
+
+@transaction.atomic
+def save_pay_scale(*, user, organisation, forms, salaries: dict) -> bool:
+    """A pay scale's points, grades and salaries saved as one change; the council's plans
+    costed again if any of it moved."""
+    moved = save_formsets(user=user, forms=forms)
+    moved = set_salaries(salaries=salaries) or moved
+    if moved:
+        recost_council(organisation_id=organisation.pk)
+    return moved

@@ -6,14 +6,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from investplan.models import Organisation, Plan, Role
-from investplan.permissions import role_in
+from investplan.models import Organisation, Plan
+from investplan.permissions import organisation_for
 from posts.appendix.columns import FIELDS
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years, years_label
@@ -22,19 +21,20 @@ from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
 
 
-def _organisation_for_admin(request, organisation_slug) -> Organisation:
-    """The council, if the user belongs to it (else 404) and is its admin (else 403)."""
-    organisation = get_object_or_404(
-        Organisation.objects.filter(memberships__user=request.user), slug=organisation_slug
+def _organisation_to_import_into(request, organisation_slug) -> Organisation:
+    """The council, if the user belongs to it (else 404) and may import into it (else 403)."""
+    organisation, _ = organisation_for(
+        request.user,
+        organisation_slug,
+        needs="can_import",
+        refusal="Only the council's admins import appendices.",
     )
-    if role_in(request.user, organisation.pk) != Role.ADMIN:
-        raise PermissionDenied("Only the council's admins import appendices.")
     return organisation
 
 
 @login_required
 def imports(request, organisation_slug):
-    organisation = _organisation_for_admin(request, organisation_slug)
+    organisation = _organisation_to_import_into(request, organisation_slug)
     form = AppendixUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -66,7 +66,7 @@ def imports(request, organisation_slug):
 
 
 def _preview_of(request, organisation_slug, import_id):
-    organisation = _organisation_for_admin(request, organisation_slug)
+    organisation = _organisation_to_import_into(request, organisation_slug)
     preview = get_object_or_404(
         AppendixImport, pk=import_id, organisation=organisation, status=ImportStatus.PREVIEWED
     )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import Case, Q, Sum, When
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
@@ -20,7 +20,7 @@ from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
 from figures.costs.true_cost import in_year_forecast
-from figures.models import FindingPart, LineYearFigure, PlanFigures
+from figures.models import FindingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
 from posts.models import (
@@ -1242,12 +1242,6 @@ def _not_costed_notes(context: ReportContext) -> list[str]:
     )
     notes.extend(f"No amount stated: {title} (counted as £0)." for title in no_amount)
     return notes
-
-
-def recalculating(plan: Plan) -> bool:
-    """Whether the plan's figures are waiting for the background worker to recost them
-    (after a change to a large plan's assumptions or its council's pay scales)."""
-    return PlanFigures.objects.filter(plan=plan, wanted__gt=F("done")).exists()
 
 
 def plan_status_mark(plan: Plan) -> str:

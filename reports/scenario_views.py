@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from figures.costs.what_if import WhatIf
 from investplan.models import Plan
-from investplan.permissions import EDITORS, can_print, plan_for, role_in
+from investplan.permissions import plan_for, powers_over
 from investplan.services import copy_plan_as_scenario
-from reports.builders import recalculating
 from reports.comparisons import (
     COMPARE_BY,
     approved_label,
@@ -43,7 +42,8 @@ def _council_plans(plan: Plan):
 def _respond(request, plan, document: Document, fmt: str, page: dict):
     if fmt not in FORMATS:
         raise Http404("No such format")
-    if fmt and not can_print(request.user, plan):
+    powers = powers_over(request.user, plan)
+    if fmt and not powers.can_print:
         raise PermissionDenied("Your role may read this plan but not print it.")
     if fmt == "pdf":
         response = HttpResponse(document.pdf(), content_type="application/pdf")
@@ -64,12 +64,11 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
             "plan": plan,
             "document": document,
             "tables": [table_html(table) for table in document.tables],
-            "can_print": can_print(request.user, plan),
+            "powers": powers,
             "pdf": request.path + "pdf/" + query,
             "xlsx": request.path + "xlsx/" + query,
             "groupings": COMPARE_BY.items(),
             "by": _by(request),
-            "recalculating": recalculating(plan),
             **page,
         },
     )
@@ -79,10 +78,10 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
 def scenarios(request, plan_slug):
     """The plan's scenarios, a form to copy it into a new one, and what to compare."""
     plan = plan_for(request.user, plan_slug)
-    may_copy = role_in(request.user, plan.organisation_id) in EDITORS
+    powers = powers_over(request.user, plan)
     error = ""
     if request.method == "POST":
-        if not may_copy:
+        if not powers.can_copy_scenarios:
             raise PermissionDenied("Your role may not make scenarios.")
         try:
             copy = copy_plan_as_scenario(
@@ -100,7 +99,7 @@ def scenarios(request, plan_slug):
             "plan": plan,
             "plans": _council_plans(plan).exclude(pk=plan.pk),
             "scenarios": plan.scenarios.order_by("name"),
-            "may_copy": may_copy,
+            "powers": powers,
             "error": error,
             "name": request.POST.get("name", ""),
             "groupings": COMPARE_BY.items(),

@@ -5,15 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from investplan.models import Workstream
-from investplan.permissions import can_print, plan_for
+from investplan.permissions import plan_for, powers_over
 from posts.models import LineStatus, PlanLine
-from reports.builders import (
-    MULTI_YEAR_GROUPINGS,
-    REPORTS,
-    SORTABLE,
-    ReportOptions,
-    recalculating,
-)
+from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
 from reports.documents import ReportDocument
 from reports.models import RenderedReport, RenderStatus
 from reports.rendering import query_string, table_html
@@ -76,15 +70,14 @@ def report(request, plan_slug, report_slug):
                 )
             ),
             "groupings": MULTI_YEAR_GROUPINGS.items(),
-            "can_print": can_print(request.user, plan),
-            "recalculating": recalculating(plan),
+            "powers": powers_over(request.user, plan),
         },
     )
 
 
 def _printable_plan(request, plan_slug):
     plan = plan_for(request.user, plan_slug)
-    if not can_print(request.user, plan):
+    if not powers_over(request.user, plan).can_print:
         raise PermissionDenied("Your role may read this plan but not print it.")
     return plan
 

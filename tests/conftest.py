@@ -17,4 +17,3 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
-

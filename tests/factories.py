@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from figures.services import refigure_lines, refigure_plan
 from funding.models import Allocation, FundingSource, SourceKind
 from investplan.models import Assumptions, Membership, Organisation, Plan, Role, Team, Workstream
 from posts.models import Grade, LineKind, PayScale, PlanLine, SpinalPoint, SpinalSalary
@@ -101,6 +102,12 @@ class PlanLineFactory(factory.django.DjangoModelFactory):
     start_date = date(2020, 4, 1)
     annual_salary = Decimal("32878")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Made straight in the database, not through the services: its figures too.
+        if create:
+            refigure_lines(plan=instance.plan, line_ids=[instance.pk])
+
 
 class FundingSourceFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -120,6 +127,18 @@ class AllocationFactory(factory.django.DjangoModelFactory):
         FundingSourceFactory, organisation=factory.SelfAttribute("..line.plan.organisation")
     )
     percent = Decimal("50")
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            refigure_lines(plan=instance.line.plan, line_ids=[instance.line_id])
+
+
+def refigured(plan) -> Plan:
+    """The plan with its figures worked out again: for tests that change lines, findings
+    or assumptions straight in the database rather than through the services."""
+    refigure_plan(plan=plan)
+    return plan
 
 
 def line_form_data(plan, allocations: int = 0, **overrides) -> dict:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 # The longest plan: councils plan over one to five years; ten leaves room, fifty is a typo.
 MAX_PLAN_YEARS = 10
@@ -12,14 +12,21 @@ MAX_PLAN_YEARS = 10
 _LABEL = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 
 
-class FinancialYear(NamedTuple):
-    """The financial year that starts on 1 April of `start_year`.
-
-    A named tuple, not a dataclass: years key every costing dict, and a tuple hashes,
-    compares and orders in C (a dataclass's hash and equality run as Python, hundreds
-    of thousands of times in a comparison of two 2,000-line plans)."""
+@dataclass(frozen=True, order=True, slots=True)
+class FinancialYear:
+    """The financial year that starts on 1 April of `start_year`: a value, equal only to
+    the same financial year."""
 
     start_year: int
+
+    def __hash__(self) -> int:
+        # Years key every figure a line has; hashing the one int is twice as quick as the
+        # tuple a dataclass would hash.
+        return hash(self.start_year)
+
+    def __post_init__(self):
+        if not isinstance(self.start_year, int) or isinstance(self.start_year, bool):
+            raise TypeError(f"a financial year starts in a calendar year, not {self.start_year!r}")
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:

@@ -1,5 +1,5 @@
-"""A line's figures as printed: its cost rounded once to the precision shown, its FTE, and
-its parts by funding source and by finding, split so the parts sum exactly to the line.
+"""A line's figures as printed: its cost rounded once to whole pounds, its FTE, and its
+parts by funding source and by finding, split so the parts sum exactly to the line.
 
 Plain Python over Decimal, like the engine. `figures.services` stores what this returns;
 the what-if comparison adds it up in memory. The rules are those the committee tables
@@ -18,8 +18,6 @@ from .engine import LineCost, LineKind
 from .financial_year import FinancialYear
 from .money import PENNY, POUND, ZERO, Share, apportion, round_money, split_money
 from .true_cost import TrueCostAssumptions, TrueCostPost, true_cost_parts
-
-PRECISIONS = (POUND, PENNY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ class LineFacts:
 
 @dataclass(slots=True)
 class Figures:
-    """FTE, full-year effect and each year's cost, at one precision."""
+    """FTE, full-year effect and each year's cost, in whole pounds."""
 
     fte: Decimal = ZERO
     full_year: Decimal = ZERO
@@ -66,10 +64,10 @@ class Figures:
 @dataclass(slots=True)
 class Part:
     """A line's part for one funding source or finding (key None: requires additional
-    funding, or not linked to a finding), at each precision."""
+    funding, or not linked to a finding)."""
 
     key: int | None
-    by_precision: dict[Decimal, Figures]
+    figures: Figures
     # Funding only: what the source would have paid after it ends, in whole pounds;
     # the full-year share under None.
     cliff: dict[FinancialYear | None, Decimal] | None = None
@@ -77,12 +75,12 @@ class Part:
 
 @dataclass(slots=True)
 class PrintedLine:
-    fte: Decimal
-    by_precision: dict[Decimal, Figures]
+    figures: Figures
     funding: list[Part]
     findings: list[Part]
     forecast: dict[FinancialYear, Decimal]
     true_cost: dict[FinancialYear, tuple[Decimal, Decimal, Decimal, Decimal]]
+    full_year_exact: str = ""  # the engine's exact full-year effect, as a decimal string
     salary: Decimal | None = None
     computed_full_year: Decimal | None = None
     stated_difference: Decimal | None = None
@@ -115,27 +113,24 @@ def printed_line(
     budgeted start or it cannot be costed so."""
     # A line wholly outside the plan's years adds nothing, its FTE included.
     fte = ZERO if facts.outside_years else line_fte(facts.kind, facts.fte)
-    by_precision = {}
-    for quantum in PRECISIONS:
-        if cost is None:
-            by_precision[quantum] = Figures(fte, ZERO, dict.fromkeys(years, ZERO))
-        else:
-            by_precision[quantum] = Figures(
-                fte,
-                round_money(cost.full_year_effect, quantum),
-                {year: round_money(cost.years.get(year, ZERO), quantum) for year in years},
-            )
-    pounds = by_precision[POUND]
+    if cost is None:
+        pounds = Figures(fte, ZERO, dict.fromkeys(years, ZERO))
+    else:
+        pounds = Figures(
+            fte,
+            round_money(cost.full_year_effect, POUND),
+            {year: round_money(cost.years.get(year, ZERO), POUND) for year in years},
+        )
     printed = PrintedLine(
-        fte=fte,
-        by_precision=by_precision,
-        funding=_funding_parts(facts, cost, by_precision, years),
-        findings=_finding_parts(facts, by_precision),
+        figures=pounds,
+        funding=_funding_parts(facts, cost, pounds, years),
+        findings=_finding_parts(facts, pounds),
         forecast=_forecast(cost, forecast_cost, pounds, years),
         true_cost=_true_cost(facts, cost, years, true_cost),
         error=error,
     )
     if cost is not None:
+        printed.full_year_exact = str(cost.full_year_effect)
         if cost.full_year_salary is not None:
             printed.salary = round_money(cost.full_year_salary, POUND)
         if cost.computed_full_year_effect is not None:
@@ -176,12 +171,10 @@ def _true_cost(facts: LineFacts, cost, years, assumptions) -> dict:
     }
 
 
-def apportion_figures(figures: Figures, weights, quantum: Decimal) -> list[Figures]:
+def apportion_figures(figures: Figures, weights) -> list[Figures]:
     fte_parts = apportion(figures.fte, weights, PENNY)
-    full_year_parts = apportion(figures.full_year, weights, quantum)
-    year_parts = {
-        year: apportion(amount, weights, quantum) for year, amount in figures.years.items()
-    }
+    full_year_parts = apportion(figures.full_year, weights, POUND)
+    year_parts = {year: apportion(amount, weights, POUND) for year, amount in figures.years.items()}
     return [
         Figures(
             fte=fte_parts[i],
@@ -192,38 +185,29 @@ def apportion_figures(figures: Figures, weights, quantum: Decimal) -> list[Figur
     ]
 
 
-def _finding_parts(facts: LineFacts, by_precision: dict[Decimal, Figures]) -> list[Part]:
+def _finding_parts(facts: LineFacts, figures: Figures) -> list[Part]:
     if not facts.finding_ids:
-        return [Part(None, dict(by_precision))]
+        return [Part(None, figures)]
+    if len(facts.finding_ids) == 1:
+        return [Part(facts.finding_ids[0], figures)]
     # A line answering several findings counts once: its figures are shared equally.
-    weights = [Decimal(1)] * len(facts.finding_ids)
-    shares = {
-        quantum: apportion_figures(figures, weights, quantum)
-        for quantum, figures in by_precision.items()
-    }
+    shares = apportion_figures(figures, [Decimal(1)] * len(facts.finding_ids))
     return [
-        Part(finding_id, {quantum: shares[quantum][index] for quantum in by_precision})
-        for index, finding_id in enumerate(facts.finding_ids)
+        Part(finding_id, share) for finding_id, share in zip(facts.finding_ids, shares, strict=True)
     ]
 
 
-def _funding_parts(facts: LineFacts, cost, by_precision, years) -> list[Part]:
+def _funding_parts(facts: LineFacts, cost, figures: Figures, years) -> list[Part]:
     """Each source's part of the line, then what requires additional funding where that
-    is anything at some precision (`Part.by_precision` then lacks the precisions at which
-    it is nothing)."""
+    is anything."""
     if not facts.allocations:  # nobody pays for it yet: all of it requires additional funding
-        return [Part(None, dict(by_precision))]
-    keyed: dict[int | None, Part] = {}
-    order: list[int | None] = []
-    for quantum, figures in by_precision.items():
-        for key, part in _split_between_sources(facts.allocations, figures, years, quantum):
-            if key not in keyed:
-                keyed[key] = Part(key, {})
-                order.append(key)
-            keyed[key].by_precision[quantum] = part
-    parts = [keyed[key] for key in order]
+        return [Part(None, figures)]
+    parts = [
+        Part(key, part)
+        for key, part in _split_between_sources(facts.allocations, figures, years, POUND)
+    ]
     if cost is not None:
-        _add_cliffs(facts, parts, by_precision[POUND], years)
+        _add_cliffs(facts, parts, figures, years)
     return parts
 
 
@@ -257,7 +241,10 @@ def _split_between_sources(allocations, figures: Figures, years, quantum):
         unfunded = key is None
         part = Figures(
             fte=fte_parts[index],
-            full_year=full_year_split.unfunded if unfunded else full_year_split.parts[key],
+            # A source that ended before the first year pays nothing of the full-year effect.
+            full_year=full_year_split.unfunded
+            if unfunded
+            else full_year_split.parts.get(key, ZERO),
             years={
                 year: split.unfunded if unfunded else split.parts.get(key, ZERO)
                 for year, split in year_splits.items()
@@ -280,9 +267,7 @@ def _add_cliffs(facts: LineFacts, parts: list[Part], pounds: Figures, years) -> 
         if not end or (facts.end is not None and facts.end <= end):
             continue
         cliff: dict[FinancialYear | None, Decimal] = {
-            None: split_money(pounds.full_year, shares, POUND).parts.get(
-                allocation.source_id, ZERO
-            )
+            None: split_money(pounds.full_year, shares, POUND).parts.get(allocation.source_id, ZERO)
         }
         for year in years:
             if year.start > end:

@@ -14,7 +14,7 @@ def start_django(**env) -> subprocess.CompletedProcess:
         for key, value in os.environ.items()
         if not key.startswith("DJANGO_") and key != "DATABASE_URL"
     }
-    environment.update(env, DJANGO_SETTINGS_MODULE="investplan.settings")
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=ROOT,

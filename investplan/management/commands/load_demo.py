@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from figures.costs.financial_year import FinancialYear
+from figures.services import refigure_plan
 from investplan.models import (
     Finding,
     Inspection,
@@ -97,6 +98,7 @@ def load(data) -> Plan:
     plan = load_plan(organisation, data)
     findings = load_findings(organisation, data)
     load_lines(plan, organisation, grades, findings, data)
+    refigure_plan(plan=plan)
     load_users(organisation, data)
     return plan
 

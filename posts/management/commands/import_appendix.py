@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from investplan.models import Organisation
+from investplan.models import Organisation, Plan
 from posts.appendix.reading import MAX_FILE_BYTES, UnreadableFile
 from posts.appendix.years import parse_years
 from posts.importing import import_appendix
@@ -71,8 +71,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _organisation(self, slug, plan_slug) -> Organisation:
-        from investplan.models import Plan
-
         if slug:
             organisation, _ = Organisation.objects.get_or_create(
                 slug=slug, defaults={"name": slug.replace("-", " ").title()}

@@ -1,0 +1,35 @@
+"""Work out and store every line's figures again: after a deploy that changes how lines
+are costed, or for plans marked as recalculating (as after `migrate` on an installation
+from before figures were stored)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from figures.models import PlanFigures
+from figures.services import refigure_plan
+from investplan.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Recost plans and store their figures: one plan by its address, or every plan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("plan", nargs="?", help="the plan's address (slug); all if left out")
+        parser.add_argument(
+            "--waiting",
+            action="store_true",
+            help="only plans whose figures are waiting to be recalculated",
+        )
+
+    def handle(self, *args, plan=None, waiting=False, **options):
+        plans = Plan.objects.order_by("pk")
+        if plan:
+            plans = plans.filter(slug=plan)
+            if not plans.exists():
+                raise CommandError(f"There is no plan at {plan!r}.")
+        if waiting:
+            plans = plans.filter(
+                pk__in=[state.plan_id for state in PlanFigures.objects.all() if state.recalculating]
+            )
+        for each in plans:
+            lines = refigure_plan(plan=each)
+            self.stdout.write(f"{each.name}: {lines} line{'s' if lines != 1 else ''} costed")
