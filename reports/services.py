@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django_tasks import task
 
 from investplan.models import Plan
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, ReportOptions
@@ -64,12 +65,18 @@ def request_pdf(
     if background is None:
         background = document.body_rows > INLINE_ROW_LIMIT
     if background:
-        from reports.tasks import render_pdf_task
-
         transaction.on_commit(lambda: render_pdf_task.enqueue(render.pk))
     else:
         make_pdf(render, document)
     return render
+
+
+@task()
+def render_pdf_task(render_id: int) -> None:
+    """Lay out a long PDF in the worker (`manage.py db_worker`). Beside `make_pdf`, as
+    `figures.services.recost_plan_later` is beside what it calls: no module between them
+    to import the other back."""
+    make_pdf(RenderedReport.objects.select_related("plan__organisation").get(pk=render_id))
 
 
 def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> RenderedReport:
