@@ -151,7 +151,7 @@ class LineRow:
     is_costed: bool
     error: str  # why it cannot be costed; "" if it can
     salary: Decimal | None  # the full-year salary as printed: none for an uplift or non-staff
-    full_year_in_pence: Decimal
+    full_year_exact: Decimal | None  # the engine's, unrounded; None if it cannot be costed
     computed_full_year: Decimal | None
     stated_difference: Decimal | None
     stated_differs: bool
@@ -188,7 +188,7 @@ LINE_VALUES = (
     "amount",
     "figures__fte",
     "figures__full_year_in_pounds",
-    "figures__full_year",
+    "figures__full_year_exact",
     "figures__salary_in_pounds",
     "figures__computed_full_year_in_pounds",
     "figures__stated_difference_in_pounds",
@@ -231,7 +231,9 @@ def _line_row(row: dict) -> LineRow:
         is_costed=kind in STAFF_KINDS or row["amount"] is not None,
         error=row["figures__error"] or "",
         salary=_salary(kind, row["figures__salary_in_pounds"]),
-        full_year_in_pence=row["figures__full_year"] or ZERO,
+        full_year_exact=Decimal(row["figures__full_year_exact"])
+        if row["figures__full_year_exact"]
+        else None,
         computed_full_year=row["figures__computed_full_year_in_pounds"],
         stated_difference=row["figures__stated_difference_in_pounds"],
         stated_differs=bool(row["figures__stated_differs"]),
@@ -992,8 +994,11 @@ def _unit_cost(items: list[Item], fte: Decimal) -> Decimal | None:
     stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded £21,207)."""
     if not fte:
         return None
-    in_pence = sum((item.line.full_year_in_pence for item in items if not item.line.error), ZERO)
-    return round_money(in_pence / fte, POUND)
+    unrounded = sum(
+        (item.line.full_year_exact for item in items if item.line.full_year_exact is not None),
+        ZERO,
+    )
+    return round_money(unrounded / fte, POUND)
 
 
 @dataclass(frozen=True, slots=True)

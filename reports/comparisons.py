@@ -270,8 +270,9 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
     the stored figures: the one place a page runs the engine over a whole plan."""
     coster = PlanCoster(plan, assumptions)
     printed = []
+    read = lines_for_costing(plan)
     with localcontext(prec=60):  # the engine's precision, entered once for every line
-        for line in lines_for_costing(plan):
+        for line in read.lines:
             cost, error = coster.cost(line)
             row = {
                 "id": line.pk,
@@ -284,7 +285,7 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
             }
             # Only what a comparison adds up: no forecast or true cost.
             printed.append(
-                (row, printed_line(line_facts(line, plan), cost, coster.years, error=error))
+                (row, printed_line(line_facts(line, plan, read), cost, coster.years, error=error))
             )
     sums = printed_sums(by, POUND, coster.years, printed)
     errors = [

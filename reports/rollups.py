@@ -158,15 +158,16 @@ def money_text(amount: Decimal) -> str:
 def _check(by: str, quantum: Decimal) -> None:
     if by not in GROUPINGS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
-    if quantum not in (POUND, PENNY):
-        raise ValueError(f"figures are stored in pounds and in pence, not to {quantum}")
+    if quantum != POUND:
+        # Decision 0020: every table prints whole pounds, so only pounds are stored.
+        raise ValueError(f"figures are stored in whole pounds, not to {quantum}")
 
 
 def rollup(
-    plan: Plan, by: str, quantum: Decimal = PENNY, filters: LineFilters = EVERY_LINE
+    plan: Plan, by: str, quantum: Decimal = POUND, filters: LineFilters = EVERY_LINE
 ) -> Rollup:
-    """The plan's stored figures (of the lines filtered) added up by `by`, in whole pounds
-    (POUND) or in pence (PENNY)."""
+    """The plan's stored figures (of the lines filtered) added up by `by`, in whole
+    pounds (the only precision stored)."""
     _check(by, quantum)
     years = plan.financial_years
     return build_rollup(
@@ -193,8 +194,7 @@ def stored_sums(
 ) -> dict[object, Figures]:
     """Each group's figures added up from the stored figures: two queries for a grouping
     by a field of the line, one for funding sources and for findings."""
-    pounds = quantum == POUND
-    cost = "cost_in_pounds" if pounds else "cost"
+    cost = "cost_in_pounds"
     by_year = {year.start_year: year for year in years}
     sums: dict[object, Figures] = {}
 
@@ -205,19 +205,13 @@ def stored_sums(
         return found
 
     if by in ("funding", "finding"):
-        if by == "funding":
-            model, key_column = FundingPart, "source_id"
-            fte = "fte" if pounds else "fte_by_pence"
-            # What requires additional funding is only printed where it is not nothing.
-            rows = filters.stored(FundingPart, plan).filter(
-                **{"in_pounds" if pounds else "in_pence": True}
-            )
-        else:
-            model, key_column, fte = FindingPart, "finding_id", "fte"
-            rows = filters.stored(model, plan)
+        model, key_column = (
+            (FundingPart, "source_id") if by == "funding" else (FindingPart, "finding_id")
+        )
+        rows = filters.stored(model, plan)
         rows = (
             rows.values(key_column, "financial_year")
-            .annotate(fte=Sum(fte), amount=Sum(cost))
+            .annotate(fte=Sum("fte"), amount=Sum(cost))
             .order_by()
             .values_list(key_column, "financial_year", "fte", "amount")
         )
@@ -238,7 +232,7 @@ def stored_sums(
         line_rows = line_rows.annotate(first=Min("line__position")).order_by("first", column)
     else:
         line_rows = line_rows.order_by(column)
-    full_year = "full_year_in_pounds" if pounds else "full_year"
+    full_year = "full_year_in_pounds"
     for key, fte_sum, amount in line_rows.annotate(
         fte_sum=Sum("fte"), amount=Sum(full_year)
     ).values_list(column, "fte_sum", "amount"):
@@ -287,11 +281,9 @@ def printed_sums(
     for row, printed in lines:
         if by in ("funding", "finding"):
             for part in printed.funding if by == "funding" else printed.findings:
-                figures = part.by_precision.get(quantum)
-                if figures is not None:  # not nothing at this precision
-                    add(part.key, figures)
+                add(part.key, part.figures)
         else:
-            add(row[_LINE_FIELD[by]], printed.by_precision[quantum])
+            add(row[_LINE_FIELD[by]], printed.figures)
     return sums
 
 

@@ -316,13 +316,11 @@ def capture_pdf(golden) -> dict:
 
 
 def capture_rollups(golden) -> dict:
-    from figures.costs.money import PENNY, POUND
+    # Whole pounds only: the figures are stored to the pound (decision 0020). The pence
+    # captured on 2e71163 were dropped from the files; the pounds are as captured then.
+    from figures.costs.money import POUND
 
-    out = {}
-    for by in _rollup_groupings():
-        for name, quantum in (("pence", PENNY), ("pounds", POUND)):
-            out[f"{by} / {name}"] = _rollup_json(golden.plan, by, quantum)
-    return out
+    return {f"{by} / pounds": _rollup_json(golden.plan, by, POUND) for by in _rollup_groupings()}
 
 
 def capture_rollup_command(golden) -> dict:

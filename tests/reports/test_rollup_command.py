@@ -45,13 +45,14 @@ def test_it_prints_one_json_object_for_a_plan(capsys, plan):
     assert data["groups"] == [
         {
             "name": "CWD Service",
+            # Whole pounds, as every committee table prints them (decision 0020).
             "fte": "1.50",
-            "full_year": "63618.93",
-            "years": {"2020/21": "63618.93", "2021/22": "63618.93"},
-            "total": "127237.86",
+            "full_year": "63619.00",
+            "years": {"2020/21": "63619.00", "2021/22": "63619.00"},
+            "total": "127238.00",
         }
     ]
-    assert data["totals"]["total"] == "127237.86"
+    assert data["totals"]["total"] == "127238.00"
 
 
 def test_it_exits_1_with_one_line_on_stderr_for_an_unknown_plan(capsys, db):
@@ -95,13 +96,14 @@ def test_it_shares_a_line_answering_two_findings_so_the_findings_cast(capsys, pl
         Finding.objects.create(inspection=inspection, reference=ref, text="t", position=i)
         for i, ref in enumerate(["para 19", "Rec 14"])
     ]
-    line = PlanLineFactory(plan=plan, annual_salary=Decimal("10000.01"))
+    # £10,000.78 plus 29% is £12,901 a year to the pound: an odd number of pounds.
+    line = PlanLineFactory(plan=plan, annual_salary=Decimal("10000.78"))
     line.findings.set(findings)
 
     data = run_rollup(capsys, plan.slug, "--by", "finding", "--json")
 
-    assert [group["full_year"] for group in data["groups"]] == ["6450.01", "6450.00"]
-    assert data["totals"]["full_year"] == "12900.01"
+    assert [group["full_year"] for group in data["groups"]] == ["6451.00", "6450.00"]
+    assert data["totals"]["full_year"] == "12901.00"
 
 
 @pytest.mark.parametrize(
