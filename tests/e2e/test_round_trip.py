@@ -22,7 +22,6 @@ from django.apps import apps
 from simple_history.models import HistoricalChanges
 
 from investplan.models import Role
-from posts.models import StoredLineCost
 from reports.models import RenderedReport
 from tests.e2e.conftest import sign_in
 from tests.e2e.every_kind import PEOPLE, plan_of_every_kind
@@ -40,12 +39,12 @@ SKIPPED = re.compile(r"/(pdf|xlsx|download)/$|^/admin/|^/sign-out/")
 #   when it changes nothing;
 # - revision counters (Plan.revision, Organisation.revision): they count saves, to key
 #   stored PDFs and costs;
-# - stored line costs and rendered PDFs: worked out from the facts and stored to be read
-#   back, rewritten whenever a page costs the plan;
+# - rendered PDFs: worked out from the facts and stored to be read back (so are the
+#   figures app's stored figures, whose app is not compared at all);
 # - the user's last_login: signing in as each role sets it;
 # - sessions, tasks, admin log, permissions and content types: Django's own bookkeeping.
 STORED_APPS = {"auth", "investplan", "posts", "funding", "reports"}
-DERIVED = {StoredLineCost, RenderedReport}
+DERIVED = {RenderedReport}
 MOVING_FIELDS = {"revision", "last_login"}
 
 # In the browser: the page's POST forms. A form "edits" when it has a field a person
