@@ -42,6 +42,7 @@ COLUMNS = {
         "fte",
         "full_year_in_pounds",
         "full_year_in_pounds_currency",
+        "full_year_exact",
         "salary_in_pounds",
         "salary_in_pounds_currency",
         "computed_full_year_in_pounds",
@@ -102,6 +103,7 @@ def figure_rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict
                 figures.fte,
                 figures.full_year,
                 GBP,
+                printed.full_year_exact,
                 printed.salary,
                 GBP,
                 printed.computed_full_year,
@@ -218,6 +220,9 @@ def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
 def refigure_plan(*, plan: Plan) -> int:
     """Work out and store again the figures of every line of the plan, as after a change
     to its assumptions; how many lines."""
+    # The plan as stored now: a caller's may hold assumptions read before the change (the
+    # assumptions page reads the plan with them, then saves another copy of them).
+    plan = Plan.objects.get(pk=plan.pk)
     _forget(plan=plan)
     count = _store(plan, lines_for_costing(plan), PlanCoster(plan))
     PlanFigures.objects.filter(plan=plan).update(done=F("wanted"))

@@ -16,12 +16,15 @@ from funding.models import FundingAvailability
 def save_allocations(*, line, formset, user=None) -> None:
     """Save a line's allocations as one change: all of them, or none."""
     with refiguring_lines(line.plan_id) as changes:
-        for allocation in formset.save(commit=False):
-            allocation._history_user = user
-            allocation.save()
+        saved = formset.save(commit=False)
+        # Rows taken out first: a source replacing another that paid all of it would
+        # otherwise take the line over 100% for a moment, which the database refuses.
         for allocation in formset.deleted_objects:
             allocation._history_user = user
             allocation.delete()
+        for allocation in saved:
+            allocation._history_user = user
+            allocation.save()
         changes.saved.add(line.pk)
 
 

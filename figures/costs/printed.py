@@ -80,6 +80,7 @@ class PrintedLine:
     findings: list[Part]
     forecast: dict[FinancialYear, Decimal]
     true_cost: dict[FinancialYear, tuple[Decimal, Decimal, Decimal, Decimal]]
+    full_year_exact: str = ""  # the engine's exact full-year effect, as a decimal string
     salary: Decimal | None = None
     computed_full_year: Decimal | None = None
     stated_difference: Decimal | None = None
@@ -129,6 +130,7 @@ def printed_line(
         error=error,
     )
     if cost is not None:
+        printed.full_year_exact = str(cost.full_year_effect)
         if cost.full_year_salary is not None:
             printed.salary = round_money(cost.full_year_salary, POUND)
         if cost.computed_full_year_effect is not None:
@@ -239,7 +241,10 @@ def _split_between_sources(allocations, figures: Figures, years, quantum):
         unfunded = key is None
         part = Figures(
             fte=fte_parts[index],
-            full_year=full_year_split.unfunded if unfunded else full_year_split.parts[key],
+            # A source that ended before the first year pays nothing of the full-year effect.
+            full_year=full_year_split.unfunded
+            if unfunded
+            else full_year_split.parts.get(key, ZERO),
             years={
                 year: split.unfunded if unfunded else split.parts.get(key, ZERO)
                 for year, split in year_splits.items()

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from funding.forms import allocation_formset
 from funding.models import Allocation
+from funding.services import save_allocations
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
@@ -84,3 +86,29 @@ def test_it_names_a_fixed_allocation_in_pounds_as_every_figure_prints():
     allocation = AllocationFactory(percent=None, amount=Decimal("12500"))
 
     assert str(allocation) == f"{allocation.line} – £12,500.00 a year from {allocation.source}"
+
+
+def test_it_saves_a_source_replacing_one_that_paid_all_of_a_line():
+    first = AllocationFactory(percent=Decimal("100"))
+    line = first.line
+    other = FundingSourceFactory(organisation=line.plan.organisation)
+    data = {
+        "allocations-TOTAL_FORMS": "2",
+        "allocations-INITIAL_FORMS": "1",
+        "allocations-0-id": str(first.pk),
+        "allocations-0-line": str(line.pk),
+        "allocations-0-source": str(first.source_id),
+        "allocations-0-percent": "100",
+        "allocations-0-DELETE": "on",
+        "allocations-1-line": str(line.pk),
+        "allocations-1-source": str(other.pk),
+        "allocations-1-percent": "100",
+    }
+    formset = allocation_formset(line, data)
+    assert formset.is_valid(), formset.errors
+
+    save_allocations(line=line, formset=formset)
+
+    assert [(a.source_id, a.percent) for a in line.allocations.all()] == [
+        (other.pk, Decimal("100"))
+    ]

@@ -140,7 +140,7 @@ def _scenario_comparison(left, right, by: str):
 
 
 def _what_if_comparison(plan, pay_award, on_cost, by: str):
-    from investplan.costs.what_if import WhatIf
+    from figures.costs.what_if import WhatIf
     from reports.comparisons import what_if_comparison
 
     return what_if_comparison(plan, WhatIf(pay_award, on_cost), by)
@@ -183,10 +183,8 @@ def _add_line(plan, **fields):
 
 
 def _clear_caches() -> None:
-    """Each output worked out afresh, as a new process would."""
-    from investplan.costing import costing_cache
-
-    costing_cache.clear()
+    """Each output worked out afresh, as a new process would: since figures are stored
+    (decision 0020) no process keeps any, so there is nothing to clear."""
 
 
 # -- Plain forms ------------------------------------------------------------------------
@@ -318,7 +316,7 @@ def capture_pdf(golden) -> dict:
 
 
 def capture_rollups(golden) -> dict:
-    from investplan.costs.money import PENNY, POUND
+    from figures.costs.money import PENNY, POUND
 
     out = {}
     for by in _rollup_groupings():

@@ -79,6 +79,14 @@ def demo_usernames() -> list[str]:
 # -- Generated plans -------------------------------------------------------------------
 
 
+def _store_figures(plan) -> None:
+    """Made straight in the database: the lines' figures are stored as a change through the
+    services would store them (decision 0020)."""
+    from figures.services import refigure_plan
+
+    refigure_plan(plan=plan)
+
+
 def build_generated(name: str) -> GoldenPlan:
     seed, variant = GENERATED[name]
     return _Generator(random.Random(seed), name, variant).build()
@@ -121,6 +129,7 @@ class _Generator:
         PlanLine.objects.bulk_create(lines, batch_size=500)
         self._link_findings(lines, findings)
         self._allocate(lines, sources)
+        _store_figures(plan)
         user = get_user_model().objects.create_user(
             f"{HEAD_OF_SERVICE}-{self.name}", password=PASSWORD
         )

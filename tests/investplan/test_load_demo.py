@@ -6,9 +6,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from funding.models import FundingSource
 from figures.costing import PlanCosting
 from figures.costs.money import POUND, round_money
+from funding.models import FundingSource
 from investplan.models import Finding, Membership, Plan
 from posts.models import LineKind, PlanLine, SpinalSalary
 from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
