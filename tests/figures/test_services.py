@@ -320,3 +320,36 @@ def test_it_recosts_the_councils_plans_when_the_admin_changes_a_spine_salary(adm
     assert response.status_code == 302, response.context["errors"]
     assert year_cost(line) == D("51600")
     assert differences(plan) == [] and differences(scenario) == []
+
+
+@pytest.mark.urls("tests.figures.admin_urls")
+def test_it_refigures_a_line_whose_allocation_the_admin_deletes(admin_client, post):
+    grant = FundingSourceFactory(organisation=post.plan.organisation)
+    allocation = AllocationFactory(line=post, source=grant, percent=D("50"))
+
+    response = admin_client.post(
+        reverse("admin:funding_allocation_delete", args=[allocation.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not FundingPart.objects.filter(line=post, source=grant).exists()
+    assert differences(post.plan) == []
+
+
+@pytest.mark.urls("tests.figures.admin_urls")
+def test_it_refigures_the_lines_whose_allocations_the_admin_deletes_together(admin_client, plan):
+    grant = FundingSourceFactory(organisation=plan.organisation)
+    allocations = [AllocationFactory(line=PlanLineFactory(plan=plan), source=grant) for _ in "ab"]
+
+    response = admin_client.post(
+        reverse("admin:funding_allocation_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [allocation.pk for allocation in allocations],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not FundingPart.objects.filter(source=grant).exists()
+    assert differences(plan) == []
