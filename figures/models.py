@@ -49,6 +49,10 @@ class LineFigures(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     fte = _fte("FTE added")
     full_year_in_pounds = _money("full-year effect, in whole pounds")
+    # The exact full-year effect as the engine worked it out, for the establishment's unit
+    # cost (several lines' exact effects over their FTE, rounded once). Text, because
+    # SQLite keeps a decimal column as a float; "" where the line cannot be costed.
+    full_year_exact = models.TextField(blank=True)
     salary_in_pounds = _money("full-year salary, in whole pounds", null=True)
     # A stated annual cost beside the grade arithmetic, where both exist.
     computed_full_year_in_pounds = _money("full-year effect by the grade, in pounds", null=True)

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from figures.costing import cost_line
 from figures.costs.engine import CostingError
 from figures.costs.money import POUND, round_money
-from investplan.models import Workstream
 from investplan.permissions import plan_for, plan_to_edit, powers_over
 from posts.forms import LineInPlaceForm, PlanLineEditForm
 from posts.history import line_changes, plan_changes
@@ -37,7 +36,14 @@ from posts.services import (
     revert_plan_line,
     update_plan_line,
 )
-from posts.workspace import SORTS, WorkspaceOptions, build_workspace
+from posts.workspace import (
+    MORE_ROWS,
+    SORTS,
+    WorkspaceOptions,
+    build_workspace,
+    workspace_line,
+    workspace_rows,
+)
 from reports.rendering import query_string
 
 UNDO_KEY = "undo-delete"
@@ -52,16 +58,9 @@ def _options_of(request) -> WorkspaceOptions:
     return WorkspaceOptions.from_query(request.GET)
 
 
-def _options_query(options: WorkspaceOptions, **changes) -> dict[str, str]:
-    values = {
-        "q": options.search,
-        "workstream": str(options.workstream or ""),
-        "status": options.status,
-        "sort": "" if options.sort == "position" else options.sort,
-        "dir": "desc" if options.descending else "",
-    }
-    values.update(changes)
-    return {key: value for key, value in values.items() if value}
+def _workspace_at(plan, line_id: int) -> str:
+    """The workspace open down to the line (its row may be beyond the first rows)."""
+    return reverse("posts:workspace", args=[plan.slug]) + f"?show={line_id}#line-{line_id}"
 
 
 def _line_of(plan, line_id: int) -> PlanLine:
@@ -82,13 +81,18 @@ def workspace(request, plan_slug):
     plan = plan_for(request.user, plan_slug)
     powers = powers_over(request.user, plan)
     options = WorkspaceOptions.from_query(request.GET)
-    sheet = build_workspace(plan, options)
+    show, opened = request.GET.get("show", ""), None
+    group, upto = request.GET.get("open", ""), request.GET.get("upto", "")
+    if (group.isdigit() or group == "none") and upto.isdigit():
+        opened = (int(group) if group.isdigit() else None, int(upto))
+    sheet = build_workspace(
+        plan, options, show_line=int(show) if show.isdigit() else None, opened=opened
+    )
     base = reverse("posts:workspace", args=[plan.slug])
     sort_links = {
         key: base
         + query_string(
-            _options_query(
-                options,
+            options.as_query(
                 sort="" if key == "position" else key,
                 dir="desc" if options.sort == key and not options.descending else "",
             )
@@ -106,18 +110,53 @@ def workspace(request, plan_slug):
             "powers": powers,
             "sheet": sheet,
             "options": options,
+            "options_query": query_string(options.as_query()),
             "sorts": SORTS,
             "sort_links": sort_links,
-            "workstreams": Workstream.objects.filter(plan=plan),
+            "workstreams": sheet.workstreams,
             "statuses": LineStatus.choices,
             "undo": undo,
         },
     )
 
 
+@login_required
+@require_GET
+def workspace_more(request, plan_slug):
+    """The next rows of one workstream, for "Show more": htmx puts them in place of the
+    button. Without JavaScript the button is a link to the whole page, opened further."""
+    plan = plan_for(request.user, plan_slug)
+    options = WorkspaceOptions.from_query(request.GET)
+    group_param, start = request.GET.get("group", ""), request.GET.get("from", "")
+    if not (group_param.isdigit() or group_param == "none") or not start.isdigit():
+        raise Http404("No such rows")
+    if not request.htmx:
+        upto = str(int(start) + MORE_ROWS)
+        return redirect(
+            reverse("posts:workspace", args=[plan.slug])
+            + query_string(options.as_query(open=group_param, upto=upto))
+            + f"#group-{group_param}"
+        )
+    sheet, group = workspace_rows(
+        plan, options, int(group_param) if group_param.isdigit() else None, int(start)
+    )
+    return render(
+        request,
+        "posts/_more_rows.html",
+        {
+            "plan": plan,
+            "sheet": sheet,
+            "group": group,
+            "rows": group.rows,
+            "powers": powers_over(request.user, plan),
+            "options_query": query_string(options.as_query()),
+        },
+    )
+
+
 def _saved_row_response(request, plan, line_id: int, *, focus: bool = True) -> HttpResponse:
     """The line's row, its group's subtotal and the plan totals, as the user sees them."""
-    sheet = build_workspace(plan, _options_of(request))
+    sheet = workspace_line(plan, _options_of(request), line_id)
     found = sheet.group_of(line_id)
     context = {
         "plan": plan,
@@ -125,7 +164,7 @@ def _saved_row_response(request, plan, line_id: int, *, focus: bool = True) -> H
         "powers": powers_over(request.user, plan),
         "focus": focus,
         "group": found[0] if found else None,
-        "row": found[1] if found else None,
+        "rows": [found[1]] if found else [],
     }
     return render(request, "posts/_line_saved.html", context)
 
@@ -181,7 +220,7 @@ def _refuse_as_changed(form, conflict: LineChangedElsewhere, line) -> None:
 
 
 def _edit_row(request, plan, line, form, status=200):
-    sheet = build_workspace(plan, _options_of(request))
+    sheet = workspace_line(plan, _options_of(request), line.pk)
     found = sheet.group_of(line.pk)
     return render(
         request,
@@ -267,7 +306,7 @@ def line_page(request, plan_slug, line_id=None):
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Saved “{saved.title}”.")
-                return redirect(reverse("posts:workspace", args=[plan.slug]) + f"#line-{saved.pk}")
+                return redirect(_workspace_at(plan, saved.pk))
     return render(
         request,
         "posts/line_form.html",
@@ -282,7 +321,7 @@ def line_duplicate(request, plan_slug, line_id):
     plan, _ = plan_to_edit(request.user, plan_slug)
     copy = duplicate_plan_line(line=_line_of(plan, line_id), user=request.user)
     messages.success(request, f"Added “{copy.title}”, a copy with the same findings and funding.")
-    return redirect(reverse("posts:workspace", args=[plan.slug]) + f"#line-{copy.pk}")
+    return redirect(_workspace_at(plan, copy.pk))
 
 
 @login_required
@@ -308,7 +347,7 @@ def line_restore(request, plan_slug, line_id):
         messages.error(request, str(problem))
         return redirect("posts:workspace", plan.slug)
     messages.success(request, f"“{line.title}” is back, with its findings and funding.")
-    return redirect(reverse("posts:workspace", args=[plan.slug]) + f"#line-{line.pk}")
+    return redirect(_workspace_at(plan, line.pk))
 
 
 @login_required

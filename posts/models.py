@@ -410,15 +410,7 @@ class PlanLine(models.Model):
     @property
     def effective_end_date(self) -> date | None:
         """The last day of the line: its end date, or the day before its duration ends."""
-        if self.end_date:
-            return self.end_date
-        if self.duration_months and self.start_date:
-            month_index = self.start_date.month - 1 + self.duration_months
-            year, month = self.start_date.year + month_index // 12, month_index % 12 + 1
-            # Same day-of-month, months later, less a day: 1 Apr + 24 months -> 31 Mar.
-            day = min(self.start_date.day, _days_in_month(year, month))
-            return date(year, month, day) - timedelta(days=1)
-        return None
+        return last_day(self.start_date, self.end_date, self.duration_months)
 
     @property
     def is_costed(self) -> bool:
@@ -432,28 +424,18 @@ class PlanLine(models.Model):
     @property
     def duration_label(self) -> str:
         """How a council paper writes it: "2 years", "18 months", "Permanent", "One-off"."""
-        if self.kind == LineKind.NON_STAFF and self.one_off:
-            return "One-off"
-        if self.is_permanent:
-            return "Permanent"
-        months = self.duration_months
-        if months is None:
-            end = self.end_date + timedelta(days=1)
-            months = (end.year - self.start_date.year) * 12 + end.month - self.start_date.month
-            if end.day != self.start_date.day:
-                return f"to {self.end_date:%-d %b %Y}"
-        if months % 12 == 0:
-            years = months // 12
-            return f"{years} year{'s' if years != 1 else ''}"
-        return f"{months} month{'s' if months != 1 else ''}"
+        return duration_words(
+            self.kind, self.one_off, self.start_date, self.end_date, self.duration_months
+        )
 
     @property
     def grade_label(self) -> str:
-        if self.kind == LineKind.UPLIFT and self.from_grade_id and self.grade_id:
-            return f"{self.from_grade.code} to {self.grade.code}"
-        if self.grade_id:
-            return self.grade.code
-        return self.grade_as_written
+        return grade_words(
+            self.kind,
+            self.grade.code if self.grade_id else "",
+            self.from_grade.code if self.from_grade_id and self.kind == LineKind.UPLIFT else "",
+            self.grade_as_written,
+        )
 
     def clean(self):
         errors: dict[str, list[str]] = {}
@@ -536,6 +518,51 @@ class PlanLine(models.Model):
 
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
+
+
+# A line's dates and grade in words, from its fields alone: for a line read as a row of
+# values (the committee tables) as much as for a model instance.
+
+
+def last_day(start: date | None, end: date | None, months: int | None) -> date | None:
+    """The last day of a line: its end date, or the day before its duration ends."""
+    if end:
+        return end
+    if months and start:
+        month_index = start.month - 1 + months
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        # Same day-of-month, months later, less a day: 1 Apr + 24 months -> 31 Mar.
+        day = min(start.day, _days_in_month(year, month))
+        return date(year, month, day) - timedelta(days=1)
+    return None
+
+
+def duration_words(
+    kind: str, one_off: bool, start: date | None, end: date | None, months: int | None
+) -> str:
+    """How a council paper writes a line's duration: "2 years", "18 months",
+    "Permanent", "One-off"."""
+    if kind == LineKind.NON_STAFF and one_off:
+        return "One-off"
+    if not end and not months:
+        return "Permanent"
+    if months is None:
+        after = end + timedelta(days=1)
+        months = (after.year - start.year) * 12 + after.month - start.month
+        if after.day != start.day:
+            return f"to {end:%-d %b %Y}"
+    if months % 12 == 0:
+        years = months // 12
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
+def grade_words(kind: str, grade: str, from_grade: str, as_written: str) -> str:
+    """A line's grade as the tables print it: "SW3 to SW4" for an uplift, the grade's
+    code, or the grade as the appendix wrote it ("tbc")."""
+    if kind == LineKind.UPLIFT and from_grade and grade:
+        return f"{from_grade} to {grade}"
+    return grade or as_written
 
 
 def lines_outside_years(plan: Plan) -> list[PlanLine]:

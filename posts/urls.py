@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     # The plan workspace.
     path("plans/<slug:plan_slug>/", line_views.workspace, name="workspace"),
+    path("plans/<slug:plan_slug>/rows/", line_views.workspace_more, name="workspace-more"),
     path("plans/<slug:plan_slug>/history/", line_views.plan_history, name="plan-history"),
     path("plans/<slug:plan_slug>/lines/new/", line_views.line_page, name="line-new"),
     path("plans/<slug:plan_slug>/lines/<int:line_id>/", line_views.line_page, name="line"),

@@ -1,32 +1,100 @@
 """The plan workspace, read: a plan's lines grouped by workstream, each with its FTE, annual
 cost, the cost of each financial year and its total, with group subtotals and plan totals.
 
-Built from the plan's cached costing (shared with the committee tables), so the page costs
-a fixed number of queries however many lines the plan has. Figures are whole pounds,
-rounded once per line; subtotals and totals add the figures shown, so the page casts."""
+Read from the figures stored when each line last changed (decision 0020): the subtotals of
+every workstream and the plan's totals are sums in the database, grouped by workstream and
+financial year, over every line that matches the filters; only the rows shown are read
+line by line. Each workstream shows its first rows and loads the rest on demand (decision
+0022), so the first page of a plan of 10,000 lines has about as many rows as one of 500,
+with every subtotal and the totals of the whole plan. Figures are whole pounds, rounded once
+per line; subtotals and totals add those figures, so the page casts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import NamedTuple
+from urllib.parse import urlencode
 
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Concat, Lower, RowNumber
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
-from figures.costing import WHOLE_PLAN, CostedLine, PlanCosting, costing_cache
 from figures.costs.financial_year import FinancialYear
-from figures.costs.money import POUND
-from investplan.models import Plan
-from posts.models import LineStatus, PlanLine
-from reports.rollups import NO_WORKSTREAM, Figures
+from figures.costs.money import POUND, ZERO, format_money
+from figures.models import LineFigures, LineYearFigure, PlanFigures
+from funding.models import Allocation
+from investplan.models import Plan, Workstream
+from posts.models import LineKind, LineStatus, PlanLine
 
+NO_WORKSTREAM = "No workstream"
+# A plan of up to FIRST_PAGE_ROWS lines (that match) opens whole. A larger one opens with
+# about that many rows, shared between its workstreams, each showing at least FEWEST_ROWS;
+# "Show more" adds MORE_ROWS at a time to one workstream (decision 0022).
+FIRST_PAGE_ROWS = 100
+FEWEST_ROWS = 5
+MORE_ROWS = 200
+
+# What a row prints of its line (the properties it calls read no more than these).
+ROW_FIELDS = (
+    "plan_id",
+    "position",
+    "kind",
+    "title",
+    "workstream_id",
+    "team_id",
+    "grade_id",
+    "from_grade_id",
+    "grade_as_written",
+    "fte",
+    "stated_cost_fte",
+    "stated_annual_cost",
+    "stated_annual_cost_currency",
+    "start_date",
+    "end_date",
+    "duration_months",
+    "one_off",
+)
+
+# The grade as the row prints it (`PlanLine.grade_label`), for sorting and searching in SQL.
+GRADE_TEXT = Case(
+    When(
+        kind=LineKind.UPLIFT,
+        from_grade__isnull=False,
+        grade__isnull=False,
+        then=Concat(F("from_grade__code"), Value(" to "), F("grade__code")),
+    ),
+    When(grade__isnull=False, then=F("grade__code")),
+    default=F("grade_as_written"),
+    output_field=CharField(),
+)
+
+# What each sort orders by within a workstream; ties go in plan order.
 SORTS = {
-    "position": ("Plan order", lambda row: row.line.position),
-    "title": ("Post", lambda row: row.line.title.lower()),
-    "grade": ("Grade", lambda row: row.line.grade_label.lower()),
-    "fte": ("FTE", lambda row: row.figures.fte),
-    "start": ("Start", lambda row: row.line.start_date),
-    "annual": ("Annual cost", lambda row: row.figures.full_year),
-    "total": ("Total", lambda row: row.figures.total),
+    "position": ("Plan order", None),
+    "title": ("Post", Lower("title")),
+    "grade": ("Grade", Lower("grade_text")),
+    "fte": ("FTE", F("figures__fte")),
+    "start": ("Start", F("start_date")),
+    "annual": ("Annual cost", F("figures__full_year_in_pounds")),
+    "total": ("Total", F("total_in_pounds")),
 }
 
 
@@ -57,49 +125,165 @@ class WorkspaceOptions:
     def filtered(self) -> bool:
         return bool(self.search or self.workstream or self.status)
 
-    def matches(self, line: PlanLine) -> bool:
-        if self.workstream and line.workstream_id != self.workstream:
-            return False
-        if self.status and line.status != self.status:
-            return False
+    def as_query(self, **changes) -> dict[str, str]:
+        """The options as the page's query string holds them (defaults left out)."""
+        values = {
+            "q": self.search,
+            "workstream": str(self.workstream or ""),
+            "status": self.status,
+            "sort": "" if self.sort == "position" else self.sort,
+            "dir": "desc" if self.descending else "",
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+    def matching(self, plan: Plan) -> QuerySet[PlanLine]:
+        """The plan's lines that match, in SQL. The search finds every word, in any case,
+        in the post, grade, team, workstream, phase or justification."""
+        lines = PlanLine.objects.filter(plan=plan).annotate(grade_text=GRADE_TEXT)
+        if self.workstream:
+            lines = lines.filter(workstream_id=self.workstream)
+        if self.status:
+            lines = lines.filter(status=self.status)
         if self.search:
-            words = self.search.lower().split()
-            text = " ".join(
-                [
-                    line.title,
-                    line.grade_label,
-                    line.team.name if line.team else "",
-                    line.workstream.name if line.workstream else "",
-                    line.phase,
-                    line.justification,
-                ]
-            ).lower()
-            return all(word in text for word in words)
-        return True
+            for word in self.search.split():
+                lines = lines.filter(
+                    Q(title__icontains=word)
+                    | Q(grade_text__icontains=word)
+                    | Q(team__name__icontains=word)
+                    | Q(workstream__name__icontains=word)
+                    | Q(phase__icontains=word)
+                    | Q(justification__icontains=word)
+                )
+        return lines
+
+    def ordering(self) -> list:
+        """ORDER BY of the rows within a workstream, descending reversing every key."""
+        first = SORTS[self.sort][1]
+        keys = [F("position"), F("pk")] if first is None else [first, F("position"), F("pk")]
+        return [key.desc() if self.descending else key.asc() for key in keys]
+
+
+@dataclass
+class Figures:
+    """FTE, annual cost, each year's cost and the total, in whole pounds, as shown."""
+
+    fte: Decimal = ZERO
+    full_year: Decimal = ZERO
+    years: dict[FinancialYear, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.years.values(), ZERO)
+
+    def add(self, other: Figures) -> None:
+        self.fte += other.fte
+        self.full_year += other.full_year
+        for year, amount in other.years.items():
+            self.years[year] = self.years.get(year, ZERO) + amount
 
 
 @dataclass
 class WorkspaceRow:
-    costed: CostedLine
+    line: PlanLine
     figures: Figures
+    error: str = ""  # why the line cannot be costed
     address: str = ""  # the line's page; its other pages are below it (posts/urls.py)
     outside: str = ""  # "outside the plan's years: ..." for a line that costs nothing in it
+    outlives: list = field(default_factory=list)  # sources that end before the line does
+    scaling: str = ""  # how a stated annual cost is scaled to the post's FTE, in words
 
-    @property
-    def line(self) -> PlanLine:
-        return self.costed.line
+    # What the row prints, formatted once here rather than by a filter on each cell: the
+    # template's filters were most of the time of a row (docs/performance.md, issue 17).
+    @cached_property
+    def cells(self) -> list[tuple[str, str]]:
+        """The annual cost, each year's and the total, each with the anchor of its part
+        of the line's working."""
+        figures = self.figures
+        return [
+            ("full-year", format_money(figures.full_year, POUND, symbol="")),
+            *(
+                (f"y{year.start_year}", format_money(amount, POUND, symbol=""))
+                for year, amount in figures.years.items()
+            ),
+            ("total", format_money(figures.total, POUND, symbol="")),
+        ]
+
+    @cached_property
+    def start_text(self) -> str:
+        return f"{self.line.start_date:%-d %b %Y}"
+
+    @cached_property
+    def notes(self) -> str:
+        """What the row says under the post: its team, the sources it outlives, that it
+        lies outside the plan's years, how its stated cost is scaled."""
+        line = self.line
+        notes = []
+        if line.team_id:
+            notes.append(format_html('<br><span class="hint">{}</span>', line.team_name))
+        for source in self.outlives:
+            notes.append(
+                format_html(
+                    '<br><span class="flag">Outlives {}, which ends {}</span>',
+                    source.name,
+                    f"{source.end_date:%-d %b %Y}",
+                )
+            )
+        if self.outside:
+            notes.append(
+                format_html(
+                    '<br><span class="flag">{}: it costs nothing in the plan</span>',
+                    self.outside[:1].upper() + self.outside[1:],
+                )
+            )
+        if self.scaling:
+            notes.append(format_html('<br><span class="hint">Stated cost {}</span>', self.scaling))
+        return mark_safe("".join(notes))
+
+    @cached_property
+    def title(self) -> str:
+        """The title escaped once: the row prints it seven times, in the names of its
+        buttons and links."""
+        return escape(self.line.title)
 
 
 @dataclass
 class WorkspaceGroup:
     key: int | None  # the workstream's id, None for lines with no workstream
     name: str
+    lines: int = 0  # how many lines of the workstream match, shown or not
     rows: list[WorkspaceRow] = field(default_factory=list)
     subtotal: Figures = field(default_factory=Figures)
+    first_row: int = 0  # where in the workstream `rows` begin (after "Show more")
+    more_rows: str = ""  # the address of its next rows (htmx)
+    more_page: str = ""  # the whole page with them (without JavaScript)
 
     @property
     def dom_id(self) -> str:
         return f"group-{self.key or 'none'}"
+
+    @property
+    def param(self) -> str:
+        return str(self.key or "none")
+
+    @property
+    def rows_shown(self) -> int:
+        return self.first_row + len(self.rows)
+
+    @property
+    def not_shown(self) -> int:
+        return self.lines - self.rows_shown
+
+    @property
+    def next_rows(self) -> int:
+        return min(MORE_ROWS, self.not_shown)
+
+
+class Uncosted(NamedTuple):
+    line_id: int
+    position: int
+    title: str
+    error: str  # why it cannot be costed
 
 
 @dataclass
@@ -110,10 +294,33 @@ class Workspace:
     groups: list[WorkspaceGroup]
     totals: Figures
     lines_in_plan: int
-    errors: list[CostedLine]
+    errors: list[Uncosted]  # the plan's lines that cannot be costed, in plan order
+    recalculating: bool = False
+    workstreams: list[Workstream] = field(default_factory=list)  # all the plan's, in order
 
     @property
-    def lines_shown(self) -> int:
+    def first_rows(self) -> int:
+        """How many rows each workstream opens with."""
+        if self.lines_matching <= FIRST_PAGE_ROWS:
+            return self.lines_matching
+        return max(FEWEST_ROWS, FIRST_PAGE_ROWS // len(self.groups))
+
+    def rows_down_to(self, row: int) -> int:
+        """How many rows of a workstream show its `row`th, in whole steps of "Show more",
+        as if the user had asked for them."""
+        first = self.first_rows
+        return first + -(-max(0, row - first) // MORE_ROWS) * MORE_ROWS
+
+    @property
+    def columns(self) -> int:
+        return len(self.years) + 8
+
+    @property
+    def lines_matching(self) -> int:
+        return sum(group.lines for group in self.groups)
+
+    @property
+    def rows_shown(self) -> int:
         return sum(len(group.rows) for group in self.groups)
 
     def group_of(self, line_id: int) -> tuple[WorkspaceGroup, WorkspaceRow] | None:
@@ -124,55 +331,232 @@ class Workspace:
         return None
 
 
-def build_workspace(plan: Plan, options: WorkspaceOptions | None = None) -> Workspace:
+def build_workspace(
+    plan: Plan,
+    options: WorkspaceOptions | None = None,
+    *,
+    show_line: int | None = None,
+    opened: tuple[int | None, int] | None = None,
+    whole: bool = False,
+) -> Workspace:
+    """The workspace as it opens: every workstream's subtotal and the totals, and each
+    workstream's first rows. The workstream of `show_line` (a line just added or saved,
+    or one linked to) shows rows down to it; `opened` (workstream, rows) shows that many
+    rows of one workstream, as "Show more" does without JavaScript. `whole`: every row
+    of every workstream, as a check of the figures reads them."""
     options = options or WorkspaceOptions()
-    costing = plan_costing(plan)
-    years = costing.years
-    figures = costing.figures(POUND)
-    lines_address = reverse("posts:line-new", args=[plan.slug]).removesuffix("new/")
-    groups: dict[int | None, WorkspaceGroup] = {}
-    order: dict[int | None, tuple] = {}
-    for costed, line_figures in zip(costing.costed, figures, strict=True):
-        line = costed.line
-        if not options.matches(line):
-            continue
-        workstream = line.workstream
-        key = workstream.pk if workstream else None
-        if key not in groups:
-            groups[key] = WorkspaceGroup(key, workstream.name if workstream else NO_WORKSTREAM)
-            order[key] = (
-                (1, 0, "") if workstream is None else (0, workstream.position, workstream.name)
+    sheet = _sums(plan, options)
+    matching = options.matching(plan)
+    if whole:
+        _fill_rows(sheet, _ordered(matching, options))
+        return sheet
+    limit = Q(row_number__lte=sheet.first_rows)
+    if show_line is not None:
+        found = matching.filter(pk=show_line).values_list("workstream_id").first()
+        if found is not None:
+            (key,) = found
+            ordered = list(
+                _ordered(matching.filter(workstream_id=key), options).values_list("pk", flat=True)
             )
-        groups[key].rows.append(
-            WorkspaceRow(
-                costed,
-                line_figures,
-                f"{lines_address}{line.pk}/",
-                line.outside_years_flag(plan.first_year, plan.last_year),
+            opened = (key, sheet.rows_down_to(ordered.index(show_line) + 1))
+    if opened is not None:
+        key, rows = opened
+        limit |= Q(workstream_id=key, row_number__lte=rows)
+    numbered = _ordered(matching, options).annotate(
+        row_number=Window(
+            RowNumber(), partition_by=[F("workstream_id")], order_by=options.ordering()
+        )
+    )
+    _fill_rows(sheet, numbered.filter(limit))
+    return sheet
+
+
+def workspace_rows(
+    plan: Plan, options: WorkspaceOptions, group_key: int | None, start: int
+) -> tuple[Workspace, WorkspaceGroup]:
+    """The next rows of one workstream, from row `start` on: what "Show more" adds."""
+    sheet = _sums(plan, options)
+    group = next((group for group in sheet.groups if group.key == group_key), None)
+    if group is None:  # nothing of it matches any more
+        group = WorkspaceGroup(group_key, "")
+        return sheet, group
+    rows = _ordered(options.matching(plan).filter(workstream_id=group_key), options)
+    group.first_row = start
+    _fill_rows(sheet, rows[start : start + MORE_ROWS])
+    return sheet, group
+
+
+def workspace_line(plan: Plan, options: WorkspaceOptions, line_id: int) -> Workspace:
+    """The sums, and the row of one line if it matches the filters: what a save, or
+    opening and cancelling an edit, puts back in the page."""
+    sheet = _sums(plan, options)
+    _fill_rows(sheet, options.matching(plan).filter(pk=line_id))
+    return sheet
+
+
+def _ordered(lines: QuerySet[PlanLine], options: WorkspaceOptions) -> QuerySet[PlanLine]:
+    if options.sort == "total":
+        lines = lines.annotate(
+            total_in_pounds=Coalesce(
+                Subquery(
+                    LineYearFigure.objects.filter(line=OuterRef("pk"))
+                    .values("line")
+                    .annotate(total=Sum("cost_in_pounds"))
+                    .values("total")
+                ),
+                Value(ZERO),
             )
         )
-    sort_key = SORTS[options.sort][1]
-    totals = Figures(years={year: Decimal("0") for year in years})
+    return lines.order_by(*options.ordering())
+
+
+def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
+    """The workspace with every workstream's subtotal and the totals of the lines that
+    match, added up by the database, and no rows yet."""
+    years = plan.financial_years
+    if options.filtered:
+        matching = options.matching(plan).values("pk")
+        in_lines = {"line__in": matching}
+        lines_in_plan = PlanLine.objects.filter(plan=plan).count()
+    else:
+        in_lines, lines_in_plan = {"plan": plan}, None
+    groups: dict[int | None, WorkspaceGroup] = {}
+    for row in (
+        LineFigures.objects.filter(**in_lines)
+        .values("line__workstream")
+        .annotate(lines=Count("pk"), fte=Sum("fte"), full_year=Sum("full_year_in_pounds"))
+        .order_by()
+    ):
+        groups[row["line__workstream"]] = WorkspaceGroup(
+            row["line__workstream"],
+            NO_WORKSTREAM,
+            lines=row["lines"],
+            subtotal=Figures(
+                fte=row["fte"] or ZERO,
+                full_year=row["full_year"] or ZERO,
+                years=dict.fromkeys(years, ZERO),
+            ),
+        )
+    by_start = {year.start_year: year for year in years}
+    for key, year, cost in (
+        LineYearFigure.objects.filter(**in_lines)
+        .values("line__workstream", "financial_year")
+        .annotate(cost=Sum("cost_in_pounds"))
+        .values_list("line__workstream", "financial_year", "cost")
+        .order_by()
+    ):
+        if key in groups and year in by_start:
+            groups[key].subtotal.years[by_start[year]] = cost or ZERO
+    order = {None: (1, 0, "")}
+    workstreams = list(Workstream.objects.filter(plan=plan))
+    for workstream in workstreams:
+        order[workstream.pk] = (0, workstream.position, workstream.name)
+        if workstream.pk in groups:
+            groups[workstream.pk].name = workstream.name
     ordered = sorted(groups.values(), key=lambda group: order[group.key])
+    totals = Figures(years=dict.fromkeys(years, ZERO))
     for group in ordered:
-        group.rows.sort(key=lambda row: (sort_key(row), row.line.position, row.line.pk))
-        if options.descending:
-            group.rows.reverse()
-        group.subtotal = Figures(years={year: Decimal("0") for year in years})
-        for row in group.rows:
-            group.subtotal.add(row.figures)
         totals.add(group.subtotal)
+    errors = [
+        Uncosted(*row)
+        for row in LineFigures.objects.filter(plan=plan)
+        .exclude(error="")
+        .order_by("line__position", "line_id")
+        .values_list("line_id", "line__position", "line__title", "error")
+    ]
+    if lines_in_plan is None:
+        lines_in_plan = sum(group.lines for group in ordered)
     return Workspace(
         plan=plan,
         options=options,
         years=years,
         groups=ordered,
         totals=totals,
-        lines_in_plan=len(costing.costed),
-        errors=costing.errors,
+        lines_in_plan=lines_in_plan,
+        errors=errors,
+        recalculating=PlanFigures.objects.filter(plan=plan, wanted__gt=F("done")).exists(),
+        workstreams=workstreams,
     )
 
 
-def plan_costing(plan: Plan) -> PlanCosting:
-    """The whole plan costed, from the cache the committee tables share."""
-    return costing_cache.get(plan, WHOLE_PLAN, PlanLine.objects.filter(plan=plan))
+def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
+    """Read these lines, in order, with their stored figures, into their groups' rows.
+    The figures, team and grade come as columns of the one query, not as objects."""
+    plan, years = sheet.plan, sheet.years
+    lines = list(
+        lines.only(*ROW_FIELDS)
+        .annotate(
+            team_name=F("team__name"),
+            stored=F("figures__line_id"),
+            stored_fte=F("figures__fte"),
+            stored_full_year=F("figures__full_year_in_pounds"),
+            stored_error=F("figures__error"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.filter(source__end_date__isnull=False)
+                .select_related("source")
+                .order_by("position", "id"),
+                to_attr="ending_allocations",
+            )
+        )
+    )
+    by_year: dict[int, dict[int, Decimal]] = {line.pk: {} for line in lines}
+    for line_id, year, cost in LineYearFigure.objects.filter(line_id__in=by_year).values_list(
+        "line_id", "financial_year", "cost_in_pounds"
+    ):
+        by_year[line_id][year] = cost
+    groups = {group.key: group for group in sheet.groups}
+    lines_address = reverse("posts:line-new", args=[plan.slug]).removesuffix("new/")
+    first_year, last_year = plan.first_year, plan.last_year
+    for line in lines:
+        group = groups.get(line.workstream_id)
+        if group is None or line.stored is None:  # its figures are not stored yet
+            continue
+        line.plan = plan
+        costs = by_year[line.pk]
+        group.rows.append(
+            WorkspaceRow(
+                line,
+                Figures(
+                    fte=line.stored_fte,
+                    full_year=line.stored_full_year,
+                    years={year: costs.get(year.start_year, ZERO) for year in years},
+                ),
+                error=line.stored_error,
+                address=escape(f"{lines_address}{line.pk}/"),
+                outside=line.outside_years_flag(first_year, last_year),
+                outlives=_sources_ending_before(line),
+                scaling=line.stated_cost_scaling,
+            )
+        )
+    for group in sheet.groups:
+        _link_more(plan, sheet.options, group)
+
+
+def _link_more(plan: Plan, options: WorkspaceOptions, group: WorkspaceGroup) -> None:
+    shown = str(group.rows_shown)
+    group.more_rows = reverse("posts:workspace-more", args=[plan.slug]) + _query(
+        options.as_query(group=group.param, **{"from": shown})
+    )
+    group.more_page = (
+        reverse("posts:workspace", args=[plan.slug])
+        + _query(options.as_query(open=group.param, upto=str(group.rows_shown + group.next_rows)))
+        + f"#{group.dom_id}"
+    )
+
+
+def _query(values: dict[str, str]) -> str:
+    return "?" + urlencode(values) if values else ""
+
+
+def _sources_ending_before(line: PlanLine) -> list:
+    """The funding sources paying for the line that end before it does: its funding cliffs
+    (`PlanLine.sources_ending_before_it`, from the allocations read with the rows)."""
+    end = line.effective_end_date
+    return [
+        allocation.source
+        for allocation in line.ending_allocations
+        if end is None or end > allocation.source.end_date
+    ]

@@ -1,25 +1,47 @@
-"""The committee tables, each built once as rows (see `reports.tables`) from one costing of
-the plan. Figures are whole pounds, rounded per line; every total adds printed figures."""
+"""The committee tables, each built once as rows (see `reports.tables`) from the plan's
+stored figures (`figures.models`): per-line figures read in a fixed number of queries, and
+groups added up by the database (`reports.rollups`). Figures are whole pounds, rounded per
+line; every total adds printed figures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Case, Q, Sum, When
 from django.utils import timezone
 
-from funding.models import FundingAvailability, FundingSource
-from figures.costing import CostedLine, PlanCosting, costing_cache, true_cost_assumptions
+from figures.costing import engine_assumptions, true_cost_assumptions
+from figures.costs import engine
 from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
-from figures.costs.money import POUND, ZERO, format_money, round_money
-from figures.costs.true_cost import TrueCostPost, in_year_forecast, true_cost_parts
-from investplan.models import Finding, Plan, PlanStatus
-from posts.models import LineKind, LineStatus, PlanLine, SpinalSalary
-from reports.rollups import UNFUNDED, Figures, apportion_figures, funding_cliffs, rollup
+from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
+from figures.costs.true_cost import in_year_forecast
+from figures.models import FindingPart, LineYearFigure
+from funding.models import FundingAvailability, FundingSource
+from investplan.models import Finding, Plan, PlanStatus, Workstream
+from posts.models import (
+    STAFF_KINDS,
+    LineKind,
+    LineStatus,
+    PlanLine,
+    SpinalSalary,
+    duration_words,
+    grade_words,
+)
+from reports.rollups import (
+    NO_WORKSTREAM,
+    UNFUNDED,
+    Figures,
+    LineFilters,
+    Rollup,
+    funding_cliffs,
+    not_costed,
+    rollup,
+)
 from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
 
 MULTI_YEAR_GROUPINGS = {
@@ -34,11 +56,11 @@ SORTABLE = {
     "position": lambda item: item.line.position,
     "title": lambda item: item.line.title.lower(),
     "grade": lambda item: item.line.grade_label.lower(),
-    "fte": lambda item: item.figures.fte,
-    "annual_cost": lambda item: item.figures.full_year,
-    "total": lambda item: item.figures.total,
+    "fte": lambda item: item.fte,
+    "annual_cost": lambda item: item.full_year,
+    "total": lambda item: item.total,
     "phase": lambda item: item.line.phase.lower(),
-    "team": lambda item: (item.line.team.name if item.line.team else "").lower(),
+    "team": lambda item: item.line.team.lower(),
 }
 
 
@@ -85,6 +107,10 @@ class ReportOptions:
         return {key: value for key, value in query.items() if value}
 
     @property
+    def filters(self) -> LineFilters:
+        return LineFilters(self.workstream, self.status, self.phase)
+
+    @property
     def filtered(self) -> bool:
         return bool(self.workstream or self.status or self.phase)
 
@@ -101,46 +127,251 @@ class ReportOptions:
 
 
 @dataclass(slots=True)
-class Item:
-    """A costed line with its printed (whole-pound) figures."""
+class LineRow:
+    """What the tables print of a line, read as a row of values with its stored figures
+    (not a model instance: a plan has thousands)."""
 
-    costed: CostedLine
-    figures: Figures
+    pk: int
+    position: int
+    title: str
+    kind: str
+    fte: Decimal | None
+    fte_in_post: Decimal
+    start_date: date
+    expected_start_date: date | None
+    actual_start_date: date | None
+    agency_cover: bool
+    workstream_id: int | None
+    team: str  # where based: the team's name, or ""
+    justification: str
+    phase: str
+    status: str
+    grade_label: str
+    duration_label: str
+    is_costed: bool
+    error: str  # why it cannot be costed; "" if it can
+    salary: Decimal | None  # the full-year salary as printed: none for an uplift or non-staff
+    full_year_in_pence: Decimal
+    computed_full_year: Decimal | None
+    stated_difference: Decimal | None
+    stated_differs: bool
 
     @property
-    def line(self) -> PlanLine:
-        return self.costed.line
+    def status_label(self) -> str:
+        return LineStatus(self.status).label
+
+
+# What a line's row reads: its own fields, its grade's codes, its team's name, and its
+# stored figures (`figures.models.LineFigures`, joined one to one).
+LINE_VALUES = (
+    "pk",
+    "position",
+    "title",
+    "kind",
+    "fte",
+    "fte_in_post",
+    "start_date",
+    "end_date",
+    "duration_months",
+    "one_off",
+    "expected_start_date",
+    "actual_start_date",
+    "agency_cover",
+    "workstream_id",
+    "team__name",
+    "justification",
+    "phase",
+    "status",
+    "grade_as_written",
+    "grade__code",
+    "from_grade__code",
+    "amount",
+    "figures__fte",
+    "figures__full_year_in_pounds",
+    "figures__full_year",
+    "figures__salary_in_pounds",
+    "figures__computed_full_year_in_pounds",
+    "figures__stated_difference_in_pounds",
+    "figures__stated_differs",
+    "figures__error",
+)
+
+
+def _salary(kind: str, salary: Decimal | None) -> Decimal | None:
+    """The salary column: none for an uplift or a non-staff cost, negative for released
+    budget."""
+    if salary is None or kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
+        return None
+    return -salary if kind == LineKind.RELEASED_BUDGET else salary
+
+
+def _line_row(row: dict) -> LineRow:
+    kind = row["kind"]
+    start, end, months = row["start_date"], row["end_date"], row["duration_months"]
+    return LineRow(
+        pk=row["pk"],
+        position=row["position"],
+        title=row["title"],
+        kind=kind,
+        fte=row["fte"],
+        fte_in_post=row["fte_in_post"],
+        start_date=start,
+        expected_start_date=row["expected_start_date"],
+        actual_start_date=row["actual_start_date"],
+        agency_cover=row["agency_cover"],
+        workstream_id=row["workstream_id"],
+        team=row["team__name"] or "",
+        justification=row["justification"],
+        phase=row["phase"],
+        status=row["status"],
+        grade_label=grade_words(
+            kind, row["grade__code"] or "", row["from_grade__code"] or "", row["grade_as_written"]
+        ),
+        duration_label=duration_words(kind, row["one_off"], start, end, months),
+        is_costed=kind in STAFF_KINDS or row["amount"] is not None,
+        error=row["figures__error"] or "",
+        salary=_salary(kind, row["figures__salary_in_pounds"]),
+        full_year_in_pence=row["figures__full_year"] or ZERO,
+        computed_full_year=row["figures__computed_full_year_in_pounds"],
+        stated_difference=row["figures__stated_difference_in_pounds"],
+        stated_differs=bool(row["figures__stated_differs"]),
+    )
+
+
+@dataclass(slots=True)
+class Item:
+    """A line with its printed (whole-pound) figures: FTE added, full-year effect and the
+    total over the plan's years."""
+
+    line: LineRow
+    fte: Decimal
+    full_year: Decimal
+    total: Decimal
 
 
 @dataclass
 class ReportContext:
+    """What one committee table reads of a plan: each part read once, when first asked
+    for, in a fixed number of queries however many lines."""
+
     plan: Plan
     options: ReportOptions
-    costing: PlanCosting
-    items: list[Item]
     produced_at: datetime = field(default_factory=timezone.now)
 
     @classmethod
     def build(cls, plan: Plan, options: ReportOptions | None = None) -> ReportContext:
-        options = options or ReportOptions()
-        lines = PlanLine.objects.filter(plan=plan)
-        if options.workstream:
-            lines = lines.filter(workstream_id=options.workstream)
-        if options.status:
-            lines = lines.filter(status=options.status)
-        if options.phase:
-            lines = lines.filter(phase=options.phase)
-        filters = (options.workstream, options.status, options.phase)
-        costing = costing_cache.get(plan, filters, lines)
-        items = [
-            Item(costed, figures)
-            for costed, figures in zip(costing.costed, costing.figures(POUND), strict=True)
-        ]
-        return cls(plan, options, costing, items)
+        return cls(plan, options or ReportOptions())
 
     @property
+    def filters(self) -> LineFilters:
+        return self.options.filters
+
+    @cached_property
     def years(self) -> list[FinancialYear]:
-        return self.costing.years
+        return self.plan.financial_years
+
+    def lines(self):
+        return PlanLine.objects.filter(self.filters.of_lines(), plan=self.plan)
+
+    @cached_property
+    def items(self) -> list[Item]:
+        """The lines filtered, in the plan's order, with their figures: two queries."""
+        totals = dict(
+            self.filters.stored(LineYearFigure, self.plan)
+            .values("line_id")
+            .annotate(total=Sum("cost_in_pounds"))
+            .order_by()
+            .values_list("line_id", "total")
+        )
+        rows = self.lines().order_by("position", "pk").values_list(*LINE_VALUES)
+        items = []
+        for values in rows:
+            row = dict(zip(LINE_VALUES, values, strict=True))
+            items.append(
+                Item(
+                    _line_row(row),
+                    row["figures__fte"] or ZERO,
+                    row["figures__full_year_in_pounds"] or ZERO,
+                    # Added up by the database, in floats on SQLite: to whole pounds again.
+                    round_money(totals.get(row["pk"]) or ZERO, POUND),
+                )
+            )
+        return items
+
+    @cached_property
+    def engine_assumptions(self) -> engine.Assumptions:
+        return engine_assumptions(self.plan)
+
+    @cached_property
+    def workstreams(self) -> dict[int, tuple[str, int]]:
+        """The plan's workstreams: name and position by id."""
+        return {
+            pk: (name, position)
+            for pk, name, position in Workstream.objects.filter(plan=self.plan).values_list(
+                "pk", "name", "position"
+            )
+        }
+
+    def rollup(self, by: str) -> Rollup:
+        found = self.__dict__.setdefault("_rollups", {})
+        if by not in found:
+            found[by] = rollup(self.plan, by, POUND, self.filters)
+        return found[by]
+
+    def finding_texts(self) -> dict[int, list[str]]:
+        """The text of each finding a line answers, by line, in the findings' order."""
+        answered = PlanLine.findings.through.objects.filter(
+            self.filters.of_lines("planline__"), planline__plan=self.plan
+        ).order_by("finding__position", "finding_id")
+        texts: dict[int, list[str]] = {}
+        for line_id, text in answered.values_list("planline_id", "finding__text"):
+            texts.setdefault(line_id, []).append(text)
+        return texts
+
+    def in_year(self, year: FinancialYear) -> dict[int, tuple[Decimal, Decimal]]:
+        """Each line's cost in the year and its forecast from its start date, by line."""
+        rows = self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year)
+        return {
+            line_id: (cost, forecast)
+            for line_id, cost, forecast in rows.values_list(
+                "line_id", "cost_in_pounds", "forecast_in_pounds"
+            )
+        }
+
+    def finding_parts(self) -> list[tuple[int, int | None, Figures]]:
+        """Each line's part for each finding it answers (None: not linked to one), in the
+        plan's order: (line id, finding id, figures)."""
+
+        def of_year(year):
+            return Sum(Case(When(financial_year=year, then="cost_in_pounds")))
+
+        full_year = Q(financial_year__isnull=True)
+        rows = (
+            self.filters.stored(FindingPart, self.plan)
+            .values("line_id", "finding_id")
+            .annotate(
+                part_fte=Sum(Case(When(full_year, then="fte"))),
+                part_full_year=Sum(Case(When(full_year, then="cost_in_pounds"))),
+                **{f"y{year.start_year}": of_year(year.start_year) for year in self.years},
+            )
+            .order_by("line__position", "line_id")
+        )
+        return [
+            (
+                row["line_id"],
+                row["finding_id"],
+                # Each a single stored figure (conditional sums of one row), as stored.
+                Figures(
+                    fte=round_money(row["part_fte"] or ZERO, PENNY),
+                    full_year=round_money(row["part_full_year"] or ZERO, POUND),
+                    years={
+                        year: round_money(row[f"y{year.start_year}"] or ZERO, POUND)
+                        for year in self.years
+                    },
+                ),
+            )
+            for row in rows
+        ]
 
     def year_columns(self) -> list[Column]:
         return [
@@ -178,7 +409,8 @@ def resource_requirement(context: ReportContext) -> list[Table]:
         empty_message="No lines match.",
     )
     builder = TableBuilder(table)
-    for name, items in _by_workstream(context.items):
+    texts = context.finding_texts()
+    for name, items in _by_workstream(context, context.items):
         items = _sorted(items, context.options)
         builder.heading(name)
         for item in items:
@@ -187,15 +419,15 @@ def resource_requirement(context: ReportContext) -> list[Table]:
                 {
                     "title": line.title,
                     "grade": line.grade_label,
-                    "fte": item.figures.fte if line.fte is not None else None,
+                    "fte": item.fte if line.fte is not None else None,
                     "duration": line.duration_label,
-                    "salary": _salary(item),
-                    "annual_cost": item.figures.full_year,
-                    "total": item.figures.total,
-                    "team": line.team.name if line.team else "",
+                    "salary": line.salary,
+                    "annual_cost": item.full_year,
+                    "total": item.total,
+                    "team": line.team,
                     "justification": line.justification,
                     "phase": line.phase,
-                    "finding": join_nonempty(finding.text for finding in line.answered_findings),
+                    "finding": join_nonempty(texts.get(line.pk, ())),
                 }
             )
         builder.subtotal(f"Subtotal: {name}")
@@ -220,7 +452,7 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),
         ],
     )
-    result = rollup(context.plan, by, POUND, costing=context.costing)
+    result = context.rollup(by)
     builder = TableBuilder(table)
     for group in result.groups:
         builder.line(
@@ -287,13 +519,13 @@ def recurring_pressure(context: ReportContext) -> Table:
 def _cliffs_by_source(context: ReportContext) -> list[tuple[object, list]]:
     """The funding cliffs grouped by the source that ends, the soonest first."""
     by_source: dict[int, tuple[object, list]] = {}
-    for cliff in funding_cliffs(context.costing):
+    for cliff in funding_cliffs(context.plan, context.filters):
         by_source.setdefault(cliff.source.pk, (cliff.source, []))[1].append(cliff)
     return sorted(by_source.values(), key=lambda found: (found[0].end_date, found[0].name))
 
 
 def sources_of_funding(context: ReportContext) -> list[Table]:
-    result = rollup(context.plan, "funding", POUND, costing=context.costing)
+    result = context.rollup("funding")
     kinds = {
         source.pk: source.get_kind_display()
         for source in FundingSource.objects.filter(organisation_id=context.plan.organisation_id)
@@ -345,12 +577,10 @@ def _outliving_lines(context: ReportContext) -> Table:
     for source, cliffs in _cliffs_by_source(context):
         builder.heading(f"{source.name}: ends {_day(source.end_date)}")
         for cliff in cliffs:
-            line = cliff.line
-            end = line.effective_end_date
             builder.line(
                 {
-                    "title": line.title,
-                    "line_ends": _day(end) or "Permanent",
+                    "title": cliff.title,
+                    "line_ends": _day(cliff.line_ends) or "Permanent",
                     "full_year": cliff.full_year,
                     **{
                         f"y{year.start_year}": cliff.years.get(year, ZERO) for year in context.years
@@ -438,16 +668,17 @@ def findings(context: ReportContext) -> list[Table]:
         .select_related("inspection")
         .order_by("inspection__date", "inspection_id", "position", "id")
     )
-    by_finding: dict[int | None, list[tuple[Item, Figures, int]]] = {}
-    for item in context.items:
-        linked = item.line.answered_findings
-        if not linked:
-            by_finding.setdefault(None, []).append((item, item.figures, 1))
-            continue
-        # A line answering several findings is shared equally, so the table casts.
-        parts = _share(item.figures, len(linked))
-        for finding, part in zip(linked, parts, strict=True):
-            by_finding.setdefault(finding.pk, []).append((item, part, len(linked)))
+    lines = {item.line.pk: item.line for item in context.items}
+    # A line answering several findings is shared equally (its stored parts), so the
+    # table casts.
+    parts = context.finding_parts()
+    ways: dict[int, int] = {}
+    for line_id, finding_id, _ in parts:
+        if finding_id is not None:
+            ways[line_id] = ways.get(line_id, 0) + 1
+    by_finding: dict[int | None, list[tuple[LineRow, Figures, int]]] = {}
+    for line_id, finding_id, part in parts:
+        by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
     builder = TableBuilder(table)
     shared = False
     for finding in [*all_findings, None]:
@@ -456,15 +687,17 @@ def findings(context: ReportContext) -> list[Table]:
             continue
         heading = _finding_label(finding) if finding else "Not linked to a finding"
         builder.heading(heading)
-        for item, part, ways in entries:
-            title = item.line.title
-            if ways > 1:
+        for line, part, shares in entries:
+            title = line.title
+            if shares > 1:
                 shared = True
-                title += f" (shared equally with {ways - 1} other finding{'s' if ways > 2 else ''})"
+                title += (
+                    f" (shared equally with {shares - 1} other finding{'s' if shares > 2 else ''})"
+                )
             builder.line(
                 {
                     "title": title,
-                    "grade": item.line.grade_label,
+                    "grade": line.grade_label,
                     "fte": part.fte,
                     "annual_cost": part.full_year,
                     **context.year_cells(part),
@@ -521,18 +754,18 @@ def recruitment(context: ReportContext) -> list[Table]:
     )
     posts = [item for item in context.items if item.line.kind == LineKind.NEW_POST]
     builder = TableBuilder(table)
-    for name, items in _by_workstream(posts):
+    for name, items in _by_workstream(context, posts):
         builder.heading(name)
         for item in _sorted(items, context.options):
             line = item.line
             builder.line(
                 {
                     "title": line.title,
-                    "status": line.get_status_display(),
-                    "funded": item.figures.fte,
+                    "status": line.status_label,
+                    "funded": item.fte,
                     "in_post": line.fte_in_post,
-                    "vacant": item.figures.fte - line.fte_in_post,
-                    "annual_cost": item.figures.full_year,
+                    "vacant": item.fte - line.fte_in_post,
+                    "annual_cost": item.full_year,
                 }
             )
         builder.subtotal(f"Subtotal: {name}")
@@ -575,19 +808,17 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     posts = [
         item
         for item in context.items
-        if item.line.kind == LineKind.NEW_POST and item.costed.cost is not None
+        if item.line.kind == LineKind.NEW_POST and not item.line.error
     ]
+    in_year = context.in_year(year) if posts else {}
     builder = TableBuilder(table)
-    for name, items in _by_workstream(posts):
+    for name, items in _by_workstream(context, posts):
         builder.heading(name)
         for item in _sorted(items, context.options):
             line = item.line
             start = line.actual_start_date or line.expected_start_date or line.start_date
-            budget = item.figures.years[year]
-            forecast = budget
-            if start != line.start_date:
-                years = context.costing.cost_starting(line, start)
-                forecast = round_money(years.get(year, ZERO), POUND) if years else budget
+            # The forecast is stored from the actual or expected start date.
+            budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
             outlook = in_year_forecast(
                 budget=budget,
                 forecast=forecast,
@@ -629,31 +860,33 @@ def in_year_forecast_table(context: ReportContext) -> Table:
 
 def true_cost(context: ReportContext) -> list[Table]:
     """Seed 002, Appendix C: cost and true cost side by side, by workstream and by year."""
-    rates = true_cost_assumptions(context.plan)
     years = context.years
     parts = ("agency", "recruitment", "retention", "vacancy")
-    # What true cost adds to each line in each year, rounded per line as every figure is.
-    added: dict[int, dict[FinancialYear, dict[str, Decimal]]] = {}
-    for item in context.items:
-        line, cost = item.line, item.costed.cost
-        added[line.pk] = {year: dict.fromkeys(parts, ZERO) for year in years}
-        if line.kind == LineKind.NEW_POST and cost is not None:
-            post = TrueCostPost(
-                fte=line.fte,
-                start=line.start_date,
-                end=line.effective_end_date,
-                cost=cost.years,
-                headcount=line.headcount,
-                social_worker=line.social_worker,
-                reward_scheme=line.reward_scheme,
-            )
-            for year, amounts in true_cost_parts(post, years, rates).items():
-                added[line.pk][year] = {
-                    "agency": round_money(amounts.agency_premium, POUND),
-                    "recruitment": round_money(amounts.recruitment, POUND),
-                    "retention": round_money(amounts.retention, POUND),
-                    "vacancy": round_money(amounts.vacancy_factor, POUND),
-                }
+    # What true cost adds to the lines, rounded per line as every figure is, added up by
+    # workstream and year.
+    by_workstream_year: dict[tuple[int | None, int], dict[str, Decimal]] = {}
+    for workstream, year, *amounts in (
+        context.filters.stored(LineYearFigure, context.plan)
+        .values("line__workstream_id", "financial_year")
+        .annotate(
+            cost_sum=Sum("cost_in_pounds"),
+            agency=Sum("agency_premium"),
+            recruitment_sum=Sum("recruitment"),
+            retention_sum=Sum("retention"),
+            vacancy=Sum("vacancy_factor"),
+        )
+        .order_by()
+        .values_list(
+            "line__workstream_id",
+            "financial_year",
+            "cost_sum",
+            "agency",
+            "recruitment_sum",
+            "retention_sum",
+            "vacancy",
+        )
+    ):
+        by_workstream_year[workstream, year] = dict(zip(("cost", *parts), amounts, strict=True))
 
     def columns(*first: Column) -> list[Column]:
         return [
@@ -666,13 +899,14 @@ def true_cost(context: ReportContext) -> list[Table]:
             Column("true_cost", "True cost £", Kind.MONEY, summed=True, width=13),
         ]
 
-    def cells(items: list[Item], in_years) -> dict[str, Decimal]:
+    def cells(workstreams, in_years) -> dict[str, Decimal]:
         found = {"cost": ZERO, **dict.fromkeys(parts, ZERO)}
-        for item in items:
+        for workstream in workstreams:
             for year in in_years:
-                found["cost"] += item.figures.years[year]
-                for part in parts:
-                    found[part] += added[item.line.pk][year][part]
+                for name, amount in by_workstream_year.get(
+                    (workstream, year.start_year), {}
+                ).items():
+                    found[name] += amount
         found["true_cost"] = sum(found.values(), ZERO)
         return found
 
@@ -685,17 +919,19 @@ def true_cost(context: ReportContext) -> list[Table]:
         ),
     )
     builder = TableBuilder(by_workstream)
-    for name, items in _by_workstream(context.items):
-        fte = sum((item.figures.fte for item in items), ZERO)
-        builder.line({"name": name, "fte": fte, **cells(items, years)})
+    groups = context.rollup("workstream").groups
+    for group in groups:
+        workstream = None if group.key == "none" else group.key
+        builder.line({"name": group.name, "fte": group.figures.fte, **cells([workstream], years)})
     if by_workstream.rows:
         builder.total()
     by_year = Table(
         "true-cost-years", "Cost and true cost by financial year", columns(Column("name", "Year"))
     )
     builder = TableBuilder(by_year)
+    every = {workstream for workstream, _ in by_workstream_year}
     for year in years:
-        builder.line({"name": year.label, **cells(context.items, [year])})
+        builder.line({"name": year.label, **cells(every, [year])})
     builder.total()
     by_year.notes.append(
         "True cost adds to new posts: an agency premium on the share of social-worker FTE "
@@ -722,7 +958,7 @@ def establishment(context: ReportContext) -> list[Table]:
     )
     teams: dict[str, dict[tuple[str, str], list[Item]]] = {}
     for item in context.items:
-        team = item.line.team.name if item.line.team else "No team"
+        team = item.line.team or "No team"
         teams.setdefault(team, {}).setdefault((item.line.title, item.line.grade_label), []).append(
             item
         )
@@ -730,8 +966,8 @@ def establishment(context: ReportContext) -> list[Table]:
     for team in sorted(teams, key=lambda name: (name == "No team", name.lower())):
         builder.heading(team)
         for (role, grade), items in teams[team].items():
-            fte = sum((item.figures.fte for item in items), ZERO)
-            budget = sum((item.figures.full_year for item in items), ZERO)
+            fte = sum((item.fte for item in items), ZERO)
+            budget = sum((item.full_year for item in items), ZERO)
             builder.line(
                 {
                     "role": f"{format_fte(fte)} {role}" if fte else role,
@@ -756,11 +992,8 @@ def _unit_cost(items: list[Item], fte: Decimal) -> Decimal | None:
     stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded £21,207)."""
     if not fte:
         return None
-    unrounded = sum(
-        (item.costed.cost.full_year_effect for item in items if item.costed.cost is not None),
-        ZERO,
-    )
-    return round_money(unrounded / fte, POUND)
+    in_pence = sum((item.line.full_year_in_pence for item in items if not item.line.error), ZERO)
+    return round_money(in_pence / fte, POUND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -829,8 +1062,13 @@ def build_report(slug: str, context: ReportContext) -> list[Table]:
 # Assumptions: what every table rests on, printed beneath it.
 
 
-def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
-    plan, engine_assumptions = context.plan, context.costing.assumptions
+def assumption_lines(
+    context: ReportContext, assumptions: engine.Assumptions | None = None
+) -> list[tuple[str, str]]:
+    """What the figures rest on, in words: the plan's assumptions, or `assumptions` (a
+    what-if's) in their place."""
+    plan = context.plan
+    engine_assumptions = assumptions or context.engine_assumptions
     first, last = engine_assumptions.first_year, engine_assumptions.last_year
     lines = [("Financial years", f"{first} to {last}, each 1 April to 31 March.")]
     spine_years = sorted(
@@ -840,10 +1078,10 @@ def assumption_lines(context: ReportContext) -> list[tuple[str, str]]:
             ).values_list("financial_year", flat=True)
         )
     )
-    stated = sum(
-        1
-        for item in context.items
-        if item.line.stated_annual_cost is not None or item.line.annual_salary is not None
+    stated = (
+        context.lines()
+        .filter(Q(stated_annual_cost__isnull=False) | Q(annual_salary__isnull=False))
+        .count()
     )
     salary_text = (
         "Pay spine values for "
@@ -930,14 +1168,17 @@ def _day(day) -> str:
     return f"{day:%-d %b %Y}" if day else ""
 
 
-def _by_workstream(items: list[Item]) -> list[tuple[str, list[Item]]]:
+def _by_workstream(context: ReportContext, items: list[Item]) -> list[tuple[str, list[Item]]]:
+    workstreams = context.workstreams
     groups: dict[object, tuple[tuple, str, list[Item]]] = {}
     for item in items:
-        workstream = item.line.workstream
-        key = workstream.pk if workstream else None
+        key = item.line.workstream_id
         if key not in groups:
-            order = (1, 0, "") if workstream is None else (0, workstream.position, workstream.name)
-            groups[key] = (order, workstream.name if workstream else "No workstream", [])
+            if key is None:
+                groups[key] = ((1, 0, ""), NO_WORKSTREAM, [])
+            else:
+                name, position = workstreams[key]
+                groups[key] = ((0, position, name), name, [])
         groups[key][2].append(item)
     return [(name, members) for _, name, members in sorted(groups.values(), key=lambda g: g[0])]
 
@@ -947,21 +1188,6 @@ def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:
     return sorted(
         items, key=lambda item: (key(item), item.line.position), reverse=options.descending
     )
-
-
-def _salary(item: Item) -> Decimal | None:
-    cost = item.costed.cost
-    line = item.line
-    if cost is None or cost.full_year_salary is None:
-        return None
-    if line.kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
-        return None
-    salary = round_money(cost.full_year_salary, POUND)
-    return -salary if line.kind == LineKind.RELEASED_BUDGET else salary
-
-
-def _share(figures: Figures, ways: int) -> list[Figures]:
-    return apportion_figures(figures, [Decimal(1)] * ways, POUND)
 
 
 def _finding_label(finding: Finding) -> str:
@@ -974,18 +1200,18 @@ def _finding_label(finding: Finding) -> str:
 def _stated_cost_notes(context: ReportContext) -> list[str]:
     material, small = [], 0
     for item in context.items:
-        cost = item.costed.cost
-        if cost is None or cost.stated_difference is None:
+        line = item.line
+        difference = line.stated_difference
+        if line.error or difference is None:
             continue
-        difference = round_money(cost.stated_difference, POUND)
         if abs(difference) >= 1:
             material.append(
-                f"{item.line.title}: stated {format_money(cost.full_year_effect, POUND)} a "
+                f"{line.title}: stated {format_money(item.full_year, POUND)} a "
                 f"year; the grade arithmetic gives "
-                f"{format_money(cost.computed_full_year_effect, POUND)} "
+                f"{format_money(line.computed_full_year, POUND)} "
                 f"(difference {format_money(difference, POUND)})."
             )
-        elif cost.stated_difference:
+        elif line.stated_differs:
             small += 1
     notes = []
     if material:
@@ -1002,14 +1228,19 @@ def _stated_cost_notes(context: ReportContext) -> list[str]:
 
 
 def _not_costed_notes(context: ReportContext) -> list[str]:
+    """The lines that cannot be costed, and the non-staff lines with no amount: two
+    queries, so the pages that list no lines read none."""
     notes = [
-        f"Not costed: {costed.line.title}: {costed.error}" for costed in context.costing.errors
+        f"Not costed: {line.title}: {line.error}"
+        for line in not_costed(context.plan, context.filters)
     ]
-    notes.extend(
-        f"No amount stated: {item.line.title} (counted as £0)."
-        for item in context.items
-        if not item.line.is_costed
+    no_amount = (
+        context.lines()
+        .filter(kind=LineKind.NON_STAFF, amount__isnull=True)
+        .order_by("position", "pk")
+        .values_list("title", flat=True)
     )
+    notes.extend(f"No amount stated: {title} (counted as £0)." for title in no_amount)
     return notes
 
 

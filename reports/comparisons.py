@@ -7,18 +7,19 @@ right-hand figure less the left-hand one, so the differences add up too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from django.utils import timezone
 
-from figures.costing import PlanCosting
+from figures.costing import PlanCoster, line_facts, lines_for_costing
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import POUND, ZERO
+from figures.costs.printed import printed_line
 from figures.costs.what_if import WhatIf
 from investplan.models import Plan
-from reports.builders import Item, ReportContext, ReportOptions, assumption_lines
+from reports.builders import ReportContext, assumption_lines
 from reports.documents import Document
-from reports.rollups import Figures, rollup
+from reports.rollups import Figures, NotCosted, Rollup, build_rollup, printed_sums, rollup
 from reports.tables import Column, Kind, Table, TableBuilder
 
 # The groupings a comparison may use: each line counted once, so totals are the plan's.
@@ -45,12 +46,11 @@ class Side:
         return f"{self.heading.lower()} is {self.label}" if self.heading != self.label else ""
 
 
-def side_of(label: str, plan: Plan, by: str, costing: PlanCosting, short: str = "") -> Side:
-    result = rollup(plan, by, POUND, costing=costing)
+def side_of(label: str, result: Rollup, short: str = "") -> Side:
     return Side(label, [(group.name, group.figures) for group in result.groups], short)
 
 
-def figures_as_json(plan: Plan, costing: PlanCosting) -> dict:
+def figures_as_json(plan: Plan) -> dict:
     """The plan's figures in each grouping a comparison uses, kept with an approval."""
     return {
         by: [
@@ -60,7 +60,7 @@ def figures_as_json(plan: Plan, costing: PlanCosting) -> dict:
                 "full_year": str(group.figures.full_year),
                 "years": {str(year.start_year): str(v) for year, v in group.figures.years.items()},
             }
-            for group in rollup(plan, by, POUND, costing=costing).groups
+            for group in rollup(plan, by, POUND).groups
         ]
         for by in COMPARE_BY
     }
@@ -213,14 +213,6 @@ def assumptions_side_by_side(
     return merged
 
 
-def _context(plan: Plan, costing: PlanCosting) -> ReportContext:
-    items = [
-        Item(costed, figures)
-        for costed, figures in zip(costing.costed, costing.figures(POUND), strict=True)
-    ]
-    return ReportContext(plan, ReportOptions(), costing, items)
-
-
 def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
     """Two plans (a plan and its scenario, or two scenarios) side by side."""
     left_context = ReportContext.build(left)
@@ -228,8 +220,8 @@ def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
     tables = comparison_tables(
         key="compare",
         by=by,
-        left=side_of(left.name, left, by, left_context.costing, short="This plan"),
-        right=side_of(right.name, right, by, right_context.costing, short="Other plan"),
+        left=side_of(left.name, rollup(left, by, POUND), short="This plan"),
+        right=side_of(right.name, rollup(right, by, POUND), short="Other plan"),
     )
     assumptions = assumptions_side_by_side(
         "This plan", assumption_lines(left_context), "Other plan", assumption_lines(right_context)
@@ -249,30 +241,58 @@ def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
 def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
     """The plan as it stands against the same lines on other assumptions."""
     context = ReportContext.build(plan)
-    changed = PlanCosting(
-        plan,
-        lines=context.costing.lines,
-        assumptions=what_if.applied_to(context.costing.assumptions),
-    )
-    changed_context = _context(plan, changed)
+    changed = what_if.applied_to(context.engine_assumptions)
     tables = comparison_tables(
         key="what-if",
         by=by,
-        left=side_of("As planned", plan, by, context.costing, short="As planned"),
-        right=side_of(what_if.describe(), plan, by, changed, short="What if"),
+        left=side_of("As planned", rollup(plan, by, POUND), short="As planned"),
+        right=side_of(what_if.describe(), what_if_rollup(plan, by, changed), short="What if"),
     )
     return Document(
         plan=plan,
         title=f"What if: {what_if.describe()}, by {COMPARE_BY[by].lower()}",
         tables=tables,
         assumptions=assumptions_side_by_side(
-            "As planned", assumption_lines(context), "What if", assumption_lines(changed_context)
+            "As planned",
+            assumption_lines(context),
+            "What if",
+            assumption_lines(context, changed),
         ),
         produced_at=context.produced_at,
         filename_stem=f"{plan.slug}-what-if-by-{by}",
         status_mark="WHAT IF",
         status_label="What-if on assumptions; the plan is unchanged",
     )
+
+
+def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
+    """The plan's lines costed in memory on other assumptions, grouped as `rollup` groups
+    the stored figures: the one place a page runs the engine over a whole plan."""
+    coster = PlanCoster(plan, assumptions)
+    printed = []
+    with localcontext(prec=60):  # the engine's precision, entered once for every line
+        for line in lines_for_costing(plan):
+            cost, error = coster.cost(line)
+            row = {
+                "id": line.pk,
+                "title": line.title,
+                "position": line.position,
+                "workstream_id": line.workstream_id,
+                "team_id": line.team_id,
+                "phase": line.phase,
+                "status": line.status,
+            }
+            # Only what a comparison adds up: no forecast or true cost.
+            printed.append(
+                (row, printed_line(line_facts(line, plan), cost, coster.years, error=error))
+            )
+    sums = printed_sums(by, POUND, coster.years, printed)
+    errors = [
+        NotCosted(row["title"], row["position"], figures.error)
+        for row, figures in printed
+        if figures.error
+    ]
+    return build_rollup(plan, by, coster.years, sums, errors)
 
 
 def approved_label(baseline, start: str = "Approved") -> str:
@@ -289,7 +309,7 @@ def variance(plan: Plan, baseline, by: str) -> Document:
         key="variance",
         by=by,
         left=side_from_json(f"Approved {when}", baseline.figures[by], short="Approved"),
-        right=side_of("Now", plan, by, context.costing),
+        right=side_of("Now", rollup(plan, by, POUND)),
     )
     changed = plan.revision != baseline.plan_revision
     tables[0].notes.append(

@@ -194,7 +194,8 @@ def as_approved(request, plan_slug, baseline_id, key, fmt=""):
 @login_required
 def plan_variance(request, plan_slug, fmt=""):
     plan = plan_for(request.user, plan_slug)
-    baseline = plan.baselines.select_related("approved_by").first()
+    # Not the tables kept with it (megabytes of JSON for a large plan): only its figures.
+    baseline = plan.baselines.select_related("approved_by").defer("documents").first()
     if baseline is None:
         return render(
             request,

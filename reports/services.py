@@ -9,7 +9,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from investplan.models import Plan
-from reports.builders import ReportOptions
+from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, ReportOptions
+from reports.comparisons import approved_label, figures_as_json
 from reports.documents import ROWS_PER_PAGE, Document, ReportDocument, options_key
 from reports.models import (
     PREPARATION_STEPS,
@@ -18,6 +19,7 @@ from reports.models import (
     RenderStatus,
     steps_expected,
 )
+from reports.tables import table_as_json, table_from_json
 
 # About three seconds of layout; longer documents go to the worker.
 INLINE_ROW_LIMIT = 150
@@ -112,8 +114,6 @@ def make_pdf(render: RenderedReport, document: ReportDocument | None = None) -> 
 def baseline_keys() -> dict[str, tuple[str, ReportOptions]]:
     """Every table kept with an approval: each report as first shown, and the multi-year
     summary in each grouping."""
-    from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS
-
     keys = {slug: (slug, ReportOptions()) for slug in REPORTS}
     for by in MULTI_YEAR_GROUPINGS:
         if by != ReportOptions().by:
@@ -125,16 +125,10 @@ def baseline_keys() -> dict[str, tuple[str, ReportOptions]]:
 def freeze_baseline(*, plan: Plan, user=None) -> ApprovedBaseline:
     """Keep what committee saw: every table's printed rows and assumptions, and the plan's
     figures by workstream, team and funding source for the variance."""
-    from reports.builders import MULTI_YEAR_GROUPINGS
-    from reports.comparisons import figures_as_json
-    from reports.tables import table_as_json
-
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     documents = {}
-    costing = None
     for key, (slug, options) in baseline_keys().items():
         document = ReportDocument.build(plan, slug, options)
-        costing = costing or document.context.costing
         title = document.title
         if key != slug:
             title += f" by {MULTI_YEAR_GROUPINGS[options.by].lower()}"
@@ -151,7 +145,7 @@ def freeze_baseline(*, plan: Plan, user=None) -> ApprovedBaseline:
         approved_by=user if user and user.is_authenticated else None,
         plan_revision=plan.revision,
         documents=documents,
-        figures=figures_as_json(plan, costing),
+        figures=figures_as_json(plan),
     )
 
 
@@ -162,9 +156,6 @@ def kept_approval(baseline: ApprovedBaseline) -> str:
 
 def approved_document(baseline: ApprovedBaseline, key: str) -> Document:
     """A table exactly as it was approved, to print again."""
-    from reports.comparisons import approved_label
-    from reports.tables import table_from_json
-
     kept = baseline.documents[key]
     return Document(
         plan=baseline.plan,

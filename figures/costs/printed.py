@@ -80,6 +80,7 @@ class PrintedLine:
     findings: list[Part]
     forecast: dict[FinancialYear, Decimal]
     true_cost: dict[FinancialYear, tuple[Decimal, Decimal, Decimal, Decimal]]
+    full_year_exact: str = ""  # the engine's exact full-year effect, as a decimal string
     salary: Decimal | None = None
     computed_full_year: Decimal | None = None
     stated_difference: Decimal | None = None
@@ -129,6 +130,7 @@ def printed_line(
         error=error,
     )
     if cost is not None:
+        printed.full_year_exact = str(cost.full_year_effect)
         if cost.full_year_salary is not None:
             printed.salary = round_money(cost.full_year_salary, POUND)
         if cost.computed_full_year_effect is not None:

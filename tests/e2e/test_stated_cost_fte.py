@@ -9,8 +9,9 @@ from django.forms.models import model_to_dict
 from playwright.sync_api import expect
 
 from figures.costing import cost_line
+from figures.models import LineFigures
 from investplan.models import Role
-from posts.models import PlanLine, StoredLineCost
+from posts.models import PlanLine
 from posts.services import add_plan_line
 from tests.e2e.conftest import sign_in
 from tests.factories import MembershipFactory, PlanFactory, WorkstreamFactory
@@ -45,7 +46,7 @@ def stated_plan(transactional_db):
 
 
 def _stored_full_year(line) -> Decimal:
-    return Decimal(StoredLineCost.objects.get(line_id=line.pk).cost.split()[1])
+    return Decimal(LineFigures.objects.get(line_id=line.pk).full_year_exact)
 
 
 def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_plan):

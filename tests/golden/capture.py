@@ -118,7 +118,7 @@ def _rollup_command(plan, by: str, as_json: bool) -> tuple[str, str]:
 def _workspace(plan):
     from posts.workspace import build_workspace
 
-    return build_workspace(plan)
+    return build_workspace(plan, whole=True)  # every row, not only the first page's
 
 
 def _compare_by() -> list[str]:
@@ -351,7 +351,7 @@ def capture_workspace(golden) -> dict:
     return {
         "years": [year.label for year in years],
         "lines_in_plan": workspace.lines_in_plan,
-        "lines_shown": workspace.lines_shown,
+        "lines_shown": workspace.lines_matching,
         "groups": [
             {
                 "name": group.name,
@@ -360,9 +360,9 @@ def capture_workspace(golden) -> dict:
                     {
                         "position": row.line.position,
                         "title": row.line.title,
-                        "grade": row.line.grade_label,
+                        "grade": row.line.grade_text,  # the grade as the row prints it
                         "outside": row.outside,
-                        "error": row.costed.error,
+                        "error": row.error,
                         **_figures(row.figures, years),
                     }
                     for row in group.rows
@@ -372,7 +372,7 @@ def capture_workspace(golden) -> dict:
         ],
         "totals": _figures(workspace.totals, years),
         "cannot_be_costed": sorted(
-            [costed.line.position, costed.line.title, costed.error] for costed in workspace.errors
+            [uncosted.position, uncosted.title, uncosted.error] for uncosted in workspace.errors
         ),
     }
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from figures.checks import differences
+from figures.models import LineFigures
 from funding.models import Allocation
-from figures.costing import WHOLE_PLAN, PlanCosting, costing_cache
 from investplan.models import Finding, Inspection, Role
 from posts.models import PlanLine
 from posts.services import line_version, update_plan_line
@@ -300,25 +301,16 @@ def test_it_shows_the_plans_history_across_lines_funding_and_assumptions(client,
     assert "Flat on-cost %: 29 → 30" in page
 
 
-def test_it_carries_the_costing_forward_recosting_only_the_saved_line(
-    setting, django_capture_on_commit_callbacks
-):
+def test_it_stores_the_saved_line_figures_in_its_own_save(setting):
     plan, line, _, _ = setting
-    build_workspace(plan)  # the whole plan costed once, and cached
 
-    with django_capture_on_commit_callbacks(execute=True):
-        update_plan_line(line_id=line.pk, seen_version=line_version(line), fte=Decimal("2"))
+    update_plan_line(line_id=line.pk, seen_version=line_version(line), fte=Decimal("2"))
 
-    revisions = costing_cache.revisions(plan.pk)
-    carried = costing_cache.peek((plan.pk, revisions, WHOLE_PLAN))
-    fresh = PlanCosting(plan)
-    assert carried is not None
-    assert [(c.line.pk, c.cost.years) for c in carried.costed] == [
-        (c.line.pk, c.cost.years) for c in fresh.costed
-    ]
+    assert differences(plan) == []
+    assert LineFigures.objects.get(line=line).fte == Decimal("2")
 
 
-def test_it_does_not_carry_a_costing_forward_from_a_rolled_back_save(setting):
+def test_it_leaves_the_figures_as_they_were_after_a_refused_save(setting):
     plan, line, _, _ = setting
     build_workspace(plan)
 
@@ -327,6 +319,8 @@ def test_it_does_not_carry_a_costing_forward_from_a_rolled_back_save(setting):
 
     assert build_workspace(plan).groups[0].rows[0].line.fte == Decimal("1")
     assert Allocation.objects.count() == 0
+    assert LineFigures.objects.get(line=line).fte == Decimal("1")
+    assert differences(plan) == []
 
 
 def test_it_keeps_a_lines_recruitment_dates_and_true_cost_flags(client, setting):

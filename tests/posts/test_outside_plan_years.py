@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from figures.services import refigure_plan
 from investplan.models import Role
 from posts.models import LineKind
 from posts.workspace import build_workspace
@@ -50,6 +51,7 @@ def test_it_adds_nothing_for_a_line_that_ended_before_the_plan_to_its_full_year_
 
 def test_it_adds_no_fte_for_a_post_outside_the_plans_years_to_any_total(plan, ended):
     sheet = build_workspace(plan)
+    refigure_plan(plan=plan)
     (recruitment, _) = recruitment_tables(ReportContext.build(plan))
 
     assert sheet.group_of(ended.pk)[1].figures.fte == 0
@@ -71,6 +73,7 @@ def test_it_adds_nothing_for_a_one_off_cost_dated_after_the_plan(plan):
         start_date=date(2026, 6, 1),
     )
 
+    refigure_plan(plan=plan)
     totals = rollup(plan, "workstream").totals
 
     assert totals.full_year == Decimal("42412.62")

@@ -109,7 +109,7 @@ def test_it_filters_by_workstream_and_totals_only_what_is_shown(plan_with_lines)
 
     sheet = build_workspace(plan_with_lines, WorkspaceOptions(workstream=quality.pk))
 
-    assert sheet.lines_shown == 1 and sheet.lines_in_plan == 4
+    assert sheet.lines_matching == 1 and sheet.lines_in_plan == 4
     assert sheet.totals.full_year == Decimal("19350")
 
 

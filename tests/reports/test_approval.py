@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from figures.services import refigure_plan
 from investplan.models import PlanStatus, Role
 from investplan.services import approve_plan, reopen_plan
 from reports.models import ApprovedBaseline
@@ -24,6 +25,7 @@ APPROVAL = "Approved by Children’s Services Committee on 12 March 2026"
 def plan():
     plan = PlanFactory(name="Getting to Good", first_year=2025, last_year=2026)
     PlanLineFactory(plan=plan, title="Social Worker", annual_salary=Decimal("40000"))
+    refigure_plan(plan=plan)
     return plan
 
 

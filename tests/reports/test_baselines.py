@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from figures.services import refigure_plan
 from investplan.models import Role
 from investplan.services import approve_plan, reopen_plan
 from posts.models import PlanLine
@@ -39,6 +40,7 @@ def plan():
             start_date="2025-04-01",
             position=position,
         )
+    refigure_plan(plan=plan)
     return plan
 
 
@@ -72,6 +74,7 @@ def test_it_prints_a_table_again_exactly_as_approved_after_the_plan_changes(plan
     reopen_plan(plan=plan)
     PlanLine.objects.filter(plan=plan, title="Social Worker").update(fte=Decimal("3"))
     type(plan).bump_revision(plan.pk)
+    refigure_plan(plan=plan)
 
     kept = ApprovedBaseline.objects.get(pk=baseline.pk)  # as read back from the database
     reprinted = approved_document(kept, "resource-requirement")
@@ -88,6 +91,7 @@ def test_it_shows_a_later_change_as_a_variance_against_the_baseline(plan):
     reopen_plan(plan=plan)
     PlanLine.objects.filter(plan=plan, title="Social Worker").update(fte=Decimal("1.5"))
     type(plan).bump_revision(plan.pk)
+    refigure_plan(plan=plan)
     plan.refresh_from_db()
 
     document = variance(plan, baseline, "workstream")

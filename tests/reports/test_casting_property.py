@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from figures.services import refigure_plan
 from investplan.models import Finding, Inspection
 from posts.models import LineKind
 from reports.builders import REPORTS, ReportOptions
@@ -89,6 +90,7 @@ def make_plan(specs):
         line.findings.set(findings[index] for index in spec["findings"])
         for source, share in zip(sources, spec["shares"], strict=False):
             AllocationFactory(line=line, source=source, percent=share)
+    refigure_plan(plan=plan)
     return plan
 
 

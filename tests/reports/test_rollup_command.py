@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investplan.models import Finding, Inspection
+from figures.services import refigure_plan
+from investplan.models import Finding, Inspection, Plan
 from reports.rollups import UNFUNDED, rollup
 from tests.factories import (
     AllocationFactory,
@@ -22,8 +23,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def run_rollup(capsys, *args) -> dict:
-    call_command("rollup", *args)
+def run_rollup(capsys, slug, *args) -> dict:
+    # The plan's figures stored first: lines made by factories have none yet.
+    refigure_plan(plan=Plan.objects.get(slug=slug))
+    call_command("rollup", slug, *args)
     return json.loads(capsys.readouterr().out)
 
 
@@ -130,6 +133,7 @@ def test_it_reads_a_plan_in_the_same_number_of_queries_however_many_lines(plan):
         for _ in range(count):
             line = PlanLineFactory(plan=plan, workstream=WorkstreamFactory(plan=plan))
             AllocationFactory(line=line, source=source, percent=Decimal("10"))
+        refigure_plan(plan=plan)
         with CaptureQueriesContext(connection) as captured:
             rollup(plan, "funding")
         return len(captured)
@@ -143,6 +147,7 @@ def test_it_counts_the_fte_of_a_post_that_cannot_be_costed_yet(db):
     PlanLineFactory(plan=plan, workstream=workstream, fte=Decimal("1"))
     # No grade, salary or stated cost: it cannot be costed, but it is half a post.
     PlanLineFactory(plan=plan, workstream=workstream, fte=Decimal("0.5"), annual_salary=None)
+    refigure_plan(plan=plan)
 
     (group,) = rollup(plan, "workstream").groups
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from funding.models import Allocation
 from figures.costs.what_if import WhatIf
+from figures.services import refigure_plan
+from funding.models import Allocation
 from investplan.models import Finding, Inspection, Plan, Role
 from investplan.services import copy_plan_as_scenario
 from posts.models import PlanLine
@@ -45,6 +46,7 @@ def improvement():
     ]
     lines[0].findings.add(finding)
     AllocationFactory(line=lines[0], percent=Decimal("60"))
+    refigure_plan(plan=plan)
     return plan
 
 

@@ -8,7 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from figures.models import PlanFigures
+from figures.services import refigure_plan
 from investplan.models import Membership, Plan, Role
+from posts.services import line_version, update_plan_line
 from reports import services
 from reports.models import RenderedReport, RenderStatus
 from tests.factories import MembershipFactory, PlanLineFactory, WorkstreamFactory
@@ -81,8 +84,7 @@ def test_it_makes_a_new_pdf_once_a_line_changes(client, demo):
     client.force_login(member(demo, Role.HEAD_OF_SERVICE))
     client.get(url("pdf", demo, "multi-year"))
     line = demo.lines.get(title="Social Worker")
-    line.fte = Decimal("2.5")
-    line.save()
+    update_plan_line(line_id=line.pk, seen_version=line_version(line), fte=Decimal("2.5"))
 
     client.get(url("pdf", demo, "multi-year"))
 
@@ -134,6 +136,7 @@ def test_it_reads_a_report_page_in_the_same_number_of_queries_however_many_lines
     def queries_for(count):
         for _ in range(count):
             PlanLineFactory(plan=plan, workstream=WorkstreamFactory(plan=plan), phase="1")
+        refigure_plan(plan=plan)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url("report", plan)).status_code == 200
         return len(queries)
@@ -155,10 +158,24 @@ def test_it_recosts_a_plan_as_soon_as_a_line_changes(client, demo):
     client.force_login(member(demo, Role.VIEWER))
     before = client.get(url("report", demo, "multi-year")).content.decode()
     line = demo.lines.get(title="Social Worker")
-    line.stated_annual_cost = Decimal("100000")
-    line.save()
+    update_plan_line(
+        line_id=line.pk, seen_version=line_version(line), stated_annual_cost=Decimal("100000")
+    )
 
     after = client.get(url("report", demo, "multi-year")).content.decode()
 
     assert "1,765,417" in before
     assert "1,801,798" in after
+
+
+def test_it_says_the_figures_are_being_recalculated_until_the_worker_has_recosted(client, demo):
+    client.force_login(member(demo, Role.VIEWER))
+    state = PlanFigures.objects.create(plan=demo, wanted=1, done=0)
+    waiting = client.get(url("report", demo, "multi-year")).content.decode()
+    state.done = 1
+    state.save()
+
+    done = client.get(url("report", demo, "multi-year")).content.decode()
+
+    assert "Figures are being recalculated" in waiting
+    assert "Figures are being recalculated" not in done

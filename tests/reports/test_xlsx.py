@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from figures.services import refigure_plan
 from reports.builders import ReportOptions
 from reports.documents import ReportDocument, sheet_names
 from reports.tables import RowKind
@@ -94,6 +95,7 @@ def test_it_freezes_the_header_and_turns_filters_on(demo):
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_it_writes_text_that_looks_like_a_formula_as_text(plan, text):
     PlanLineFactory(plan=plan, title=text, justification=text)
+    refigure_plan(plan=plan)
 
     _, workbook = workbook_of(plan, "resource-requirement")
     sheet = workbook.worksheets[0]

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             ]
             self.stdout.write("  ".join(cells))
         for error in result.errors:
-            self.stderr.write(f"Not costed: {error.line.title}: {error.error}")
+            self.stderr.write(f"Not costed: {error.title}: {error.error}")
 
 
 def _dumps(data) -> str:
