@@ -50,11 +50,14 @@ def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> en
     )
 
 
-def true_cost_assumptions(plan: Plan) -> TrueCostAssumptions:
+def true_cost_assumptions(
+    plan: Plan, assumptions: Assumptions | None = None
+) -> TrueCostAssumptions:
     """The plan's true-cost assumptions as the engine reads them; none for a plan that
     has no assumptions yet."""
-    assumptions = getattr(plan, "assumptions", None)
     if assumptions is None:
+        assumptions = getattr(plan, "assumptions", None)
+    if assumptions is None or assumptions.pk is None:
         return TrueCostAssumptions()
     return TrueCostAssumptions(
         agency_share_percent=assumptions.agency_share_percent,
@@ -201,10 +204,13 @@ class PlanCoster:
 
     def __init__(self, plan: Plan, assumptions: engine.Assumptions | None = None):
         self.plan = plan
-        self.assumptions = assumptions or engine_assumptions(plan)
+        # Read afresh, not from the plan object: a page may hand over a plan whose
+        # assumptions it read before the change being costed.
+        stored = _assumptions_of(plan)
+        self.assumptions = assumptions or engine_assumptions(plan, stored)
         self.years = self.assumptions.years
         self.engine = CostEngine(self.assumptions)
-        self.true_cost = true_cost_assumptions(plan)
+        self.true_cost = true_cost_assumptions(plan, stored)
         self.spine = Spine(
             PayScale.objects.filter(organisation_id=plan.organisation_id).values_list(
                 "id", flat=True

@@ -1,11 +1,12 @@
 from django import forms
 
+from figures.costing import line_cost_error
 from investplan.fields import PoundsField
 from investplan.forms import DateInput
 from investplan.models import Finding, Team, Workstream
 from posts.appendix.reading import MAX_FILE_BYTES
 from posts.limits import duration_problem, sentence
-from posts.models import Grade, PlanLine, SpinalPoint
+from posts.models import Grade, LineKind, PlanLine, SpinalPoint
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
 LINE_FIELDS = [
@@ -49,7 +50,22 @@ LINE_HELP = {
 }
 
 
-class PlanLineForm(forms.ModelForm):
+class _CostedLineForm(forms.ModelForm):
+    """A line form that also costs the line against its plan once the model's rules hold:
+    a grade with no salary for a year the line spans is a message on the grade, not a
+    500 (the services check it again on saving)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        line = self.instance
+        if self.errors or not line.plan_id or line.kind not in LineKind.values:
+            return
+        message = line_cost_error(line)
+        if message:
+            self.add_error("grade" if line.is_staff else "amount", message)
+
+
+class PlanLineForm(_CostedLineForm):
     """The line form, used by the admin and the plan pages. The model's clean() holds the
     rules, so every way in gives the same clear message on the field at fault."""
 
@@ -110,7 +126,7 @@ def _within_duration(months) -> None:
         raise forms.ValidationError(sentence(problem), code="max_value")
 
 
-class _ScopedLineForm(forms.ModelForm):
+class _ScopedLineForm(_CostedLineForm):
     """A line form whose choices are the plan's own: its workstreams, and its council's
     teams, grades, points and findings. `version` is the line's version as the editor read
     it, so a save over someone else's change is refused (see posts.services)."""

@@ -78,7 +78,10 @@ def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_
     page.goto(f"{live_server.url}/plans/{plan.slug}/lines/{developer.pk}/")
     expect(page.get_by_label("FTE", exact=True)).to_have_value("0.50")
     page.get_by_role("button", name="Save line").click()
-    page.wait_for_url(f"{live_server.url}/plans/{plan.slug}/#line-{developer.pk}")
+    # The workspace opened down to the line saved (decision 0022).
+    page.wait_for_url(
+        f"{live_server.url}/plans/{plan.slug}/?show={developer.pk}#line-{developer.pk}"
+    )
 
     expect(page.locator(f"#line-{developer.pk}")).to_contain_text("21,207")
     assert model_to_dict(PlanLine.objects.get(pk=developer.pk)) == before

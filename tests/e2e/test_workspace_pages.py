@@ -12,6 +12,7 @@ from investplan.models import Role
 from posts import workspace
 from posts.models import PlanLine
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_accessibility import assert_no_violations
 from tests.factories import MembershipFactory, PlanFactory, PlanLineFactory, WorkstreamFactory
 
 
@@ -87,3 +88,15 @@ def test_it_reaches_a_line_beyond_the_first_rows_and_saves_it_in_place(
     expect(totals).to_contain_text("510,840")  # 535,350 less 24,510
     assert PlanLine.objects.get(pk=wanted.pk).fte == Decimal("0.5")
     expect(page.locator(f"#group-{assessment.pk} tr.line")).to_have_count(10)  # all still there
+
+
+def test_it_finds_no_accessibility_violations_with_more_to_show(page, live_server, large_plan):
+    plan, assessment, _ = large_plan
+    sign_in(page, live_server, "fiona")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    more = page.get_by_role("link", name=re.compile(r"^Show \d+ more lines in Assessment"))
+    assert_no_violations(page)
+
+    more.click()
+    expect(page.locator(f"#group-{assessment.pk} tr.line")).to_have_count(5)
+    assert_no_violations(page)

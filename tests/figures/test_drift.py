@@ -4,7 +4,8 @@ plan's stored figures other than what a fresh costing gives.
 A state machine makes random edits through the real services (lines added, changed,
 duplicated, deleted, restored and reverted; allocations saved through the formset the
 funding page posts; findings linked; assumptions, spine salaries, a funding source's end
-date and a plan's years changed; an appendix imported; a scenario copied) and, after
+date and a plan's years changed; an appendix imported; a scenario copied; a new plan
+started as a copy of another) and, after
 every step, compares each plan's stored figures with `figures.checks.differences`."""
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from investplan.services import (
     create_plan,
     save_council_reference,
     set_assumptions,
+    start_plan,
 )
 from posts.importing import import_appendix
 from posts.models import LineKind, PlanLine, SpinalPoint
@@ -414,6 +416,21 @@ class PlansEdited(RuleBasedStateMachine):
         copy = copy_plan_as_scenario(plan=plan, name=f"Scenario {next(self.names)}")
         self.plan_ids.append(copy.pk)
         event("copy a plan as a scenario: saved")
+
+    @precondition(lambda self: len(self.plan_ids) < MOST_PLANS)
+    @rule(which=st.integers(0, 9), first=st.sampled_from([2024, 2025]), flat=small_percents)
+    def start_plan_as_a_copy(self, which, first, flat):
+        plan = start_plan(
+            organisation=self.organisation,
+            name=f"Plan {next(self.names)}",
+            first_year=first,
+            last_year=first + 1,
+            on_cost_method=OnCostMethod.FLAT,
+            flat_on_cost_percent=flat,
+            copy_of=self.plan(which),
+        )
+        self.plan_ids.append(plan.pk)
+        event("start a plan as a copy: saved")
 
     @rule(data=st.data(), which=st.integers(0, 9))
     def import_appendix(self, data, which):

@@ -1,4 +1,4 @@
-"""A line's printed figures (`figures.costs.printed`): rounded once to each precision,
+"""A line's printed figures (`figures.costs.printed`): rounded once to whole pounds,
 shared between funding sources and findings so the parts sum exactly to the line.
 Plain Python: no database."""
 
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from figures.costs.engine import LineCost, LineKind
 from figures.costs.financial_year import FinancialYear as FY
-from figures.costs.money import PENNY, POUND, ZERO
-from figures.costs.printed import PRECISIONS, Allocation, LineFacts, printed_line
+from figures.costs.money import ZERO
+from figures.costs.printed import Allocation, LineFacts, printed_line
 
 YEARS = [FY(2024), FY(2025), FY(2026)]
 GRANT_A, GRANT_B, BASE = 1, 2, 3
@@ -37,12 +37,8 @@ def post(*allocations, fte="1", end=None, findings=(), kind=LineKind.NEW_POST, o
     )
 
 
-def by_source(printed, quantum):
-    return {
-        part.key: part.by_precision[quantum]
-        for part in printed.funding
-        if quantum in part.by_precision
-    }
+def by_source(printed):
+    return {part.key: part.figures for part in printed.funding}
 
 
 # -- worked cases -------------------------------------------------------------------
@@ -56,24 +52,33 @@ def test_it_rounds_a_half_shared_post_at_each_precision_from_the_exact_figure():
         YEARS[:1],
     )
 
-    pounds, pence = by_source(printed, POUND), by_source(printed, PENNY)
+    # £42,413 in whole pounds: the grant's half rounds up, the rest is what is left.
+    pounds = by_source(printed)
     assert (pounds[GRANT_A].full_year, pounds[None].full_year) == (D("21207"), D("21206"))
-    assert (pence[GRANT_A].full_year, pence[None].full_year) == (D("21206.31"), D("21206.31"))
     assert (pounds[GRANT_A].fte, pounds[None].fte) == (D("0.50"), D("0.50"))
 
 
-def test_it_leaves_out_the_unfunded_part_at_a_precision_where_it_is_nothing():
-    # A fixed £1,000 a year of a £1,000.40 line: nothing unfunded in whole pounds, 40p in pence.
+def test_it_leaves_out_an_unfunded_part_that_is_nothing_in_whole_pounds():
+    # A fixed £1,000 a year of a £1,000.40 line: the 40p left over rounds to nothing.
     printed = printed_line(
         post(Allocation(GRANT_A, None, D("1000"), None), kind=LineKind.NON_STAFF, fte=None),
         cost("1000.40", "1000.40"),
         YEARS[:1],
     )
 
-    unfunded = next(part for part in printed.funding if part.key is None)
-    assert set(unfunded.by_precision) == {PENNY}
-    assert unfunded.by_precision[PENNY].full_year == D("0.40")
-    assert by_source(printed, POUND)[GRANT_A].full_year == D("1000")
+    assert [(part.key, part.figures.full_year) for part in printed.funding] == [
+        (GRANT_A, D("1000"))
+    ]
+
+
+def test_it_keeps_an_unfunded_part_of_a_pound():
+    printed = printed_line(
+        post(Allocation(GRANT_A, None, D("1000"), None), kind=LineKind.NON_STAFF, fte=None),
+        cost("1000.60", "1000.60"),
+        YEARS[:1],
+    )
+
+    assert by_source(printed)[None].full_year == D("1")
 
 
 def test_it_prints_no_unfunded_part_for_a_line_paid_for_in_full():
@@ -86,12 +91,16 @@ def test_it_prints_no_unfunded_part_for_a_line_paid_for_in_full():
     assert [part.key for part in printed.funding] == [GRANT_A, BASE]
 
 
-def test_it_gives_the_penny_of_a_line_shared_by_two_findings_to_the_first():
+def test_it_shares_a_line_between_two_findings_equally():
     printed = printed_line(post(findings=[7, 8]), cost("1000.01", "1000.01"), YEARS[:1])
 
-    pence = [part.by_precision[PENNY].full_year for part in printed.findings]
-    pounds = [part.by_precision[POUND].full_year for part in printed.findings]
-    assert (pence, pounds) == ([D("500.01"), D("500.00")], [D("500"), D("500")])
+    assert [part.figures.full_year for part in printed.findings] == [D("500"), D("500")]
+
+
+def test_it_gives_the_odd_pound_of_a_line_shared_by_two_findings_to_the_last():
+    printed = printed_line(post(findings=[7, 8]), cost("1001", "1001"), YEARS[:1])
+
+    assert [part.figures.full_year for part in printed.findings] == [D("501"), D("500")]
 
 
 def test_it_counts_a_line_wholly_outside_the_years_as_no_fte():
@@ -101,9 +110,9 @@ def test_it_counts_a_line_wholly_outside_the_years_as_no_fte():
         YEARS[:1],
     )
 
-    assert printed.fte == ZERO
-    assert all(part.by_precision[POUND].fte == ZERO for part in printed.funding)
-    assert [part.by_precision[POUND].fte for part in printed.findings] == [ZERO]
+    assert printed.figures.fte == ZERO
+    assert all(part.figures.fte == ZERO for part in printed.funding)
+    assert [part.figures.fte for part in printed.findings] == [ZERO]
 
 
 def test_it_takes_released_budgets_fte_away_and_splits_it_as_negative_parts():
@@ -113,9 +122,9 @@ def test_it_takes_released_budgets_fte_away_and_splits_it_as_negative_parts():
         YEARS[:1],
     )
 
-    assert printed.fte == D("-1.5")
-    assert by_source(printed, POUND)[BASE].full_year == D("-45001")
-    assert by_source(printed, POUND)[BASE].fte == D("-1.5")
+    assert printed.figures.fte == D("-1.5")
+    assert by_source(printed)[BASE].full_year == D("-45001")
+    assert by_source(printed)[BASE].fte == D("-1.5")
 
 
 def test_it_shows_the_cliff_of_a_permanent_post_on_a_grant_ending_after_its_first_year():
@@ -129,8 +138,8 @@ def test_it_shows_the_cliff_of_a_permanent_post_on_a_grant_ending_after_its_firs
     grant = next(part for part in printed.funding if part.key == GRANT_B)
     assert grant.cliff == {None: D("40000"), YEARS[1]: D("41200")}
     # Once it has ended, the grant pays nothing and the year requires additional funding.
-    assert grant.by_precision[POUND].years == {YEARS[0]: D("40000"), YEARS[1]: ZERO}
-    assert by_source(printed, POUND)[None].years[YEARS[1]] == D("41200")
+    assert grant.figures.years == {YEARS[0]: D("40000"), YEARS[1]: ZERO}
+    assert by_source(printed)[None].years[YEARS[1]] == D("41200")
 
 
 def test_it_has_a_grant_that_ended_before_the_first_year_pay_nothing_of_the_line():
@@ -141,7 +150,7 @@ def test_it_has_a_grant_that_ended_before_the_first_year_pay_nothing_of_the_line
         YEARS[1:2],
     )
 
-    pounds = by_source(printed, POUND)
+    pounds = by_source(printed)
     assert (pounds[GRANT_B].full_year, pounds[GRANT_B].years) == (ZERO, {YEARS[1]: ZERO})
     assert (pounds[None].full_year, pounds[None].fte) == (D("41200"), D("1"))
     grant = next(part for part in printed.funding if part.key == GRANT_B)
@@ -167,9 +176,9 @@ def test_it_counts_a_post_that_cannot_be_costed_at_its_fte_with_no_cost():
         error="There is no salary for point SW1 in 2024/25.",
     )
 
-    assert printed.fte == D("0.5")
-    assert printed.by_precision[POUND].years == dict.fromkeys(YEARS, ZERO)
-    assert sum(part.by_precision[POUND].fte for part in printed.funding) == D("0.5")
+    assert printed.figures.fte == D("0.5")
+    assert printed.figures.years == dict.fromkeys(YEARS, ZERO)
+    assert sum(part.figures.fte for part in printed.funding) == D("0.5")
     assert all(part.cliff is None for part in printed.funding)
 
 
@@ -215,14 +224,13 @@ def lines(draw):
 
 @settings(max_examples=300)
 @given(lines())
-def test_it_splits_funding_into_parts_that_sum_to_the_line_at_both_precisions(line):
+def test_it_splits_funding_into_parts_that_sum_to_the_line(line):
     printed = printed_line(*line)
 
-    for quantum in PRECISIONS:
-        whole, parts = printed.by_precision[quantum], by_source(printed, quantum).values()
-        assert sum((part.full_year for part in parts), ZERO) == whole.full_year
-        for year in line[2]:
-            assert sum((part.years[year] for part in parts), ZERO) == whole.years[year]
+    whole, parts = printed.figures, [part.figures for part in printed.funding]
+    assert sum((part.full_year for part in parts), ZERO) == whole.full_year
+    for year in line[2]:
+        assert sum((part.years[year] for part in parts), ZERO) == whole.years[year]
 
 
 @settings(max_examples=300)
@@ -230,23 +238,19 @@ def test_it_splits_funding_into_parts_that_sum_to_the_line_at_both_precisions(li
 def test_it_splits_a_line_between_its_findings_into_parts_that_sum_to_it(line):
     printed = printed_line(*line)
 
-    for quantum in PRECISIONS:
-        whole = printed.by_precision[quantum]
-        parts = [part.by_precision[quantum] for part in printed.findings]
-        assert sum((part.full_year for part in parts), ZERO) == whole.full_year
-        assert sum((part.fte for part in parts), ZERO) == printed.fte
-        for year in line[2]:
-            assert sum((part.years[year] for part in parts), ZERO) == whole.years[year]
+    whole, parts = printed.figures, [part.figures for part in printed.findings]
+    assert sum((part.full_year for part in parts), ZERO) == whole.full_year
+    assert sum((part.fte for part in parts), ZERO) == whole.fte
+    for year in line[2]:
+        assert sum((part.years[year] for part in parts), ZERO) == whole.years[year]
 
 
 @settings(max_examples=300)
 @given(lines())
-def test_it_shares_the_lines_fte_between_its_sources_at_both_precisions(line):
+def test_it_shares_the_lines_fte_between_its_sources(line):
     printed = printed_line(*line)
 
-    for quantum in PRECISIONS:
-        parts = by_source(printed, quantum).values()
-        assert sum((part.fte for part in parts), ZERO) == printed.fte
+    assert sum((part.figures.fte for part in printed.funding), ZERO) == printed.figures.fte
 
 
 @settings(max_examples=300)
@@ -256,29 +260,25 @@ def test_it_adds_no_fte_for_a_line_wholly_outside_the_years(line):
     printed = printed_line(*line)
 
     if facts.outside_years:
-        assert printed.fte == ZERO
+        assert printed.figures.fte == ZERO
     elif facts.kind in (LineKind.NEW_POST, LineKind.RELEASED_BUDGET):
-        assert abs(printed.fte) == facts.fte
+        assert abs(printed.figures.fte) == facts.fte
 
 
 @settings(max_examples=300)
 @given(lines())
-def test_it_prints_the_unfunded_part_only_at_a_precision_where_it_is_something(line):
+def test_it_prints_the_unfunded_part_only_where_it_is_something(line):
     printed = printed_line(*line)
 
-    if not line[0].allocations:  # nobody pays for it yet: all of it, at each precision
-        assert [(part.key, part.by_precision) for part in printed.funding] == [
-            (None, printed.by_precision)
-        ]
+    if not line[0].allocations:  # nobody pays for it yet: all of it, whatever it is
+        assert [(part.key, part.figures) for part in printed.funding] == [(None, printed.figures)]
         return
-    for part in printed.funding:
-        if part.key is not None:
-            assert set(part.by_precision) == set(PRECISIONS)
-            continue
-        for quantum in PRECISIONS:
-            figures = part.by_precision.get(quantum)
-            if figures is not None:
-                assert figures.fte or figures.full_year or any(figures.years.values())
+    keys = [allocation.source_id for allocation in line[0].allocations]
+    assert [part.key for part in printed.funding][: len(keys)] == keys
+    for part in printed.funding[len(keys) :]:
+        figures = part.figures
+        assert part.key is None
+        assert figures.fte or figures.full_year or any(figures.years.values())
 
 
 @settings(max_examples=300)

@@ -6,7 +6,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from figures.costing import PlanCosting
+from figures.checks import differences
+from figures.costing import cost_line
+from figures.models import LineFigures
 from figures.costs.money import POUND, round_money
 from funding.models import FundingSource
 from investplan.models import Finding, Membership, Plan
@@ -38,8 +40,7 @@ def test_it_is_safe_to_run_twice(demo):
 
 
 def test_it_keeps_each_lines_annual_cost_as_printed(demo):
-    costing = PlanCosting(demo)
-    by_title = {costed.line.title: costed.cost for costed in costing.costed}
+    by_title = {line.title: cost_line(line) for line in PlanLine.objects.filter(plan=demo)}
 
     assert round_money(by_title["Social Worker"].full_year_effect, POUND) == Decimal("63619")
     assert round_money(by_title["Social Worker"].total, POUND) == Decimal("127238")
@@ -154,3 +155,8 @@ def test_it_restores_a_demo_with_funded_lines_on_reset(demo):
 
     assert Plan.objects.get(slug="middlesbrough-2020").lines.count() == 27
     assert not FundingSource.objects.exists()
+
+
+def test_it_stores_the_demo_plans_figures(demo):
+    assert LineFigures.objects.filter(plan=demo).count() == 27
+    assert differences(demo) == []

@@ -76,7 +76,7 @@ def test_it_adds_nothing_for_a_one_off_cost_dated_after_the_plan(plan):
     refigure_plan(plan=plan)
     totals = rollup(plan, "workstream").totals
 
-    assert totals.full_year == Decimal("42413")  # the social worker alone, to the pound
+    assert totals.full_year == Decimal("42413")  # the other line alone, in whole pounds
 
 
 def test_it_flags_a_line_outside_the_plans_years_on_its_row(client, plan, ended):

@@ -302,3 +302,17 @@ def test_it_reads_the_page_in_queries_that_do_not_grow_with_the_lines(
     assert page.content.decode().count('class="line"') == 6  # three of each workstream's 15
     with django_assert_num_queries(len(three_more)):
         assert client.get(*more, **HTMX).content.decode().count('class="line"') == 4
+
+
+def test_it_shows_more_of_the_lines_with_no_workstream(officer, plan):
+    for number in range(5):
+        PlanLineFactory(plan=plan, title=f"Analyst {number}", position=40 + number)
+    first = officer.get(reverse("posts:workspace", args=[plan.slug])).content.decode()
+    more = reverse("posts:workspace-more", args=[plan.slug])
+
+    response = officer.get(more, {"group": "none", "from": 3}, **HTMX)
+
+    assert "3 of 5 lines in No workstream shown." in first
+    page = response.content.decode()
+    assert ">Analyst 3<" in page and ">Analyst 4<" in page and ">Analyst 2<" not in page
+    assert 'class="more"' not in page  # nothing more to show
