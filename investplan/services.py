@@ -101,12 +101,13 @@ def save_formsets(*, user, forms) -> bool:
 
 
 @transaction.atomic
-def save_assumptions(*, user, plan: Plan, forms) -> bool:
-    """The plan's assumptions page saved; every line costed again on them if they moved."""
-    written = save_formsets(user=user, forms=forms)
-    if written:
-        recost_plans(plans=[plan])
-    return written
+def save_assumptions(*, user, plan: Plan, forms) -> str:
+    """The plan's assumptions page saved; every line costed again on them if they moved.
+    "unchanged", "recosted", or "later" where the plan is large enough to be recosted by
+    the background worker."""
+    if not save_formsets(user=user, forms=forms):
+        return "unchanged"
+    return "later" if recost_plans(plans=[plan]) else "recosted"
 
 
 @transaction.atomic

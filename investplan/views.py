@@ -204,11 +204,17 @@ def assumptions(request, plan_slug):
         status = 422
         if all(form.is_valid() for form in forms):
             try:
-                save_assumptions(user=request.user, plan=plan, forms=forms)
+                saved = save_assumptions(user=request.user, plan=plan, forms=forms)
             except IntegrityError:
                 forms[1].non_form_errors().append("Give each financial year one pay award.")
             else:
-                messages.success(request, "Assumptions saved. Every figure is costed on them.")
+                messages.success(
+                    request,
+                    "Assumptions saved. Every line is being costed again on them: the figures "
+                    "follow within a minute."
+                    if saved == "later"
+                    else "Assumptions saved. Every figure is costed on them.",
+                )
                 return redirect("assumptions", plan.slug)
     form, awards, rates = forms
     return render(

@@ -135,6 +135,11 @@ class LineKind(models.TextChoices):
 STAFF_KINDS = (LineKind.NEW_POST, LineKind.UPLIFT, LineKind.RELEASED_BUDGET)
 
 
+# More FTE than this on one line is a typing slip, not a plan: a large council's whole
+# children's social care workforce is about a thousand.
+MOST_FTE = 1000
+
+
 class LineStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"
@@ -445,6 +450,12 @@ class PlanLine(models.Model):
 
         if self.fte is not None and self.fte <= 0:
             add("fte", f"FTE must be above zero (you entered {self.fte.normalize():f}).")
+        elif self.fte is not None and self.fte > MOST_FTE:
+            add(
+                "fte",
+                f"An FTE above {MOST_FTE:,} on one line is more than a council's whole "
+                f"children's workforce: check it (you entered {self.fte.normalize():f}).",
+            )
         if self.stated_cost_fte is not None and self.stated_cost_fte <= 0:
             add(
                 "stated_cost_fte",

@@ -63,6 +63,10 @@ def test_it_recosts_only_plans_waiting_to_be_recalculated(plan):
     assert not PlanFigures.objects.get(plan=other).recalculating
 
 
+def test_it_says_so_when_no_plan_is_waiting(plan):
+    assert run("recost", "--waiting") == "No plan is waiting for its figures.\n"
+
+
 def test_it_refuses_to_recost_a_plan_there_is_not(plan):
     with pytest.raises(CommandError) as raised:
         run("recost", "nowhere")

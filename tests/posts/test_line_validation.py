@@ -36,6 +36,17 @@ def test_it_refuses_fte_of_zero_or_below_on_the_form(plan, fte):
     ]
 
 
+@pytest.mark.parametrize("fte", ["99999.99", "1e4", "1000.01"])
+def test_it_refuses_more_fte_on_one_line_than_a_whole_workforce(plan, fte):
+    form = PlanLineForm(data=form_data(plan, fte=fte))
+
+    assert not form.is_valid()
+    assert form.errors["fte"] == [
+        "An FTE above 1,000 on one line is more than a council's whole children's "
+        f"workforce: check it (you entered {Decimal(fte).normalize():f})."
+    ]
+
+
 def test_it_refuses_an_end_before_the_start_on_the_form(plan):
     form = PlanLineForm(data=form_data(plan, start_date="2020-10-01", end_date="2020-09-30"))
 

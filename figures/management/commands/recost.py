@@ -30,6 +30,8 @@ class Command(BaseCommand):
             plans = plans.filter(
                 pk__in=[state.plan_id for state in PlanFigures.objects.all() if state.recalculating]
             )
+        if not plans.exists():
+            self.stdout.write("No plan is waiting for its figures." if waiting else "No plans.")
         for each in plans:
             lines = refigure_plan(plan=each)
             self.stdout.write(f"{each.name}: {lines} line{'s' if lines != 1 else ''} costed")
