@@ -17,8 +17,8 @@ it; the importer's own share is the difference.
 import io
 import os
 import random
-import sys
 import statistics
+import sys
 import time
 import tracemalloc
 

@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 
 from figures.checks import differences
 from figures.costing import cost_line
-from figures.models import LineFigures
 from figures.costs.money import POUND, round_money
+from figures.models import LineFigures
 from funding.models import FundingSource
 from investplan.models import Finding, Membership, Plan
 from posts.models import LineKind, PlanLine, SpinalSalary
