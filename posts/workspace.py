@@ -39,6 +39,7 @@ from django.utils.safestring import mark_safe
 
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import POUND, ZERO, format_money
+from figures.costs.printed import Figures
 from figures.models import LineFigures, LineYearFigure, PlanFigures
 from funding.models import Allocation
 from investplan.models import Plan, Workstream
@@ -162,25 +163,6 @@ class WorkspaceOptions:
         first = SORTS[self.sort][1]
         keys = [F("position"), F("pk")] if first is None else [first, F("position"), F("pk")]
         return [key.desc() if self.descending else key.asc() for key in keys]
-
-
-@dataclass
-class Figures:
-    """FTE, annual cost, each year's cost and the total, in whole pounds, as shown."""
-
-    fte: Decimal = ZERO
-    full_year: Decimal = ZERO
-    years: dict[FinancialYear, Decimal] = field(default_factory=dict)
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.years.values(), ZERO)
-
-    def add(self, other: Figures) -> None:
-        self.fte += other.fte
-        self.full_year += other.full_year
-        for year, amount in other.years.items():
-            self.years[year] = self.years.get(year, ZERO) + amount
 
 
 @dataclass

@@ -15,7 +15,7 @@ or lines costed in memory on a what-if's assumptions (`printed_sums`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from django.db.models import Min, Q, Sum
 
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, round_money
-from figures.costs.printed import PrintedLine
+from figures.costs.printed import Figures, PrintedLine
 from figures.models import FindingPart, FundingPart, LineFigures, LineYearFigure
 from funding.models import FundingSource
 from investplan.models import Finding, Plan, Team, Workstream
@@ -52,25 +52,6 @@ _LINE_FIELD = {
     "phase": "phase",
     "status": "status",
 }
-
-
-@dataclass
-class Figures:
-    """FTE, full-year effect, each year's cost and the total, as shown."""
-
-    fte: Decimal = ZERO
-    full_year: Decimal = ZERO
-    years: dict[FinancialYear, Decimal] = field(default_factory=dict)
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.years.values(), ZERO)
-
-    def add(self, other) -> None:
-        self.fte += other.fte
-        self.full_year += other.full_year
-        for year, amount in other.years.items():
-            self.years[year] = self.years.get(year, ZERO) + amount
 
 
 @dataclass

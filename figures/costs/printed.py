@@ -54,11 +54,22 @@ class LineFacts:
 
 @dataclass(slots=True)
 class Figures:
-    """FTE, full-year effect and each year's cost, in whole pounds."""
+    """FTE, full-year effect and each year's cost, in whole pounds: a line's, or a group's
+    added up from its lines (the workspace and every table print these)."""
 
     fte: Decimal = ZERO
     full_year: Decimal = ZERO
     years: dict[FinancialYear, Decimal] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.years.values(), ZERO)
+
+    def add(self, other: Figures) -> None:
+        self.fte += other.fte
+        self.full_year += other.full_year
+        for year, amount in other.years.items():
+            self.years[year] = self.years.get(year, ZERO) + amount
 
 
 @dataclass(slots=True)
