@@ -24,9 +24,10 @@ def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> en
     """The plan's assumptions as the engine reads them (percentages become fractions)."""
     if assumptions is None:
         assumptions = _assumptions_of(plan)
+    saved = assumptions.pk is not None  # unsaved defaults have no awards or rates yet
     awards = {
         FinancialYear(award.financial_year): engine.PayAward(award.percent / HUNDRED, award.agreed)
-        for award in assumptions.pay_awards.all()
+        for award in (assumptions.pay_awards.all() if saved else ())
     }
     if assumptions.on_cost_method == OnCostMethod.COMPUTED:
         on_cost = engine.ComputedOnCost(
@@ -34,7 +35,7 @@ def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> en
                 FinancialYear(rate.financial_year): engine.EmployerNI(
                     rate.percent / HUNDRED, rate.secondary_threshold.amount
                 )
-                for rate in assumptions.ni_rates.all()
+                for rate in (assumptions.ni_rates.all() if saved else ())
             },
             pension_rate=assumptions.pension_percent / HUNDRED,
             levy_rate=assumptions.levy_percent / HUNDRED,

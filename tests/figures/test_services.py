@@ -29,6 +29,7 @@ from posts.services import add_plan_line, delete_plan_line, line_version, update
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
+    OrganisationFactory,
     PayScaleFactory,
     PlanLineFactory,
     line_form_data,
@@ -352,4 +353,27 @@ def test_it_refigures_the_lines_whose_allocations_the_admin_deletes_together(adm
 
     assert response.status_code == 302
     assert not FundingPart.objects.filter(source=grant).exists()
+    assert differences(plan) == []
+
+
+def test_it_costs_a_plan_with_no_assumptions_yet_on_the_defaults():
+    plan = Plan.objects.create(
+        organisation=OrganisationFactory(),
+        name="Bare",
+        slug="bare",
+        first_year=2020,
+        last_year=2020,
+    )
+    line = PlanLine.objects.create(
+        plan=plan,
+        kind="new_post",
+        title="Social Worker",
+        fte=1,
+        start_date=date(2020, 4, 1),
+        annual_salary=30000,
+    )
+
+    services.refigure_plan(plan=plan)
+
+    assert LineFigures.objects.get(line=line).error == ""
     assert differences(plan) == []
