@@ -214,7 +214,7 @@ def _plan_name(organisation_id, name: str, *, exclude_pk=None) -> str:
     return name
 
 
-def _free_slug(base: str) -> str:
+def free_plan_slug(base: str) -> str:
     """The first free address from `base`: plan addresses are unique across councils, so
     a name taken elsewhere gets a number rather than telling whose it is."""
     base = base[:90].strip("-") or "plan"
@@ -246,7 +246,7 @@ def start_plan(
     plan = Plan(
         organisation=organisation,
         name=name,
-        slug=_free_slug(slugify(name)),
+        slug=free_plan_slug(slugify(name)),
         first_year=first_year,
         last_year=last_year,
     )
@@ -335,7 +335,7 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
         raise ValidationError({"name": "Give the scenario a name."})
     if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
         raise ValidationError({"name": f"The council already has a plan called “{name}”."})
-    slug = _free_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
+    slug = free_plan_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
     copy = _copied(
         plan,
         name=name,
