@@ -50,7 +50,7 @@ def test_it_still_lets_another_user_in_from_another_address(client):
     assert client.session["_auth_user_id"] == str(other.pk)
 
 
-def test_it_lets_the_locked_user_in_from_another_address_no_sooner_than_the_lock_ends(client):
+def test_it_refuses_a_locked_username_from_another_address_too(client):
     user = UserFactory()
     fail(client, user.username, 30, address="192.0.2.10")
 
