@@ -17,9 +17,9 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
     council = council_plan["plan"].organisation
     sign_in(page, live_server, "ada")
     page.goto(f"{live_server.url}/organisations/{council.slug}/users/")
-    page.get_by_label("Email").fill("nadia@example.gov.uk")
-    page.get_by_label("Name").fill("Nadia Khan")
-    page.get_by_label("Role").select_option(label="Finance officer")
+    page.get_by_label("Email", exact=True).fill("nadia@example.gov.uk")
+    page.get_by_label("Name", exact=True).fill("Nadia Khan")
+    page.get_by_label("Role", exact=True).select_option(label="Finance officer")
     page.get_by_role("button", name="Send the invitation").click()
     message = page.get_by_role("status")
     expect(message).to_contain_text("Invitation sent to nadia@example.gov.uk")
@@ -39,7 +39,7 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
     expect(invited.get_by_role("status")).to_contain_text(
         f"You have joined {council.name} as finance officer"
     )
-    expect(invited.get_by_role("link", name="Getting to Good")).to_be_visible()
+    expect(invited.get_by_role("link", name="Getting to Good", exact=True)).to_be_visible()
     joined = Membership.objects.get(user__username="nadia")
     assert (joined.organisation_id, joined.role) == (council.pk, Role.FINANCE_OFFICER)
 
