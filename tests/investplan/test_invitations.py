@@ -20,11 +20,8 @@ PASSWORD = "a-long-chosen-passphrase"
 
 
 @pytest.fixture
-def admin(client):
-    membership = MembershipFactory(role=Role.ADMIN)
-    client.force_login(membership.user)
-    client.organisation = membership.organisation
-    return client
+def admin(council_admin):
+    return council_admin
 
 
 def invite(client, email="nadia@example.gov.uk", role="finance_officer", name="Nadia Khan"):
