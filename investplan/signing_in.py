@@ -1,10 +1,14 @@
 """Signing in: too many failed attempts lock a username, and an address, for a while
-(django-axes counts them; this module says who is asking and what they are told)."""
+(django-axes counts them; this module says who is asking and what they are told); and a
+signed-in session ends after a working day without a request."""
 
 from __future__ import annotations
 
+import time
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as SIGNED_IN
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
@@ -60,3 +64,26 @@ def locked_out(request, original_response=None, credentials=None):
         },
         status=429,
     )
+
+
+RENEWED_AT = "renewed_at"
+
+
+class SessionRenewal:
+    """Moves a signed-in session's end on to `SESSION_COOKIE_AGE` from now, at most once
+    every `SESSION_RENEW_SECONDS`: the session ends that long after the last request, give
+    or take those seconds. Saving it on every request (SESSION_SAVE_EVERY_REQUEST) would
+    make every page a database write, which costs time and, on SQLite, contends with the
+    saves of lines (docs/performance.md, issue 18)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and SIGNED_IN in session:
+            now = int(time.time())
+            if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_AT] = now  # changed, so saved with a new end
+        return response

@@ -2,6 +2,7 @@
 day without a request (issue 18)."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from investplan.signing_in import RENEWED_AT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,14 +89,43 @@ def test_it_gives_a_session_a_working_day(client):
     assert response.cookies["sessionid"]["max-age"] == 9 * 60 * 60
 
 
-def test_it_moves_a_sessions_end_on_with_every_request(client):
-    user = UserFactory()
-    client.force_login(user)
-    session = Session.objects.get()
+def _last_renewed(client, *, minutes_ago: int, ends_in: timedelta) -> Session:
+    """The signed-in session as if its end was last moved `minutes_ago`, and ends in
+    `ends_in`."""
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - minutes_ago * 60
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(expire_date=timezone.now() + ends_in)
+    return Session.objects.get(pk=session.session_key)
+
+
+def test_it_moves_a_sessions_end_on_when_a_request_comes_after_five_minutes(client):
+    client.force_login(UserFactory())
     # As if the last request had been eight hours ago: an hour of the day left.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(hours=1))
+    stored = _last_renewed(client, minutes_ago=8 * 60, ends_in=timedelta(hours=1))
 
     client.get(reverse("home"))
 
-    session.refresh_from_db()
-    assert session.expire_date > timezone.now() + timedelta(hours=8, minutes=55)
+    stored.refresh_from_db()
+    assert stored.expire_date > timezone.now() + timedelta(hours=8, minutes=55)
+
+
+def test_it_does_not_write_the_session_again_within_five_minutes(client):
+    client.force_login(UserFactory())
+    stored = _last_renewed(client, minutes_ago=1, ends_in=timedelta(hours=8, minutes=59))
+    before = stored.expire_date
+
+    client.get(reverse("home"))
+
+    stored.refresh_from_db()
+    assert stored.expire_date == before
+
+
+def test_it_ends_a_session_idle_past_its_end(client):
+    client.force_login(UserFactory())
+    _last_renewed(client, minutes_ago=9 * 60, ends_in=timedelta(seconds=-1))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("sign-in"))
