@@ -4,6 +4,7 @@ Production is any run with DEBUG off: it refuses to start with the default secre
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.InstallationAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,3 +149,60 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# -- Signing in, passwords and sessions (issue 18) ------------------------------------------
+# Kept together in one block, apart from the production block, so the two merge cleanly.
+
+# Brute force: django-axes counts failed sign-ins by username and, separately, by address;
+# either reaching the limit locks that username (from anywhere) or that address (for
+# any username) until the cool-off has passed or an administrator unlocks it (the admin's
+# "Access attempts", or `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks: it answers lock-outs
+AUTHENTICATION_BACKENDS = [
+    "investplan.signing_in.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_SIGN_IN_LOCK_MINUTES", "15")))
+# Not reset on success: a success would clear the address's count, and with it the
+# failures against other usernames from that address.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "investplan.signing_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "investplan.signing_in.client_address"
+# How many reverse proxies stand in front of the app, each adding to X-Forwarded-For:
+# set it (usually 1) wherever SECURE_PROXY_SSL_HEADER is set, since the proxy that says
+# the request came over https is the one that says where it came from. 0 (the default):
+# no proxy, the connection's address is the visitor's, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
+# Password change and reset are Django's own views (templates/registration/). The reset
+# link goes by email: printed to the console locally, sent by SMTP in production.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "investplan@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+
+# A session ends after a working day without a request (9 hours): requests move the end
+# on, so someone working all day is not signed out, and a computer left signed in
+# overnight is. The end is moved at most every five minutes, not on every request
+# (SESSION_SAVE_EVERY_REQUEST), to spare a database write per page (investplan.signing_in).
+SESSION_COOKIE_AGE = 9 * 60 * 60
+SESSION_RENEW_SECONDS = 5 * 60
+# Inside the session's middleware (so its change is saved), before axes' (which is last).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "investplan.signing_in.SessionRenewal"
+)
+
+# People join a council by an invitation link, which works once, for this many days.
+INVITATION_DAYS = int(os.environ.get("DJANGO_INVITATION_DAYS", "7"))

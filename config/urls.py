@@ -1,8 +1,25 @@
-"""The site's addresses: sign-in and the admin here, each app's own beneath."""
+"""The site's addresses: signing in, passwords and the admin here, each app's own beneath."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+password_urls = [
+    path("change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path(
@@ -13,6 +30,8 @@ urlpatterns = [
         name="sign-in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    # Password change and reset: Django's own views and names, the site's templates.
+    path("password/", include(password_urls)),
     path("plans/", include("reports.urls")),
     path("", include("investplan.urls")),
     path("", include("posts.urls")),

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 
 from figures.costs.financial_year import FinancialYear
 from investplan.fields import (
@@ -276,21 +277,24 @@ def findings_formset(inspection, data=None):
     return Findings(data, instance=inspection, prefix="findings")
 
 
-class AddPersonForm(forms.Form):
-    """Give someone a role in the council: an existing user by username, or a new one."""
+class InvitePersonForm(forms.Form):
+    """Invite someone to the council in a role: they choose their own username and
+    password when they accept, or accept with the account they have."""
 
-    username = forms.CharField(max_length=150)
-    email = forms.EmailField(required=False, help_text="For a new user.")
-    password = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="For a new user: at least 12 characters. They can change it later.",
-    )
+    email = forms.EmailField(help_text="The invitation's link is sent here.")
+    name = forms.CharField(max_length=200, required=False, help_text="As the email greets them.")
     role = forms.ChoiceField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = Role.choices
+
+
+class AcceptInvitationForm(UserCreationForm):
+    """A new account for the person invited: the username and password they choose."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
 
 
 class YearGridForm(forms.Form):

@@ -102,6 +102,38 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} at {self.organisation}"
 
 
+class Invitation(models.Model):
+    """A council admin's invitation to one person to join the council in a role. The link
+    holds a random token, kept here only as its SHA-256 (a copy of the database opens no
+    invitation); it works once, until `expires_at`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()} at {self.organisation}"
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"

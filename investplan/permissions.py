@@ -159,3 +159,10 @@ def organisation_for(
     if not getattr(powers, needs):
         raise PermissionDenied(refusal)
     return organisation, powers
+
+
+def may_use_admin(user) -> bool:
+    """The Django admin reads and changes every council's data, so it is for the people
+    who run the installation (superusers), not for a council's staff; a council's admins
+    manage their council in the app (decision 0024)."""
+    return user.is_active and user.is_superuser

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,6 +23,7 @@ from funding.models import Allocation
 from investplan.models import (
     Assumptions,
     EmployerNIRate,
+    Invitation,
     Membership,
     PayAward,
     Plan,
@@ -147,25 +156,140 @@ def _set_plan_status(plan: Plan, status) -> Plan:
     return plan
 
 
-@transaction.atomic
-def add_person(*, organisation, username: str, role: str, email: str = "", password: str = ""):
-    """Give a user a role in the council, making the user first if there is none of that
-    name (then a password is needed). A ValidationError names what is wrong."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
+# -- People join a council by invitation ------------------------------------------------
 
+
+class InvitationRefused(Exception):
+    """An invitation link that cannot be used, and what its holder is told. `gone` is an
+    invitation that existed (used, withdrawn or expired) rather than a link never made."""
+
+    def __init__(self, message: str, *, gone: bool = True):
+        super().__init__(message)
+        self.gone = gone
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_person(
+    *, organisation, email: str, name: str, role: str, invited_by
+) -> tuple[Invitation, str]:
+    """An invitation to join the council in `role`, and the token its link carries (shown
+    once: only its hash is kept). Nothing is said of people outside the council."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"“{role}” is not a role."})
+    email = email.strip()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"Someone with the address {email} is already here."})
+    open_here = Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if open_here.exists():
+        raise ValidationError(
+            {"email": f"{email} already has an invitation: withdraw it to send another."}
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        name=" ".join(name.split()),
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    return invitation, token
+
+
+def send_invitation(*, invitation: Invitation, link: str) -> bool:
+    """Email the invitation's link to the person invited; False if it could not be sent
+    (the admin is then given the link to pass on)."""
+    inviter = invitation.invited_by.get_username() if invitation.invited_by else "An admin"
+    greeting = f"Dear {invitation.name},\n\n" if invitation.name else ""
+    body = (
+        f"{greeting}{inviter} has invited you to InvestPlan, to join "
+        f"{invitation.organisation.name} as {invitation.get_role_display().lower()}.\n\n"
+        f"To accept, open this link before {invitation.expires_at:%-d %B %Y} (it works once):"
+        f"\n\n{link}\n\nIf you were not expecting this, ignore this email."
+    )
+    subject = f"Join {invitation.organisation.name} on InvestPlan"
+    try:
+        return send_mail(subject, body, None, [invitation.email]) == 1
+    except OSError:  # the mail server refused or could not be reached
+        return False
+
+
+def open_invitation(token: str, *, for_update: bool = False) -> Invitation:
+    """The invitation the token opens, or InvitationRefused saying why not."""
+    invitations = Invitation.objects.select_related("organisation")
+    if for_update:
+        invitations = invitations.select_for_update()
+    invitation = invitations.filter(token_hash=_token_hash(token)).first()
+    if invitation is None:
+        raise InvitationRefused(
+            "This invitation link is not valid: check it was copied whole, or ask your "
+            "council's admin to invite you again.",
+            gone=False,
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationRefused(
+            "This invitation has already been used. If it was you, sign in; if not, ask "
+            "your council's admin to invite you again."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise InvitationRefused(
+            f"This invitation expired on {timezone.localtime(invitation.expires_at):%-d %B %Y}"
+            ": ask your council's admin to invite you again."
+        )
+    return invitation
+
+
+def _join(invitation: Invitation, user) -> Membership:
+    membership = Membership.objects.create(
+        user=user, organisation=invitation.organisation, role=invitation.role
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user) -> Membership:
+    """A signed-in person joins the invitation's council, and only that one."""
+    invitation = open_invitation(token, for_update=True)
+    if Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
+        raise ValidationError(f"You already belong to {invitation.organisation.name}.")
+    return _join(invitation, user)
+
+
+@transaction.atomic
+def accept_invitation_as_new_user(*, token: str, username: str, password: str) -> Membership:
+    """A new account, named and protected by its holder, joining the invitation's council."""
+    invitation = open_invitation(token, for_update=True)
     User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        if not password:
-            raise ValidationError({"password": f"There is no user “{username}”: give a password."})
-        candidate = User(username=username, email=email)
-        validate_password(password, candidate)
-        user = User.objects.create_user(username=username, email=email, password=password)
-    elif Membership.objects.filter(user=user, organisation=organisation).exists():
-        raise ValidationError({"username": f"“{username}” already has a role here."})
-    return Membership.objects.create(user=user, organisation=organisation, role=role)
+    candidate = User(username=username, email=invitation.email)
+    validate_password(password, candidate)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                email=invitation.email,
+                password=password,
+                first_name=invitation.name[:150],
+            )
+    except IntegrityError:  # taken since the form looked
+        raise ValidationError({"username": "This username is taken: choose another."}) from None
+    return _join(invitation, user)
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation) -> None:
+    invitation.delete()
 
 
 @transaction.atomic
@@ -214,7 +338,7 @@ def _plan_name(organisation_id, name: str, *, exclude_pk=None) -> str:
     return name
 
 
-def _free_slug(base: str) -> str:
+def free_plan_slug(base: str) -> str:
     """The first free address from `base`: plan addresses are unique across councils, so
     a name taken elsewhere gets a number rather than telling whose it is."""
     base = base[:90].strip("-") or "plan"
@@ -246,7 +370,7 @@ def start_plan(
     plan = Plan(
         organisation=organisation,
         name=name,
-        slug=_free_slug(slugify(name)),
+        slug=free_plan_slug(slugify(name)),
         first_year=first_year,
         last_year=last_year,
     )
@@ -335,7 +459,7 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
         raise ValidationError({"name": "Give the scenario a name."})
     if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
         raise ValidationError({"name": f"The council already has a plan called “{name}”."})
-    slug = _free_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
+    slug = free_plan_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
     copy = _copied(
         plan,
         name=name,

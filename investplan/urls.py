@@ -24,6 +24,12 @@ urlpatterns = [
     path("organisations/<slug:organisation_slug>/reference/", views.reference, name="reference"),
     path("organisations/<slug:organisation_slug>/users/", views.users, name="users"),
     path(
+        "organisations/<slug:organisation_slug>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation-withdraw",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
         "organisations/<slug:organisation_slug>/users/<int:membership_id>/",
         views.membership,
         name="membership",

@@ -1,37 +1,46 @@
 """Plans, their assumptions and approval; a council's inspection findings and its people."""
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from investplan.context_processors import SESSION_KEY, current_membership
 from investplan.forms import (
-    AddPersonForm,
+    AcceptInvitationForm,
     ApproveForm,
     InspectionForm,
+    InvitePersonForm,
     NewPlanForm,
     PlanDetailsForm,
     assumptions_forms,
     findings_formset,
 )
-from investplan.models import Inspection, Membership, Plan, PlanStatus, Role
+from investplan.models import Inspection, Invitation, Membership, Plan, PlanStatus, Role
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
 from investplan.services import (
-    add_person,
+    InvitationRefused,
+    accept_invitation,
+    accept_invitation_as_new_user,
     approve_plan,
     archive_plan,
     change_plan,
     change_role,
+    invite_person,
+    open_invitation,
     remove_person,
     reopen_plan,
     save_assumptions,
     save_council_reference,
+    send_invitation,
     start_plan,
     unarchive_plan,
+    withdraw_invitation,
     years_label,
 )
 from posts.models import lines_outside_years
@@ -296,30 +305,98 @@ def findings(request, organisation_slug, inspection_id=None):
 
 @login_required
 def users(request, organisation_slug):
-    """An admin's list of the council's people and their roles."""
+    """An admin's list of the council's people and their roles, and the invitations out."""
     organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
-    form = AddPersonForm(request.POST or None)
+    form = InvitePersonForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
             try:
-                add_person(organisation=organisation, **form.cleaned_data)
+                invitation, token = invite_person(
+                    organisation=organisation, invited_by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field, errors)
-                else:
-                    form.add_error(None, error)
+                _form_errors(form, error)
             else:
-                messages.success(request, f"{form.cleaned_data['username']} added.")
+                link = request.build_absolute_uri(reverse("invitation", args=[token]))
+                if send_invitation(invitation=invitation, link=link):
+                    said = f"Invitation sent to {invitation.email}."
+                else:
+                    said = f"The email to {invitation.email} could not be sent."
+                # The link is shown once, to pass on if the email does not arrive.
+                messages.success(request, f"{said} Their link, which works once: {link}")
                 return redirect("users", organisation.slug)
     people = Membership.objects.filter(organisation=organisation).select_related("user")
+    invitations = Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    )
     return render(
         request,
         "investplan/users.html",
-        {"organisation": organisation, "people": people, "form": form, "roles": Role.choices},
+        {
+            "organisation": organisation,
+            "people": people,
+            "invitations": invitations,
+            "form": form,
+            "roles": Role.choices,
+        },
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, organisation_slug, invitation_id):
+    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=organisation)
+    withdraw_invitation(invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    return redirect("users", organisation.slug)
+
+
+def invitation(request, token):
+    """Where an invitation's link leads: a new account, or the signed-in person's own,
+    joins the council invited to, and no other."""
+    form = None
+    try:
+        invited = open_invitation(token)
+        if not request.user.is_authenticated:
+            form = AcceptInvitationForm(request.POST or None)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            if form is None:
+                joined = accept_invitation(token=token, user=request.user)
+            else:
+                joined = accept_invitation_as_new_user(
+                    token=token,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = joined.organisation.slug
+            messages.success(
+                request,
+                f"You have joined {joined.organisation.name} as "
+                f"{joined.get_role_display().lower()}.",
+            )
+            return redirect("home")
+    except InvitationRefused as refusal:
+        return render(
+            request,
+            "investplan/invitation_refused.html",
+            {"refusal": str(refusal)},
+            status=410 if refusal.gone else 404,
+        )
+    except ValidationError as error:
+        if form is None:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        _form_errors(form, error)
+    return render(
+        request,
+        "investplan/invitation.html",
+        {"invitation": invited, "form": form},
+        status=422 if form is not None and form.errors else 200,
     )
 
 

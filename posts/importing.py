@@ -35,7 +35,7 @@ from investplan.models import (
     Team,
     Workstream,
 )
-from investplan.services import create_plan
+from investplan.services import create_plan, free_plan_slug
 from posts.appendix.arithmetic import SAMPLE_ROWS, read_by_arithmetic
 from posts.appendix.columns import (
     FIELDS,
@@ -165,6 +165,7 @@ class ImportReport:
     computed_totals: dict[str, Decimal] = field(default_factory=dict)
     plan: Plan | None = None
     created_plan: bool = False
+    new_plan_slug: str = ""  # the new plan's address, kept when a preview rolls it back
     years: Years | None = None  # the plan's, kept when a preview's new plan is rolled back
     years_reason: str = ""  # why a new plan runs those years
     committed: bool = False
@@ -550,8 +551,9 @@ class _Importer:
         report = self.report
         plan = Plan.objects.filter(organisation=self.organisation, slug=self.plan_slug).first()
         if plan is None:
-            if Plan.objects.filter(slug=self.plan_slug).exists():
-                raise UnreadableFile(f"the plan “{self.plan_slug}” belongs to another council")
+            # Addresses are unique across councils: one in use elsewhere is treated as free,
+            # the new plan taking the next free address, as a plan started by name does; the
+            # preview names nobody else's plan or council (issue 18).
             found = None if self.years else self._years_named(columns)
             if self.years:
                 period = self.years
@@ -568,11 +570,11 @@ class _Importer:
             plan = create_plan(
                 organisation=self.organisation,
                 name=self.plan_slug.replace("-", " ").capitalize(),
-                slug=self.plan_slug,
+                slug=free_plan_slug(self.plan_slug),
                 first_year=period[0].start_year,
                 last_year=period[1].start_year,
             )
-            report.created_plan = True
+            report.created_plan, report.new_plan_slug = True, plan.slug
         elif plan.is_archived:
             raise UnreadableFile(f"the plan “{self.plan_slug}” is archived: unarchive it first")
         elif plan.status == PlanStatus.APPROVED:

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import PlanFactory, UserFactory
+from investplan.models import Role
+from tests.factories import MembershipFactory, PlanFactory, UserFactory
 
 
 @pytest.fixture
@@ -16,4 +17,13 @@ def superuser(db):
 @pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def council_admin(client):
+    """The test client, signed in as an admin of a council of their own (`.organisation`)."""
+    membership = MembershipFactory(role=Role.ADMIN)
+    client.force_login(membership.user)
+    client.organisation = membership.organisation
     return client

@@ -72,6 +72,13 @@ def _funding(c, *rows):
     return f"/plans/{c['plan']}/lines/{c['line']}/funding/", data
 
 
+def _email_of(username: str) -> str:
+    """A demo person's address, given them here (the demo has none)."""
+    email = f"{username}@example.gov.uk"
+    get_user_model().objects.filter(username=username).update(email=email)
+    return email
+
+
 def _points(c, codes):
     data = {**formset("points", len(c["points"]), len(c["points"])), **formset("grades", 0)}
     for index, ((pk, _, ordinal), code) in enumerate(zip(c["points"], codes, strict=False)):
@@ -218,16 +225,16 @@ ERROR_PATHS = {
     "a person with a bad email": (
         lambda c: (
             f"/organisations/{c['council']}/users/",
-            {"username": "newbie", "role": "viewer", "email": "not-an-address"},
+            {"email": "not-an-address", "name": "Newbie", "role": "viewer"},
         ),
         ["Enter a valid email address."],
     ),
     "a person already here": (
         lambda c: (
             f"/organisations/{c['council']}/users/",
-            {"username": "finance", "role": "viewer"},
+            {"email": _email_of("finance"), "name": "", "role": "viewer"},
         ),
-        ["“finance” already has a role here."],
+        ["Someone with the address finance@example.gov.uk is already here."],
     ),
     "an inspection on a day that does not exist": (
         lambda c: (

@@ -404,7 +404,7 @@ def test_it_asks_again_when_another_plan_takes_the_address_at_the_same_moment(
 ):
     member(plan, Role.FINANCE_OFFICER, client)
     # As if another person's new plan took the address between looking and saving.
-    monkeypatch.setattr("investplan.services._free_slug", lambda base: plan.slug)
+    monkeypatch.setattr("investplan.services.free_plan_slug", lambda base: plan.slug)
 
     response = new_plan(client, plan)
 

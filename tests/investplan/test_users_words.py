@@ -11,7 +11,13 @@ from django.core.management import call_command
 from django.forms import BaseFormSet
 
 from funding.forms import FundingSourceForm, allocation_formset
-from investplan.forms import AddPersonForm, InspectionForm, assumptions_forms, findings_formset
+from investplan.forms import (
+    AcceptInvitationForm,
+    InspectionForm,
+    InvitePersonForm,
+    assumptions_forms,
+    findings_formset,
+)
 from investplan.models import Plan
 from posts.forms import AppendixUploadForm, LineInPlaceForm, PlanLineEditForm, PlanLineForm
 from posts.paste_views import PasteForm
@@ -62,7 +68,8 @@ def test_it_names_no_source_document_in_any_forms_help(demo):
         FundingSourceForm(),
         InspectionForm(),
         findings_formset(inspection),
-        AddPersonForm(),
+        InvitePersonForm(),
+        AcceptInvitationForm(),
         AppendixUploadForm(),
         PasteForm(),
     ]

@@ -1,0 +1,7 @@
+"""The Django admin's app, with the site that opens to superusers only (decision 0024)."""
+
+from django.contrib.admin.apps import AdminConfig
+
+
+class InstallationAdminConfig(AdminConfig):
+    default_site = "config.admin_site.InstallationAdminSite"
