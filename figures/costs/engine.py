@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, getcontext, localcontext
@@ -257,10 +257,6 @@ class Piece(NamedTuple):
     on_costs: tuple[tuple[str, Decimal], ...]
     amount: Decimal
 
-    @property
-    def per_month(self) -> Decimal:
-        return self.amount / self.months if self.months else self.amount
-
     def describe(self) -> str:
         """The working in words: salary x FTE x months, on-costs, award."""
         if self.months:
@@ -281,6 +277,16 @@ class Piece(NamedTuple):
 
 # A piece before division: the same fields, money held as numerators over YEAR_PARTS.
 _Raw = namedtuple("_Raw", Piece._fields)
+
+
+def _unpaid_raw(year: FinancialYear, basis: str, annual: Decimal, sign: int, chunk) -> _Raw:
+    """A piece with no FTE and no on-costs (a stated or a non-staff cost) over `chunk`, as
+    `_chunks` yields it: the annual rate for its parts of a year."""
+    start, end, months, days, days_in_month, parts = chunk
+    amount = annual * parts * sign
+    return _Raw(
+        start, end, year, months, days, days_in_month, basis, annual, None, amount, (), amount
+    )
 
 
 class Working(NamedTuple):
@@ -377,9 +383,6 @@ class LineCost:
         """The grade arithmetic behind a stated annual cost, to show the difference."""
         return [_finish(raw) for raw in self.working.computed_full_year]
 
-    def pieces_for(self, year: FinancialYear) -> list[Piece]:
-        return [_finish(raw) for raw in self.raw_pieces if raw.year == year]
-
     def months(self) -> dict[date, Decimal]:
         """The cost of each calendar month (keyed by its first day) in the window."""
         with localcontext(prec=_PRECISION):
@@ -455,10 +458,6 @@ class CostEngine:
             full_year_effect=ZERO,
             start_year=FinancialYear.containing(line.start),
         )
-
-    def cost_all(self, lines: Iterable[Line]) -> list[LineCost]:
-        with localcontext(prec=_PRECISION):
-            return [self.cost(line) for line in lines]
 
     def salary(self, pay: Pay, point: int | None, year: FinancialYear) -> tuple[Decimal, str]:
         """The annual salary in force for `pay` at `point` in `year`, and how it was found."""
@@ -793,21 +792,8 @@ class CostEngine:
         start_year = FinancialYear.containing(line.start)
         if line.one_off:
             # Its full-year effect is the amount itself, whether or not it falls in the plan.
-            amount = line.amount * _YEAR_PARTS
-            once = _Raw(
-                line.start,
-                line.start,
-                start_year,
-                0,
-                0,
-                0,
-                "one-off cost",
-                line.amount,
-                None,
-                amount,
-                (),
-                amount,
-            )
+            on_the_day = (line.start, line.start, 0, 0, 0, YEAR_PARTS)
+            once = _unpaid_raw(start_year, "one-off cost", line.amount, 1, on_the_day)
             in_plan = self.window_start <= line.start <= self.window_end
             return Working([once] if in_plan else [], [once])
 
@@ -854,32 +840,14 @@ class CostEngine:
             if period_end < period_start:
                 continue
             annual, basis = rate_for(year)
-            for chunk_start, chunk_end, months, days, days_in_month, parts in _chunks(
-                period_start, period_end
-            ):
-                amount = annual * parts * sign
-                pieces.append(
-                    _Raw(
-                        chunk_start,
-                        chunk_end,
-                        year,
-                        months,
-                        days,
-                        days_in_month,
-                        basis,
-                        annual,
-                        None,
-                        amount,
-                        (),
-                        amount,
-                    )
-                )
+            chunks = _chunks(period_start, period_end)
+            pieces.extend(_unpaid_raw(year, basis, annual, sign, chunk) for chunk in chunks)
         return pieces
 
     @staticmethod
     def _whole_year_piece(year: FinancialYear, annual: Decimal, basis: str, sign: int) -> _Raw:
-        amount = annual * _YEAR_PARTS * sign
-        return _Raw(year.start, year.end, year, 12, 0, 0, basis, annual, None, amount, (), amount)
+        whole_year = (year.start, year.end, 12, 0, 0, YEAR_PARTS)
+        return _unpaid_raw(year, basis, annual, sign, whole_year)
 
     # -- helpers ----------------------------------------------------------------------
 
