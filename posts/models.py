@@ -418,15 +418,6 @@ class PlanLine(models.Model):
         return last_day(self.start_date, self.end_date, self.duration_months)
 
     @property
-    def is_costed(self) -> bool:
-        """False for a non-staff line whose amount the source did not state."""
-        return self.is_staff or self.amount is not None
-
-    @property
-    def is_permanent(self) -> bool:
-        return not self.end_date and not self.duration_months
-
-    @property
     def duration_label(self) -> str:
         """How a council paper writes it: "2 years", "18 months", "Permanent", "One-off"."""
         return duration_words(
