@@ -383,22 +383,6 @@ class LineCost:
         """The grade arithmetic behind a stated annual cost, to show the difference."""
         return [_finish(raw) for raw in self.working.computed_full_year]
 
-    def months(self) -> dict[date, Decimal]:
-        """The cost of each calendar month (keyed by its first day) in the window."""
-        with localcontext(prec=_PRECISION):
-            by_month: dict[date, Decimal] = {}
-            for raw in self.raw_pieces:
-                if raw.months:
-                    each = raw.amount / raw.months
-                    month = raw.start
-                    for _ in range(raw.months):
-                        by_month[month] = by_month.get(month, ZERO) + each
-                        month = _next_month(month)
-                else:
-                    month = raw.start.replace(day=1)
-                    by_month[month] = by_month.get(month, ZERO) + raw.amount
-            return {month: amount / _YEAR_PARTS for month, amount in sorted(by_month.items())}
-
 
 def _finish(raw: _Raw) -> Piece:
     with localcontext(prec=_PRECISION):
@@ -980,10 +964,6 @@ def _employer_ni(
     month_count = months or 1
     above = pay / month_count - monthly_threshold * headcount
     return above * rate * month_count if above > 0 else ZERO
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def _add_months(day: date, months: int) -> date:
