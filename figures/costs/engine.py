@@ -762,9 +762,7 @@ class CostEngine:
             if self.window_start <= line.start <= self.window_end:
                 totals[start_year] = line.amount * _YEAR_PARTS
         else:
-            totals = self._flat_rate_totals(
-                line.start, line.end, lambda year: (line.amount, "recurring cost"), 1
-            )
+            totals = self._flat_rate_totals(line.start, line.end, partial(_recurring, line), 1)
         return LineCost(
             years=self._years_from(totals),
             full_year_effect=line.amount,
@@ -780,13 +778,10 @@ class CostEngine:
             once = _unpaid_raw(start_year, "one-off cost", line.amount, 1, on_the_day)
             in_plan = self.window_start <= line.start <= self.window_end
             return Working([once] if in_plan else [], [once])
-
-        def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
-            return line.amount, "recurring cost"
-
+        rate_for = partial(_recurring, line)
         pieces = self._flat_rate_pieces(line.start, line.end, rate_for, 1)
         fye_year = FinancialYear.containing(max(line.start, self.window_start))
-        return Working(pieces, [self._whole_year_piece(fye_year, line.amount, "recurring cost", 1)])
+        return Working(pieces, [self._whole_year_piece(fye_year, *rate_for(fye_year), 1)])
 
     # -- flat-rate pieces: stated costs and recurring non-staff costs -----------------
 
@@ -796,33 +791,32 @@ class CostEngine:
         end = self.window_end if end is None else min(end, self.window_end)
         return (start, end) if start <= end else None
 
+    def _years_within(self, start: date, end: date | None):
+        """Each financial year of the plan that start..end reaches, with the first and last
+        days of it that fall in that year."""
+        window = self._window(start, end)
+        if window is None:
+            return
+        for year in self.years:
+            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
+            if period_start <= period_end:
+                yield year, period_start, period_end
+
     def _flat_rate_totals(
         self, start: date, end: date | None, rate_for, sign: int
     ) -> dict[FinancialYear, Decimal]:
         """Each year's cost (numerators) at the annual rate `rate_for(year)` gives (with its
         words, as for `_flat_rate_pieces`), no on-costs."""
         totals = dict.fromkeys(self.years, ZERO)
-        window = self._window(start, end)
-        if window is None:
-            return totals
-        for year in self.years:
-            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
-            if period_start <= period_end:
-                rate = rate_for(year)[0]
-                totals[year] = rate * _parts_between(period_start, period_end) * sign
+        for year, period_start, period_end in self._years_within(start, end):
+            totals[year] = rate_for(year)[0] * _parts_between(period_start, period_end) * sign
         return totals
 
     def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:
         """Pieces at an annual rate with no on-costs; `rate_for(year)` gives the rate and
         its words for each financial year."""
-        window = self._window(start, end)
-        if window is None:
-            return []
         pieces = []
-        for year in self.years:
-            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
-            if period_end < period_start:
-                continue
+        for year, period_start, period_end in self._years_within(start, end):
             annual, basis = rate_for(year)
             chunks = _chunks(period_start, period_end)
             pieces.extend(_unpaid_raw(year, basis, annual, sign, chunk) for chunk in chunks)
@@ -901,6 +895,11 @@ class CostEngine:
             return pay.point
         steps = sum(1 for increment in increment_dates if increment <= day)
         return min(pay.point + steps, max(pay.grade.top, pay.point))
+
+
+def _recurring(line: NonStaffLine, year: FinancialYear) -> tuple[Decimal, str]:
+    """A recurring non-staff cost's annual rate in any year, and its words."""
+    return line.amount, "recurring cost"
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
