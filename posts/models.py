@@ -148,11 +148,6 @@ class LineStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class PlanLineQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(plan__organisation__memberships__user=user)
-
-
 class PlanLine(models.Model):
     """One row of a plan."""
 
@@ -293,8 +288,6 @@ class PlanLine(models.Model):
     # Every change on record: who changed which field, when, from what to what; the
     # findings a line answers too, so a deleted line comes back with them.
     history = HistoricalRecords(m2m_fields=[findings])
-
-    objects = PlanLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "position", "id"]
