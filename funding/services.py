@@ -38,10 +38,6 @@ class Remainder:
     allocated: Decimal
     remainder: Decimal
 
-    @property
-    def remainder_percent(self) -> Decimal:
-        return HUNDRED - self.percent
-
 
 def remainder_of(annual_cost: Decimal, shares) -> Remainder:
     """`shares` are (percent or None, amount or None): whole pounds of a full year, split

@@ -21,8 +21,6 @@ from investplan.models import (
     Role,
 )
 
-# The years a financial year field takes (the model's validators say the same).
-
 ISO_DATE = "%Y-%m-%d"
 
 

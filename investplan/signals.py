@@ -18,53 +18,34 @@ from investplan.models import (
 )
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 
+
+def _via(model, key: str, path: str):
+    """Reach the owner through the row `key` points at, by a query: on a delete, that row
+    may already be gone (None, and nothing to bump)."""
+    return lambda instance: (
+        model.objects.filter(pk=getattr(instance, key)).values_list(path, flat=True).first()
+    )
+
+
 # For each model: how to reach the plan or the organisation it belongs to.
 PLAN_OF = {
     Plan: lambda plan: plan.pk,
     PlanLine: lambda line: line.plan_id,
-    Allocation: lambda allocation: (
-        PlanLine.objects.filter(pk=allocation.line_id).values_list("plan_id", flat=True).first()
-    ),
+    Allocation: _via(PlanLine, "line_id", "plan_id"),
     Assumptions: lambda assumptions: assumptions.plan_id,
-    PayAward: lambda award: (
-        Assumptions.objects.filter(pk=award.assumptions_id)
-        .values_list("plan_id", flat=True)
-        .first()
-    ),
-    EmployerNIRate: lambda rate: (
-        Assumptions.objects.filter(pk=rate.assumptions_id).values_list("plan_id", flat=True).first()
-    ),
+    PayAward: _via(Assumptions, "assumptions_id", "plan_id"),
+    EmployerNIRate: _via(Assumptions, "assumptions_id", "plan_id"),
     Workstream: lambda workstream: workstream.plan_id,
 }
 ORGANISATION_OF = {
     PayScale: lambda scale: scale.organisation_id,
-    SpinalPoint: lambda point: (
-        PayScale.objects.filter(pk=point.pay_scale_id)
-        .values_list("organisation_id", flat=True)
-        .first()
-    ),
-    SpinalSalary: lambda salary: (
-        SpinalPoint.objects.filter(pk=salary.point_id)
-        .values_list("pay_scale__organisation_id", flat=True)
-        .first()
-    ),
-    Grade: lambda grade: (
-        PayScale.objects.filter(pk=grade.pay_scale_id)
-        .values_list("organisation_id", flat=True)
-        .first()
-    ),
+    SpinalPoint: _via(PayScale, "pay_scale_id", "organisation_id"),
+    SpinalSalary: _via(SpinalPoint, "point_id", "pay_scale__organisation_id"),
+    Grade: _via(PayScale, "pay_scale_id", "organisation_id"),
     FundingSource: lambda source: source.organisation_id,
-    FundingAvailability: lambda available: (
-        FundingSource.objects.filter(pk=available.source_id)
-        .values_list("organisation_id", flat=True)
-        .first()
-    ),
+    FundingAvailability: _via(FundingSource, "source_id", "organisation_id"),
     Inspection: lambda inspection: inspection.organisation_id,
-    Finding: lambda finding: (
-        Inspection.objects.filter(pk=finding.inspection_id)
-        .values_list("organisation_id", flat=True)
-        .first()
-    ),
+    Finding: _via(Inspection, "inspection_id", "organisation_id"),
     Team: lambda team: team.organisation_id,
 }
 

@@ -148,11 +148,6 @@ class LineStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class PlanLineQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(plan__organisation__memberships__user=user)
-
-
 class PlanLine(models.Model):
     """One row of a plan."""
 
@@ -294,8 +289,6 @@ class PlanLine(models.Model):
     # findings a line answers too, so a deleted line comes back with them.
     history = HistoricalRecords(m2m_fields=[findings])
 
-    objects = PlanLineQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "position", "id"]
         indexes = [
@@ -416,15 +409,6 @@ class PlanLine(models.Model):
     def effective_end_date(self) -> date | None:
         """The last day of the line: its end date, or the day before its duration ends."""
         return last_day(self.start_date, self.end_date, self.duration_months)
-
-    @property
-    def is_costed(self) -> bool:
-        """False for a non-staff line whose amount the source did not state."""
-        return self.is_staff or self.amount is not None
-
-    @property
-    def is_permanent(self) -> bool:
-        return not self.end_date and not self.duration_months
 
     @property
     def duration_label(self) -> str:

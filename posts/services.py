@@ -24,12 +24,7 @@ def save_plan_line(*, line: PlanLine | None = None, plan=None, findings=None, **
     as the form; a ValidationError leaves nothing saved."""
     if line is None:
         line = PlanLine(plan=plan)
-    stated_before, fte_before = _amount(line.stated_annual_cost), line.fte
-    for field, value in fields.items():
-        setattr(line, field, value)
-    _note_fte_the_cost_is_stated_for(
-        line, stated_before, fte_before, given="stated_cost_fte" in fields
-    )
+    _set_fields(line, fields)
     # clean() states every rule the table's check constraints hold, in the users' words
     # (tests/posts/test_line_rules.py proves it); checking the constraints again here
     # would cost a query each, and the database still holds them.
@@ -48,18 +43,20 @@ def _amount(money):
     return getattr(money, "amount", money)
 
 
-def _note_fte_the_cost_is_stated_for(
-    line: PlanLine, stated_before, fte_before, *, given: bool
-) -> None:
-    """A stated annual cost is the cost at the FTE it was stated for (decision 0016): a
-    cost typed now (new, or changed) is for the FTE the line has now, so changing only
-    the FTE later scales it pro rata. A cost left as it was keeps the FTE it was stated
-    for (where none was kept, the FTE the line had before this change); an importer or
-    the demo may say which FTE outright."""
+def _set_fields(line: PlanLine, fields: dict) -> None:
+    """Set `fields` on the line, and the FTE its cost is stated for. A stated annual cost
+    is the cost at the FTE it was stated for (decision 0016): a cost typed now (new, or
+    changed) is for the FTE the line has now, so changing only the FTE later scales it
+    pro rata. A cost left as it was keeps the FTE it was stated for (where none was kept,
+    the FTE the line had before this change); an importer or the demo may say which FTE
+    outright."""
+    stated_before, fte_before = _amount(line.stated_annual_cost), line.fte
+    for field, value in fields.items():
+        setattr(line, field, value)
     stated = _amount(line.stated_annual_cost)
     if stated is None:
         line.stated_cost_fte = None
-    elif given and line.stated_cost_fte is not None:
+    elif "stated_cost_fte" in fields and line.stated_cost_fte is not None:
         return
     elif stated != stated_before:
         line.stated_cost_fte = line.fte
@@ -130,12 +127,7 @@ def _would_change(line: PlanLine, *, findings, fields: dict) -> bool:
     line, the FTE its cost is stated for included. `line` is not changed."""
     stored = PlanLine.objects.get(pk=line.pk)
     before = {field.attname: getattr(stored, field.attname) for field in _CONCRETE}
-    stated_before, fte_before = _amount(stored.stated_annual_cost), stored.fte
-    for field, value in fields.items():
-        setattr(stored, field, value)
-    _note_fte_the_cost_is_stated_for(
-        stored, stated_before, fte_before, given="stated_cost_fte" in fields
-    )
+    _set_fields(stored, fields)
     if any(getattr(stored, field.attname) != before[field.attname] for field in _CONCRETE):
         return True
     if findings is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, getcontext, localcontext
@@ -257,10 +257,6 @@ class Piece(NamedTuple):
     on_costs: tuple[tuple[str, Decimal], ...]
     amount: Decimal
 
-    @property
-    def per_month(self) -> Decimal:
-        return self.amount / self.months if self.months else self.amount
-
     def describe(self) -> str:
         """The working in words: salary x FTE x months, on-costs, award."""
         if self.months:
@@ -281,6 +277,16 @@ class Piece(NamedTuple):
 
 # A piece before division: the same fields, money held as numerators over YEAR_PARTS.
 _Raw = namedtuple("_Raw", Piece._fields)
+
+
+def _unpaid_raw(year: FinancialYear, basis: str, annual: Decimal, sign: int, chunk) -> _Raw:
+    """A piece with no FTE and no on-costs (a stated or a non-staff cost) over `chunk`, as
+    `_chunks` yields it: the annual rate for its parts of a year."""
+    start, end, months, days, days_in_month, parts = chunk
+    amount = annual * parts * sign
+    return _Raw(
+        start, end, year, months, days, days_in_month, basis, annual, None, amount, (), amount
+    )
 
 
 class Working(NamedTuple):
@@ -377,25 +383,6 @@ class LineCost:
         """The grade arithmetic behind a stated annual cost, to show the difference."""
         return [_finish(raw) for raw in self.working.computed_full_year]
 
-    def pieces_for(self, year: FinancialYear) -> list[Piece]:
-        return [_finish(raw) for raw in self.raw_pieces if raw.year == year]
-
-    def months(self) -> dict[date, Decimal]:
-        """The cost of each calendar month (keyed by its first day) in the window."""
-        with localcontext(prec=_PRECISION):
-            by_month: dict[date, Decimal] = {}
-            for raw in self.raw_pieces:
-                if raw.months:
-                    each = raw.amount / raw.months
-                    month = raw.start
-                    for _ in range(raw.months):
-                        by_month[month] = by_month.get(month, ZERO) + each
-                        month = _next_month(month)
-                else:
-                    month = raw.start.replace(day=1)
-                    by_month[month] = by_month.get(month, ZERO) + raw.amount
-            return {month: amount / _YEAR_PARTS for month, amount in sorted(by_month.items())}
-
 
 def _finish(raw: _Raw) -> Piece:
     with localcontext(prec=_PRECISION):
@@ -455,10 +442,6 @@ class CostEngine:
             full_year_effect=ZERO,
             start_year=FinancialYear.containing(line.start),
         )
-
-    def cost_all(self, lines: Iterable[Line]) -> list[LineCost]:
-        with localcontext(prec=_PRECISION):
-            return [self.cost(line) for line in lines]
 
     def salary(self, pay: Pay, point: int | None, year: FinancialYear) -> tuple[Decimal, str]:
         """The annual salary in force for `pay` at `point` in `year`, and how it was found."""
@@ -779,9 +762,7 @@ class CostEngine:
             if self.window_start <= line.start <= self.window_end:
                 totals[start_year] = line.amount * _YEAR_PARTS
         else:
-            totals = self._flat_rate_totals(
-                line.start, line.end, lambda year: (line.amount, "recurring cost"), 1
-            )
+            totals = self._flat_rate_totals(line.start, line.end, partial(_recurring, line), 1)
         return LineCost(
             years=self._years_from(totals),
             full_year_effect=line.amount,
@@ -793,30 +774,14 @@ class CostEngine:
         start_year = FinancialYear.containing(line.start)
         if line.one_off:
             # Its full-year effect is the amount itself, whether or not it falls in the plan.
-            amount = line.amount * _YEAR_PARTS
-            once = _Raw(
-                line.start,
-                line.start,
-                start_year,
-                0,
-                0,
-                0,
-                "one-off cost",
-                line.amount,
-                None,
-                amount,
-                (),
-                amount,
-            )
+            on_the_day = (line.start, line.start, 0, 0, 0, YEAR_PARTS)
+            once = _unpaid_raw(start_year, "one-off cost", line.amount, 1, on_the_day)
             in_plan = self.window_start <= line.start <= self.window_end
             return Working([once] if in_plan else [], [once])
-
-        def rate_for(year: FinancialYear) -> tuple[Decimal, str]:
-            return line.amount, "recurring cost"
-
+        rate_for = partial(_recurring, line)
         pieces = self._flat_rate_pieces(line.start, line.end, rate_for, 1)
         fye_year = FinancialYear.containing(max(line.start, self.window_start))
-        return Working(pieces, [self._whole_year_piece(fye_year, line.amount, "recurring cost", 1)])
+        return Working(pieces, [self._whole_year_piece(fye_year, *rate_for(fye_year), 1)])
 
     # -- flat-rate pieces: stated costs and recurring non-staff costs -----------------
 
@@ -826,60 +791,41 @@ class CostEngine:
         end = self.window_end if end is None else min(end, self.window_end)
         return (start, end) if start <= end else None
 
+    def _years_within(self, start: date, end: date | None):
+        """Each financial year of the plan that start..end reaches, with the first and last
+        days of it that fall in that year."""
+        window = self._window(start, end)
+        if window is None:
+            return
+        for year in self.years:
+            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
+            if period_start <= period_end:
+                yield year, period_start, period_end
+
     def _flat_rate_totals(
         self, start: date, end: date | None, rate_for, sign: int
     ) -> dict[FinancialYear, Decimal]:
         """Each year's cost (numerators) at the annual rate `rate_for(year)` gives (with its
         words, as for `_flat_rate_pieces`), no on-costs."""
         totals = dict.fromkeys(self.years, ZERO)
-        window = self._window(start, end)
-        if window is None:
-            return totals
-        for year in self.years:
-            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
-            if period_start <= period_end:
-                rate = rate_for(year)[0]
-                totals[year] = rate * _parts_between(period_start, period_end) * sign
+        for year, period_start, period_end in self._years_within(start, end):
+            totals[year] = rate_for(year)[0] * _parts_between(period_start, period_end) * sign
         return totals
 
     def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:
         """Pieces at an annual rate with no on-costs; `rate_for(year)` gives the rate and
         its words for each financial year."""
-        window = self._window(start, end)
-        if window is None:
-            return []
         pieces = []
-        for year in self.years:
-            period_start, period_end = max(window[0], year.start), min(window[1], year.end)
-            if period_end < period_start:
-                continue
+        for year, period_start, period_end in self._years_within(start, end):
             annual, basis = rate_for(year)
-            for chunk_start, chunk_end, months, days, days_in_month, parts in _chunks(
-                period_start, period_end
-            ):
-                amount = annual * parts * sign
-                pieces.append(
-                    _Raw(
-                        chunk_start,
-                        chunk_end,
-                        year,
-                        months,
-                        days,
-                        days_in_month,
-                        basis,
-                        annual,
-                        None,
-                        amount,
-                        (),
-                        amount,
-                    )
-                )
+            chunks = _chunks(period_start, period_end)
+            pieces.extend(_unpaid_raw(year, basis, annual, sign, chunk) for chunk in chunks)
         return pieces
 
     @staticmethod
     def _whole_year_piece(year: FinancialYear, annual: Decimal, basis: str, sign: int) -> _Raw:
-        amount = annual * _YEAR_PARTS * sign
-        return _Raw(year.start, year.end, year, 12, 0, 0, basis, annual, None, amount, (), amount)
+        whole_year = (year.start, year.end, 12, 0, 0, YEAR_PARTS)
+        return _unpaid_raw(year, basis, annual, sign, whole_year)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -951,6 +897,11 @@ class CostEngine:
         return min(pay.point + steps, max(pay.grade.top, pay.point))
 
 
+def _recurring(line: NonStaffLine, year: FinancialYear) -> tuple[Decimal, str]:
+    """A recurring non-staff cost's annual rate in any year, and its words."""
+    return line.amount, "recurring cost"
+
+
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -1012,10 +963,6 @@ def _employer_ni(
     month_count = months or 1
     above = pay / month_count - monthly_threshold * headcount
     return above * rate * month_count if above > 0 else ZERO
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def _add_months(day: date, months: int) -> date:
