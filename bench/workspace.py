@@ -8,14 +8,19 @@ workstreams, figures stored as the services store them):
 
 Server time is the time Django's test client takes for the request (no network, no
 browser), DEBUG off and Django's test environment not set up, as in production. "Fresh
-process" is a new Python process per run that sets Django up, signs in (untimed) and times
-its first request for the page, then a second one.
+process" is a new Python process per run that sets Django up, signs in (untimed), closes
+the database connection the sign-in opened (a new server process has none, and Django's
+test client never closes one), and times its first request for the page, then a second
+one. For each request the child also reports its process CPU time and the time Python's
+garbage collector spent in full (oldest-generation) collections during it: observed only,
+the collector is left as it is.
 
 Run: `.venv/bin/python bench/workspace.py` (a fresh SQLite file in /tmp unless
 DATABASE_URL is set; on PostgreSQL, point DATABASE_URL at an empty database).
 `--lines N` changes the plan's size.
 """
 
+import gc
 import json
 import os
 import random
@@ -135,24 +140,35 @@ def first_view_in_a_fresh_process(plan_slug: str, warm_slug: str = "") -> dict:
     client.force_login(Membership.objects.select_related("user").get(user__username="bench").user)
     if warm_slug:
         assert client.get(f"/plans/{warm_slug}/").status_code == 200
+    connection.close()  # the first request connects, as a new server process's does
     address = f"/plans/{plan_slug}/"
+    full_collections = []  # seconds, of the collections that have begun and ended
+    collecting = {}
+
+    def watch(phase, info):
+        if phase == "start":
+            collecting["since"] = time.perf_counter()
+        elif info["generation"] == 2:
+            full_collections.append(time.perf_counter() - collecting["since"])
+
+    gc.callbacks.append(watch)
     queries = []
-    started = time.perf_counter()
-    with connection.execute_wrapper(
-        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-    ):
-        response = client.get(address)
-    first = time.perf_counter() - started
-    assert response.status_code == 200
-    started = time.perf_counter()
-    client.get(address)
-    second = time.perf_counter() - started
-    return {
-        "first": first,
-        "second": second,
-        "bytes": len(response.content),
-        "queries": len(queries),
-    }
+    timings = {}
+    for request in ("first", "second"):
+        full_collections.clear()
+        started, cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(
+            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+        ):
+            response = client.get(address)
+        timings[request] = time.perf_counter() - started
+        timings[f"{request}_cpu"] = time.process_time() - cpu
+        timings[f"{request}_gc"] = sum(full_collections)
+        assert response.status_code == 200
+        if request == "first":
+            timings["bytes"], timings["queries"] = len(response.content), len(queries)
+    gc.callbacks.remove(watch)
+    return timings
 
 
 def fresh_processes(plan_slug: str, runs: int = RUNS, warm_slug: str = "") -> list[dict]:
@@ -167,6 +183,22 @@ def fresh_processes(plan_slug: str, runs: int = RUNS, warm_slug: str = "") -> li
         ).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     return results
+
+
+def _spread(results: list[dict], request: str) -> str:
+    """Best and median of a request's time, with the median CPU time and the full garbage
+    collections in it (the runs that had one, and the median of those)."""
+    wall = [result[request] for result in results]
+    cpu = [result[f"{request}_cpu"] for result in results]
+    collections = [result[f"{request}_gc"] for result in results if result[f"{request}_gc"]]
+    text = (
+        f"best {min(wall) * 1000:.0f} ms, median {statistics.median(wall) * 1000:.0f} ms "
+        f"(CPU median {statistics.median(cpu) * 1000:.0f} ms; a full garbage collection in "
+        f"{len(collections)} of {len(results)} runs"
+    )
+    if collections:
+        text += f", median {statistics.median(collections) * 1000:.0f} ms"
+    return text + ")"
 
 
 def main():
@@ -200,12 +232,9 @@ def main():
     refigure_plan(plan=warm)
     for label, warm_slug in (("cold", ""), ("Django warmed on another plan", warm.slug)):
         results = fresh_processes(plan.slug, warm_slug=warm_slug)
-        first = [result["first"] for result in results]
-        second = [result["second"] for result in results]
         print(
-            f"workspace first page, fresh process ({label}): best {min(first) * 1000:.0f} ms, "
-            f"median {statistics.median(first) * 1000:.0f} ms; its second request best "
-            f"{min(second) * 1000:.0f} ms, median {statistics.median(second) * 1000:.0f} ms "
+            f"workspace first page, fresh process ({label}): "
+            f"{_spread(results, 'first')}; its second request {_spread(results, 'second')} "
             f"({results[0]['bytes']:,} bytes, {results[0]['queries']} queries)"
         )
 

@@ -360,8 +360,7 @@ def workspace_rows(
     sheet = _sums(plan, options)
     group = next((group for group in sheet.groups if group.key == group_key), None)
     if group is None:  # nothing of it matches any more
-        group = WorkspaceGroup(group_key, "")
-        return sheet, group
+        return sheet, WorkspaceGroup(group_key, "")
     rows = _ordered(options.matching(plan).filter(workstream_id=group_key), options)
     group.first_row = start
     _fill_rows(sheet, rows[start : start + MORE_ROWS])
@@ -490,7 +489,10 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
     ):
         by_year[line_id][year] = cost
     groups = {group.key: group for group in sheet.groups}
-    lines_address = reverse("posts:line-new", args=[plan.slug]).removesuffix("new/")
+    # Two addresses reversed per page, the rest by suffix (posts/urls.py): reversing each
+    # row's and each workstream's addresses cost more than reading them.
+    page = reverse("posts:workspace", args=[plan.slug])
+    lines_address = f"{page}lines/"
     first_year, last_year = plan.first_year, plan.last_year
     for line in lines:
         group = groups.get(line.workstream_id)
@@ -513,20 +515,17 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
                 scaling=line.stated_cost_scaling,
             )
         )
+    options = sheet.options
     for group in sheet.groups:
-        _link_more(plan, sheet.options, group)
-
-
-def _link_more(plan: Plan, options: WorkspaceOptions, group: WorkspaceGroup) -> None:
-    shown = str(group.rows_shown)
-    group.more_rows = reverse("posts:workspace-more", args=[plan.slug]) + _query(
-        options.as_query(group=group.param, **{"from": shown})
-    )
-    group.more_page = (
-        reverse("posts:workspace", args=[plan.slug])
-        + _query(options.as_query(open=group.param, upto=str(group.rows_shown + group.next_rows)))
-        + f"#{group.dom_id}"
-    )
+        shown = group.rows_shown
+        group.more_rows = f"{page}rows/" + _query(
+            options.as_query(group=group.param, **{"from": str(shown)})
+        )
+        group.more_page = (
+            page
+            + _query(options.as_query(open=group.param, upto=str(shown + group.next_rows)))
+            + f"#{group.dom_id}"
+        )
 
 
 def _query(values: dict[str, str]) -> str:

@@ -164,6 +164,16 @@ def test_it_keeps_the_filters_and_sort_when_showing_more(officer, plan):
     assert "Social Worker 9" not in page
 
 
+def test_it_asks_for_the_next_rows_at_their_own_address(officer, plan):
+    assessment = plan.workstreams.get(name="Assessment")
+    first = officer.get(reverse("posts:workspace", args=[plan.slug])).content.decode()
+
+    asked = unescape(first.split('class="more"')[1].split('hx-get="')[1].split('"')[0])
+
+    more = reverse("posts:workspace-more", args=[plan.slug])
+    assert asked == f"{more}?group={assessment.pk}&from=3"
+
+
 def test_it_shows_more_without_javascript_by_opening_the_page_further(officer, plan):
     assessment = plan.workstreams.get(name="Assessment")
     first = officer.get(reverse("posts:workspace", args=[plan.slug])).content.decode()
