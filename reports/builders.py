@@ -670,7 +670,13 @@ def findings(context: ReportContext) -> list[Table]:
         .select_related("inspection")
         .order_by("inspection__date", "inspection_id", "position", "id")
     )
-    lines = {item.line.pk: item.line for item in context.items}
+    # Only what the table prints of each line: its title and grade.
+    lines = {
+        pk: (title, grade_words(kind, grade or "", from_grade or "", as_written))
+        for pk, title, kind, grade, from_grade, as_written in context.lines().values_list(
+            "pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written"
+        )
+    }
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
     parts = context.finding_parts()
@@ -678,7 +684,7 @@ def findings(context: ReportContext) -> list[Table]:
     for line_id, finding_id, _ in parts:
         if finding_id is not None:
             ways[line_id] = ways.get(line_id, 0) + 1
-    by_finding: dict[int | None, list[tuple[LineRow, Figures, int]]] = {}
+    by_finding: dict[int | None, list[tuple[tuple[str, str], Figures, int]]] = {}
     for line_id, finding_id, part in parts:
         by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
     builder = TableBuilder(table)
@@ -689,8 +695,7 @@ def findings(context: ReportContext) -> list[Table]:
             continue
         heading = _finding_label(finding) if finding else "Not linked to a finding"
         builder.heading(heading)
-        for line, part, shares in entries:
-            title = line.title
+        for (title, grade), part, shares in entries:
             if shares > 1:
                 shared = True
                 title += (
@@ -699,7 +704,7 @@ def findings(context: ReportContext) -> list[Table]:
             builder.line(
                 {
                     "title": title,
-                    "grade": line.grade_label,
+                    "grade": grade,
                     "fte": part.fte,
                     "annual_cost": part.full_year,
                     **context.year_cells(part),
