@@ -94,11 +94,16 @@ def _page_of(table: Table, page: str, page_link):
         return None, None
     pages = -(-count // PAGE_LINES)
     if page == "all":
-        return None, {"label": f"All {count:,} lines", "by_page": page_link(1)}
+        return None, {
+            "label": f"All {count:,} lines",
+            "title": table.title,
+            "by_page": page_link(1),
+        }
     number = min(max(int(page) if page.isdigit() else 1, 1), pages)
     first = (number - 1) * PAGE_LINES
     lines = {
         "label": f"Lines {first + 1:,}–{min(first + PAGE_LINES, count):,} of {count:,}",
+        "title": table.title,
         "previous": page_link(number - 1) if number > 1 else "",
         "next": page_link(number + 1) if number < pages else "",
         "all": page_link("all"),

@@ -91,9 +91,7 @@ def test_it_shows_which_lines_a_page_holds_and_links_to_the_next(client, long_pl
 
     assert "Lines 1–2 of 5" in html
     assert "Post 1<" in html and "Post 2<" not in html
-    assert 'href="/plans/{}/reports/resource-requirement/?page=2" rel="next"'.format(
-        long_plan.slug
-    ) in html
+    assert f'href="/plans/{long_plan.slug}/reports/resource-requirement/?page=2" rel="next"' in html
     assert 'rel="prev"' not in html
 
 
