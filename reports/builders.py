@@ -410,31 +410,25 @@ def resource_requirement(context: ReportContext) -> list[Table]:
         ],
         empty_message="No lines match.",
     )
-    builder = TableBuilder(table)
     texts = context.finding_texts()
-    for name, items in _by_workstream(context, context.items):
-        items = _sorted(items, context.options)
-        builder.heading(name)
-        for item in items:
-            line = item.line
-            builder.line(
-                {
-                    "title": line.title,
-                    "grade": line.grade_label,
-                    "fte": item.fte if line.fte is not None else None,
-                    "duration": line.duration_label,
-                    "salary": line.salary,
-                    "annual_cost": item.full_year,
-                    "total": item.total,
-                    "team": line.team,
-                    "justification": line.justification,
-                    "phase": line.phase,
-                    "finding": join_nonempty(texts.get(line.pk, ())),
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+
+    def cells(item: Item) -> dict:
+        line = item.line
+        return {
+            "title": line.title,
+            "grade": line.grade_label,
+            "fte": item.fte if line.fte is not None else None,
+            "duration": line.duration_label,
+            "salary": line.salary,
+            "annual_cost": item.full_year,
+            "total": item.total,
+            "team": line.team,
+            "justification": line.justification,
+            "phase": line.phase,
+            "finding": join_nonempty(texts.get(line.pk, ())),
+        }
+
+    _lines_by_workstream(context, table, context.items, cells)
     table.notes.extend(_stated_cost_notes(context))
     table.notes.extend(_not_costed_notes(context))
     return [table]
@@ -466,8 +460,7 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
                 "total": group.figures.total,
             }
         )
-    if table.rows:
-        builder.total()
+    builder.total()
     if by == "funding":
         table.notes.append(
             "FTE is shared between sources in proportion to the full-year cost each pays."
@@ -554,8 +547,7 @@ def sources_of_funding(context: ReportContext) -> list[Table]:
                 "total": group.figures.total,
             }
         )
-    if sources.rows:
-        builder.total("Total: the cost of the lines")
+    builder.total("Total: the cost of the lines")
     sources.notes.append(
         f"“{UNFUNDED}” is the part of each line's cost no source is allocated to pay."
     )
@@ -646,8 +638,7 @@ def _available_against_allocated(context: ReportContext, result) -> Table:
                 }
             )
         builder.subtotal(f"Subtotal: {source.name}")
-    if table.rows:
-        builder.total()
+    builder.total()
     return table
 
 
@@ -712,8 +703,7 @@ def findings(context: ReportContext) -> list[Table]:
                 }
             )
         builder.subtotal("Subtotal")
-    if table.rows:
-        builder.total()
+    builder.total()
     if shared:
         table.notes.append(
             "A line answering several findings is shared equally between them, so each "
@@ -760,24 +750,19 @@ def recruitment(context: ReportContext) -> list[Table]:
         empty_message="No new posts match.",
     )
     posts = [item for item in context.items if item.line.kind == LineKind.NEW_POST]
-    builder = TableBuilder(table)
-    for name, items in _by_workstream(context, posts):
-        builder.heading(name)
-        for item in _sorted(items, context.options):
-            line = item.line
-            builder.line(
-                {
-                    "title": line.title,
-                    "status": line.status_label,
-                    "funded": item.fte,
-                    "in_post": line.fte_in_post,
-                    "vacant": item.fte - line.fte_in_post,
-                    "annual_cost": item.full_year,
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+    _lines_by_workstream(
+        context,
+        table,
+        posts,
+        lambda item: {
+            "title": item.line.title,
+            "status": item.line.status_label,
+            "funded": item.fte,
+            "in_post": item.line.fte_in_post,
+            "vacant": item.fte - item.line.fte_in_post,
+            "annual_cost": item.full_year,
+        },
+    )
     table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
     return [table, in_year_forecast_table(context)]
 
@@ -818,43 +803,37 @@ def in_year_forecast_table(context: ReportContext) -> Table:
         if item.line.kind == LineKind.NEW_POST and not item.line.error
     ]
     in_year = context.in_year(year) if posts else {}
-    builder = TableBuilder(table)
-    for name, items in _by_workstream(context, posts):
-        builder.heading(name)
-        for item in _sorted(items, context.options):
-            line = item.line
-            start = line.actual_start_date or line.expected_start_date or line.start_date
-            # The forecast is stored from the actual or expected start date.
-            budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
-            outlook = in_year_forecast(
-                budget=budget,
-                forecast=forecast,
-                fte=line.fte,
-                budgeted_start=line.start_date,
-                forecast_start=start,
-                year=year,
-                agency_cover=line.agency_cover,
-                agency_premium=premium,
-            )
-            cover = round_money(outlook.agency_cover, POUND)
-            builder.line(
-                {
-                    "title": line.title,
-                    "fte": line.fte,
-                    "in_post": line.fte_in_post,
-                    "budgeted_start": _day(line.start_date),
-                    "expected_start": _day(line.expected_start_date),
-                    "actual_start": _day(line.actual_start_date),
-                    "budget": budget,
-                    "forecast": forecast,
-                    "slippage": outlook.slippage,
-                    "cover": cover,
-                    "with_cover": forecast + cover,
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+
+    def cells(item: Item) -> dict:
+        line = item.line
+        # The forecast is stored from the actual or expected start date.
+        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
+        outlook = in_year_forecast(
+            budget=budget,
+            forecast=forecast,
+            fte=line.fte,
+            budgeted_start=line.start_date,
+            forecast_start=line.actual_start_date or line.expected_start_date or line.start_date,
+            year=year,
+            agency_cover=line.agency_cover,
+            agency_premium=premium,
+        )
+        cover = round_money(outlook.agency_cover, POUND)
+        return {
+            "title": line.title,
+            "fte": line.fte,
+            "in_post": line.fte_in_post,
+            "budgeted_start": _day(line.start_date),
+            "expected_start": _day(line.expected_start_date),
+            "actual_start": _day(line.actual_start_date),
+            "budget": budget,
+            "forecast": forecast,
+            "slippage": outlook.slippage,
+            "cover": cover,
+            "with_cover": forecast + cover,
+        }
+
+    _lines_by_workstream(context, table, posts, cells)
     table.notes.append(
         "The forecast costs each post from its actual start date, else its expected start "
         "date, else the budgeted one; slippage is the budget less the forecast. Where agency "
@@ -930,8 +909,7 @@ def true_cost(context: ReportContext) -> list[Table]:
     for group in groups:
         workstream = None if group.key == "none" else group.key
         builder.line({"name": group.name, "fte": group.figures.fte, **cells([workstream], years)})
-    if by_workstream.rows:
-        builder.total()
+    builder.total()
     by_year = Table(
         "true-cost-years", "Cost and true cost by financial year", columns(Column("name", "Year"))
     )
@@ -985,8 +963,7 @@ def establishment(context: ReportContext) -> list[Table]:
                 }
             )
         builder.subtotal(f"Subtotal: {team}")
-    if table.rows:
-        builder.total()
+    builder.total()
     table.notes.append(
         "Annual budget is the full-year effect. Unit cost is the budget per FTE, shown for "
         "reference and not added up."
@@ -1191,6 +1168,20 @@ def _by_workstream(context: ReportContext, items: list[Item]) -> list[tuple[str,
                 groups[key] = ((0, position, name), name, [])
         groups[key][2].append(item)
     return [(name, members) for _, name, members in sorted(groups.values(), key=lambda g: g[0])]
+
+
+def _lines_by_workstream(
+    context: ReportContext, table: Table, items: list[Item], cells: Callable[[Item], dict]
+) -> None:
+    """Each workstream's lines in the order asked for, under its heading and over its
+    subtotal, then the total."""
+    builder = TableBuilder(table)
+    for name, members in _by_workstream(context, items):
+        builder.heading(name)
+        for item in _sorted(members, context.options):
+            builder.line(cells(item))
+        builder.subtotal(f"Subtotal: {name}")
+    builder.total()
 
 
 def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:

@@ -113,6 +113,9 @@ class TableBuilder:
         self._group = None
 
     def total(self, label: str = "Total") -> None:
+        """The total row: none under a table with no rows."""
+        if not self.table.rows:
+            return
         sums = self._subtotals if self._subtotal_count else self._lines
         self.table.rows.append(Row(RowKind.TOTAL, {self.table.columns[0].key: label, **sums}))
 
