@@ -24,7 +24,6 @@ from figures.models import FindingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
 from posts.models import (
-    STAFF_KINDS,
     LineKind,
     LineStatus,
     PlanLine,
@@ -148,7 +147,6 @@ class LineRow:
     status: str
     grade_label: str
     duration_label: str
-    is_costed: bool
     error: str  # why it cannot be costed; "" if it can
     salary: Decimal | None  # the full-year salary as printed: none for an uplift or non-staff
     full_year_exact: Decimal | None  # the engine's, unrounded; None if it cannot be costed
@@ -185,7 +183,6 @@ LINE_VALUES = (
     "grade_as_written",
     "grade__code",
     "from_grade__code",
-    "amount",
     "figures__fte",
     "figures__full_year_in_pounds",
     "figures__full_year_exact",
@@ -228,7 +225,6 @@ def _line_row(row: dict) -> LineRow:
             kind, row["grade__code"] or "", row["from_grade__code"] or "", row["grade_as_written"]
         ),
         duration_label=duration_words(kind, row["one_off"], start, end, months),
-        is_costed=kind in STAFF_KINDS or row["amount"] is not None,
         error=row["figures__error"] or "",
         salary=_salary(kind, row["figures__salary_in_pounds"]),
         full_year_exact=Decimal(row["figures__full_year_exact"])
