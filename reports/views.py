@@ -99,7 +99,7 @@ def _page_of(table: Table, page: str, page_link):
             "title": table.title,
             "by_page": page_link(1),
         }
-    number = min(max(int(page) if page.isdigit() else 1, 1), pages)
+    number = min(max(int(page) if page.isdecimal() and len(page) < 7 else 1, 1), pages)
     first = (number - 1) * PAGE_LINES
     lines = {
         "label": f"Lines {first + 1:,}–{min(first + PAGE_LINES, count):,} of {count:,}",

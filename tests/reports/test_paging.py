@@ -120,3 +120,12 @@ def test_it_shows_every_line_when_asked(client, long_plan):
     assert "All 5 lines" in html
     assert all(f"Post {position}<" in html for position in range(5))
     assert "Total</th>" in html
+
+
+def test_it_shows_the_first_page_for_a_page_that_is_not_a_number(client, long_plan):
+    for query in ("?page=²", "?page=" + "9" * 5000, "?page=0"):
+        assert "Lines 1–2 of 5" in page(client, long_plan, query)
+
+
+def test_it_shows_the_last_page_for_a_page_beyond_it(client, long_plan):
+    assert "Lines 5–5 of 5" in page(client, long_plan, "?page=9")
