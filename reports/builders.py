@@ -24,7 +24,6 @@ from figures.models import FindingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
 from posts.models import (
-    STAFF_KINDS,
     LineKind,
     LineStatus,
     PlanLine,
@@ -148,7 +147,6 @@ class LineRow:
     status: str
     grade_label: str
     duration_label: str
-    is_costed: bool
     error: str  # why it cannot be costed; "" if it can
     salary: Decimal | None  # the full-year salary as printed: none for an uplift or non-staff
     full_year_exact: Decimal | None  # the engine's, unrounded; None if it cannot be costed
@@ -185,7 +183,6 @@ LINE_VALUES = (
     "grade_as_written",
     "grade__code",
     "from_grade__code",
-    "amount",
     "figures__fte",
     "figures__full_year_in_pounds",
     "figures__full_year_exact",
@@ -228,7 +225,6 @@ def _line_row(row: dict) -> LineRow:
             kind, row["grade__code"] or "", row["from_grade__code"] or "", row["grade_as_written"]
         ),
         duration_label=duration_words(kind, row["one_off"], start, end, months),
-        is_costed=kind in STAFF_KINDS or row["amount"] is not None,
         error=row["figures__error"] or "",
         salary=_salary(kind, row["figures__salary_in_pounds"]),
         full_year_exact=Decimal(row["figures__full_year_exact"])
@@ -410,31 +406,25 @@ def resource_requirement(context: ReportContext) -> list[Table]:
         ],
         empty_message="No lines match.",
     )
-    builder = TableBuilder(table)
     texts = context.finding_texts()
-    for name, items in _by_workstream(context, context.items):
-        items = _sorted(items, context.options)
-        builder.heading(name)
-        for item in items:
-            line = item.line
-            builder.line(
-                {
-                    "title": line.title,
-                    "grade": line.grade_label,
-                    "fte": item.fte if line.fte is not None else None,
-                    "duration": line.duration_label,
-                    "salary": line.salary,
-                    "annual_cost": item.full_year,
-                    "total": item.total,
-                    "team": line.team,
-                    "justification": line.justification,
-                    "phase": line.phase,
-                    "finding": join_nonempty(texts.get(line.pk, ())),
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+
+    def cells(item: Item) -> dict:
+        line = item.line
+        return {
+            "title": line.title,
+            "grade": line.grade_label,
+            "fte": item.fte if line.fte is not None else None,
+            "duration": line.duration_label,
+            "salary": line.salary,
+            "annual_cost": item.full_year,
+            "total": item.total,
+            "team": line.team,
+            "justification": line.justification,
+            "phase": line.phase,
+            "finding": join_nonempty(texts.get(line.pk, ())),
+        }
+
+    _lines_by_workstream(context, table, context.items, cells)
     table.notes.extend(_stated_cost_notes(context))
     table.notes.extend(_not_costed_notes(context))
     return [table]
@@ -466,8 +456,7 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
                 "total": group.figures.total,
             }
         )
-    if table.rows:
-        builder.total()
+    builder.total()
     if by == "funding":
         table.notes.append(
             "FTE is shared between sources in proportion to the full-year cost each pays."
@@ -554,8 +543,7 @@ def sources_of_funding(context: ReportContext) -> list[Table]:
                 "total": group.figures.total,
             }
         )
-    if sources.rows:
-        builder.total("Total: the cost of the lines")
+    builder.total("Total: the cost of the lines")
     sources.notes.append(
         f"“{UNFUNDED}” is the part of each line's cost no source is allocated to pay."
     )
@@ -646,8 +634,7 @@ def _available_against_allocated(context: ReportContext, result) -> Table:
                 }
             )
         builder.subtotal(f"Subtotal: {source.name}")
-    if table.rows:
-        builder.total()
+    builder.total()
     return table
 
 
@@ -670,7 +657,13 @@ def findings(context: ReportContext) -> list[Table]:
         .select_related("inspection")
         .order_by("inspection__date", "inspection_id", "position", "id")
     )
-    lines = {item.line.pk: item.line for item in context.items}
+    # Only what the table prints of each line: its title and grade.
+    lines = {
+        pk: (title, grade_words(kind, grade or "", from_grade or "", as_written))
+        for pk, title, kind, grade, from_grade, as_written in context.lines().values_list(
+            "pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written"
+        )
+    }
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
     parts = context.finding_parts()
@@ -678,7 +671,7 @@ def findings(context: ReportContext) -> list[Table]:
     for line_id, finding_id, _ in parts:
         if finding_id is not None:
             ways[line_id] = ways.get(line_id, 0) + 1
-    by_finding: dict[int | None, list[tuple[LineRow, Figures, int]]] = {}
+    by_finding: dict[int | None, list[tuple[tuple[str, str], Figures, int]]] = {}
     for line_id, finding_id, part in parts:
         by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
     builder = TableBuilder(table)
@@ -689,8 +682,7 @@ def findings(context: ReportContext) -> list[Table]:
             continue
         heading = _finding_label(finding) if finding else "Not linked to a finding"
         builder.heading(heading)
-        for line, part, shares in entries:
-            title = line.title
+        for (title, grade), part, shares in entries:
             if shares > 1:
                 shared = True
                 title += (
@@ -699,7 +691,7 @@ def findings(context: ReportContext) -> list[Table]:
             builder.line(
                 {
                     "title": title,
-                    "grade": line.grade_label,
+                    "grade": grade,
                     "fte": part.fte,
                     "annual_cost": part.full_year,
                     **context.year_cells(part),
@@ -707,8 +699,7 @@ def findings(context: ReportContext) -> list[Table]:
                 }
             )
         builder.subtotal("Subtotal")
-    if table.rows:
-        builder.total()
+    builder.total()
     if shared:
         table.notes.append(
             "A line answering several findings is shared equally between them, so each "
@@ -755,24 +746,19 @@ def recruitment(context: ReportContext) -> list[Table]:
         empty_message="No new posts match.",
     )
     posts = [item for item in context.items if item.line.kind == LineKind.NEW_POST]
-    builder = TableBuilder(table)
-    for name, items in _by_workstream(context, posts):
-        builder.heading(name)
-        for item in _sorted(items, context.options):
-            line = item.line
-            builder.line(
-                {
-                    "title": line.title,
-                    "status": line.status_label,
-                    "funded": item.fte,
-                    "in_post": line.fte_in_post,
-                    "vacant": item.fte - line.fte_in_post,
-                    "annual_cost": item.full_year,
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+    _lines_by_workstream(
+        context,
+        table,
+        posts,
+        lambda item: {
+            "title": item.line.title,
+            "status": item.line.status_label,
+            "funded": item.fte,
+            "in_post": item.line.fte_in_post,
+            "vacant": item.fte - item.line.fte_in_post,
+            "annual_cost": item.full_year,
+        },
+    )
     table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
     return [table, in_year_forecast_table(context)]
 
@@ -813,43 +799,37 @@ def in_year_forecast_table(context: ReportContext) -> Table:
         if item.line.kind == LineKind.NEW_POST and not item.line.error
     ]
     in_year = context.in_year(year) if posts else {}
-    builder = TableBuilder(table)
-    for name, items in _by_workstream(context, posts):
-        builder.heading(name)
-        for item in _sorted(items, context.options):
-            line = item.line
-            start = line.actual_start_date or line.expected_start_date or line.start_date
-            # The forecast is stored from the actual or expected start date.
-            budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
-            outlook = in_year_forecast(
-                budget=budget,
-                forecast=forecast,
-                fte=line.fte,
-                budgeted_start=line.start_date,
-                forecast_start=start,
-                year=year,
-                agency_cover=line.agency_cover,
-                agency_premium=premium,
-            )
-            cover = round_money(outlook.agency_cover, POUND)
-            builder.line(
-                {
-                    "title": line.title,
-                    "fte": line.fte,
-                    "in_post": line.fte_in_post,
-                    "budgeted_start": _day(line.start_date),
-                    "expected_start": _day(line.expected_start_date),
-                    "actual_start": _day(line.actual_start_date),
-                    "budget": budget,
-                    "forecast": forecast,
-                    "slippage": outlook.slippage,
-                    "cover": cover,
-                    "with_cover": forecast + cover,
-                }
-            )
-        builder.subtotal(f"Subtotal: {name}")
-    if table.rows:
-        builder.total()
+
+    def cells(item: Item) -> dict:
+        line = item.line
+        # The forecast is stored from the actual or expected start date.
+        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
+        outlook = in_year_forecast(
+            budget=budget,
+            forecast=forecast,
+            fte=line.fte,
+            budgeted_start=line.start_date,
+            forecast_start=line.actual_start_date or line.expected_start_date or line.start_date,
+            year=year,
+            agency_cover=line.agency_cover,
+            agency_premium=premium,
+        )
+        cover = round_money(outlook.agency_cover, POUND)
+        return {
+            "title": line.title,
+            "fte": line.fte,
+            "in_post": line.fte_in_post,
+            "budgeted_start": _day(line.start_date),
+            "expected_start": _day(line.expected_start_date),
+            "actual_start": _day(line.actual_start_date),
+            "budget": budget,
+            "forecast": forecast,
+            "slippage": outlook.slippage,
+            "cover": cover,
+            "with_cover": forecast + cover,
+        }
+
+    _lines_by_workstream(context, table, posts, cells)
     table.notes.append(
         "The forecast costs each post from its actual start date, else its expected start "
         "date, else the budgeted one; slippage is the budget less the forecast. Where agency "
@@ -925,8 +905,7 @@ def true_cost(context: ReportContext) -> list[Table]:
     for group in groups:
         workstream = None if group.key == "none" else group.key
         builder.line({"name": group.name, "fte": group.figures.fte, **cells([workstream], years)})
-    if by_workstream.rows:
-        builder.total()
+    builder.total()
     by_year = Table(
         "true-cost-years", "Cost and true cost by financial year", columns(Column("name", "Year"))
     )
@@ -980,8 +959,7 @@ def establishment(context: ReportContext) -> list[Table]:
                 }
             )
         builder.subtotal(f"Subtotal: {team}")
-    if table.rows:
-        builder.total()
+    builder.total()
     table.notes.append(
         "Annual budget is the full-year effect. Unit cost is the budget per FTE, shown for "
         "reference and not added up."
@@ -1186,6 +1164,20 @@ def _by_workstream(context: ReportContext, items: list[Item]) -> list[tuple[str,
                 groups[key] = ((0, position, name), name, [])
         groups[key][2].append(item)
     return [(name, members) for _, name, members in sorted(groups.values(), key=lambda g: g[0])]
+
+
+def _lines_by_workstream(
+    context: ReportContext, table: Table, items: list[Item], cells: Callable[[Item], dict]
+) -> None:
+    """Each workstream's lines in the order asked for, under its heading and over its
+    subtotal, then the total."""
+    builder = TableBuilder(table)
+    for name, members in _by_workstream(context, items):
+        builder.heading(name)
+        for item in _sorted(members, context.options):
+            builder.line(cells(item))
+        builder.subtotal(f"Subtotal: {name}")
+    builder.total()
 
 
 def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:

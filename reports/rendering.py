@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.tables import Column, Kind, RowKind, Table, format_cell
+from reports.tables import Column, Kind, Row, RowKind, Table, format_cell
 
 
 def table_html(
@@ -18,9 +18,11 @@ def table_html(
     current_sort: str = "",
     descending: bool = False,
     sortable: frozenset[str] = frozenset(),
+    rows: list[Row] | None = None,
 ) -> SafeString:
     """A <table> with a caption, a header row that repeats on each printed page, group
-    headings as row-group headers, and numbers right-aligned in tabular figures."""
+    headings as row-group headers, and numbers right-aligned in tabular figures. `rows`,
+    if given, are the rows to print of it (a window, `reports.tables.window`)."""
     columns = table.columns
     parts = [
         f'<table class="report" id="{escape(table.slug)}">',
@@ -44,7 +46,7 @@ def table_html(
     keyed = [(column, column.key, column.numeric) for column in columns]
     if not table.rows:
         parts.append(f'<tr><td colspan="{len(columns)}">{escape(table.empty_message)}</td></tr>')
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         if row.kind == RowKind.HEADING:
             label = escape(row.cells.get(columns[0].key, ""))
             parts.append(

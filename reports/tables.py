@@ -70,6 +70,10 @@ class Table:
     def body_rows(self) -> int:
         return sum(1 for row in self.rows if row.kind != RowKind.HEADING)
 
+    @property
+    def line_rows(self) -> int:
+        return sum(1 for row in self.rows if row.kind == RowKind.LINE)
+
 
 class TableBuilder:
     """Adds line rows under headings and writes subtotals and the total as the sums of
@@ -109,8 +113,52 @@ class TableBuilder:
         self._group = None
 
     def total(self, label: str = "Total") -> None:
+        """The total row: none under a table with no rows."""
+        if not self.table.rows:
+            return
         sums = self._subtotals if self._subtotal_count else self._lines
         self.table.rows.append(Row(RowKind.TOTAL, {self.table.columns[0].key: label, **sums}))
+
+
+def window(table: Table, first: int, size: int) -> list[Row]:
+    """The rows a page prints of `size` of the table's lines from the `first` (counted
+    from 0): each group with a line shown keeps its heading and its subtotal, and the total
+    is always printed. Subtotals and the total are the table's own, of every line, so they
+    say so where lines of theirs are not on the page (decision 0024)."""
+    label_key = table.columns[0].key
+    shown: list[Row] = []
+    group: list[Row] = []  # the open group's heading and its lines on the page
+    in_group = before = index = 0  # the open group's lines; those before the page; all
+
+    def relabelled(row: Row, suffix: str) -> Row:
+        return Row(row.kind, {**row.cells, label_key: f"{row.cells[label_key]} {suffix}"})
+
+    def close(subtotal: Row | None) -> None:
+        if len(group) < 2:
+            return
+        if before:
+            group[0] = relabelled(group[0], "(continued)")
+        shown.extend(group)
+        if subtotal is not None and len(group) - 1 < in_group:
+            subtotal = relabelled(subtotal, f"(all {in_group:,} lines)")
+        if subtotal is not None:
+            shown.append(subtotal)
+
+    for row in table.rows:
+        if row.kind == RowKind.LINE:
+            if first <= index < first + size:
+                (group if group else shown).append(row)
+            before += index < first
+            in_group += 1
+            index += 1
+            continue
+        close(row if row.kind == RowKind.SUBTOTAL else None)
+        group, in_group, before = ([row] if row.kind == RowKind.HEADING else []), 0, 0
+        if row.kind == RowKind.TOTAL:
+            whole = first == 0 and index <= size
+            shown.append(row if whole else relabelled(row, f"(all {index:,} lines)"))
+    close(None)
+    return shown
 
 
 def casting_errors(table: Table) -> list[str]:

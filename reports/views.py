@@ -12,6 +12,10 @@ from reports.documents import ReportDocument
 from reports.models import RenderedReport, RenderStatus
 from reports.rendering import query_string, table_html
 from reports.services import cached_pdf, request_pdf
+from reports.tables import Table, window
+
+# A table of more lines than this shows them this many at a time (decision 0024).
+PAGE_LINES = 150
 
 
 def _report_or_404(slug: str):
@@ -42,10 +46,16 @@ def report(request, plan_slug, report_slug):
         if report_slug in {"resource-requirement", "recruitment"}
         else frozenset()
     )
-    tables = [
-        table_html(table, sort_link, options.sort, options.descending, sortable)
-        for table in document.tables
-    ]
+    page = request.GET.get("page", "")
+
+    def page_link(number):
+        return base + query_string({**options.as_query(), "page": str(number)})
+
+    tables = []
+    for table in document.tables:
+        rows, lines = _page_of(table, page, page_link)
+        html = table_html(table, sort_link, options.sort, options.descending, sortable, rows)
+        tables.append((html, lines))
     return render(
         request,
         "reports/report.html",
@@ -71,8 +81,34 @@ def report(request, plan_slug, report_slug):
             ),
             "groupings": MULTI_YEAR_GROUPINGS.items(),
             "powers": powers_over(request.user, plan),
+            "page_lines": PAGE_LINES,
         },
     )
+
+
+def _page_of(table: Table, page: str, page_link):
+    """The rows of `table` on the page asked for (None: all of them) and what the page
+    says of them: which lines it shows and the links to the others."""
+    count = table.line_rows
+    if count <= PAGE_LINES:
+        return None, None
+    pages = -(-count // PAGE_LINES)
+    if page == "all":
+        return None, {
+            "label": f"All {count:,} lines",
+            "title": table.title,
+            "by_page": page_link(1),
+        }
+    number = min(max(int(page) if page.isdecimal() and len(page) < 7 else 1, 1), pages)
+    first = (number - 1) * PAGE_LINES
+    lines = {
+        "label": f"Lines {first + 1:,}–{min(first + PAGE_LINES, count):,} of {count:,}",
+        "title": table.title,
+        "previous": page_link(number - 1) if number > 1 else "",
+        "next": page_link(number + 1) if number < pages else "",
+        "all": page_link("all"),
+    }
+    return window(table, first, PAGE_LINES), lines
 
 
 def _printable_plan(request, plan_slug):
