@@ -217,6 +217,15 @@ def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
+def store_figures(*, plan: Plan, read: LinesToCost, coster: PlanCoster) -> int:
+    """Store again the figures of lines held in memory as they have just been saved, with
+    their allocations and findings (an import batch: nothing is read back, and one coster
+    serves the whole import); how many were stored."""
+    _forget(line_id__in=[line.pk for line in read.lines])
+    return _store(plan, read, coster)
+
+
+@transaction.atomic
 def refigure_plan(*, plan: Plan) -> int:
     """Work out and store again the figures of every line of the plan, as after a change
     to its assumptions; how many lines."""
