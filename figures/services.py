@@ -217,11 +217,13 @@ def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def store_figures(*, plan: Plan, read: LinesToCost, coster: PlanCoster) -> int:
-    """Store again the figures of lines held in memory as they have just been saved, with
-    their allocations and findings (an import batch: nothing is read back, and one coster
-    serves the whole import); how many were stored."""
-    _forget(line_id__in=[line.pk for line in read.lines])
+def store_figures(*, plan: Plan, read: LinesToCost, coster: PlanCoster, replacing=()) -> int:
+    """Store the figures of lines held in memory as they have just been saved, with their
+    allocations and findings (an import batch: nothing is read back, and one coster serves
+    the whole import); `replacing`, the ids of those that had figures before. How many
+    lines were stored."""
+    if replacing:
+        _forget(line_id__in=replacing)
     return _store(plan, read, coster)
 
 

@@ -880,7 +880,8 @@ class _Importer:
         # for the whole import (its assumptions and pay scales read once).
         if self.coster is None:
             self.coster = PlanCoster(self.report.plan)
-        store_figures(plan=self.report.plan, read=to_cost, coster=self.coster)
+        replacing = [line.pk for line in changed]
+        store_figures(plan=self.report.plan, read=to_cost, coster=self.coster, replacing=replacing)
         self.report.lines_created += len(new_rows)
         self.report.lines_updated += len(changed)
         self.pending = []
