@@ -1098,7 +1098,7 @@ def _workspace_columns() -> ColumnMap:
 
 
 def _two_places(amount: Decimal | None) -> Decimal | None:
-    """Money to the penny and FTE to a hundredth, rounded half up, as their columns keep
+    """Money to the penny and FTE to a hundredth (1.5 as 1.50), as their columns keep
     them: a line's figures are costed from the values saved, not read back."""
     return round_money(amount) if amount is not None else None
 
