@@ -217,6 +217,17 @@ def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
+def store_figures(*, plan: Plan, read: LinesToCost, coster: PlanCoster, replacing=()) -> int:
+    """Store the figures of lines held in memory as they have just been saved, with their
+    allocations and findings (an import batch: nothing is read back, and one coster serves
+    the whole import); `replacing`, the ids of those that had figures before. How many
+    lines were stored."""
+    if replacing:
+        _forget(line_id__in=replacing)
+    return _store(plan, read, coster)
+
+
+@transaction.atomic
 def refigure_plan(*, plan: Plan) -> int:
     """Work out and store again the figures of every line of the plan, as after a change
     to its assumptions; how many lines."""

@@ -1,8 +1,9 @@
 """Inserting many rows at once, for the appendix importer and the stored figures.
 
-On PostgreSQL rows go in with COPY, psycopg's bulk load: for ten thousand plan lines it is
-several times faster than INSERT with many VALUES, which the server must parse and plan
-(measured in docs/performance.md). Elsewhere (SQLite, locally) `bulk_create` does the job.
+Rows are sent as plain values, never as model instances: with COPY on PostgreSQL
+(psycopg's bulk load), in one prepared statement run for every row on SQLite. For ten
+thousand plan lines either is several times faster than `bulk_create`, which builds a
+model and prepares every field of every row (docs/performance.md, decision 0007).
 """
 
 from __future__ import annotations
@@ -16,50 +17,63 @@ Row = Mapping[str, object]  # attname -> a value already in the column's terms
 
 def insert_rows(model: type[models.Model], rows: Sequence[Row], *, ids: bool = False) -> list:
     """Insert `rows` into `model`'s table. Each row maps field attnames (`plan_id`,
-    `annual_salary`) to plain values (str, int, Decimal, date, bool or None); a field a
-    row leaves out takes its default. With `ids`, the new primary keys in row order.
+    `annual_salary`) to plain values (str, int, Decimal, date, datetime, bool or None); a
+    field a row leaves out takes its default. With `ids`, the new primary keys in row order.
 
     No model is built and no signal is sent, as with `bulk_create`; the database's own
     constraints still hold every row."""
     if not rows:
         return []
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    defaults = {field.attname: field.get_default() for field in fields}
+    defaults = [(field.attname, field.get_default()) for field in fields]
+    columns = [field.column for field in fields]
+    values = [[row.get(name, default) for name, default in defaults] for row in rows]
     if connection.vendor != "postgresql":
-        made = model.objects.bulk_create(
-            [model(**{**defaults, **row}) for row in rows], batch_size=500
-        )
-        return [instance.pk for instance in made] if ids else []
-    names = list(defaults)
-    table = model._meta.db_table
-    pk = model._meta.pk.column
-    quote = connection.ops.quote_name
-    new_ids: list = []
+        # SQLite keeps no time zone: Django stores datetimes as naive UTC.
+        adapt = connection.ops.adapt_datetimefield_value
+        moments = [i for i, field in enumerate(fields) if isinstance(field, models.DateTimeField)]
+        for row in values:
+            for index in moments:
+                row[index] = adapt(row[index])
+    new_ids = _reserve_keys(model, len(rows)) if ids else []
+    if ids:
+        columns = [model._meta.pk.column, *columns]
+        values = [(pk, *row) for pk, row in zip(new_ids, values, strict=True)]
+    insert_values(model, columns, values)
+    return new_ids
+
+
+def _reserve_keys(model: type[models.Model], count: int) -> list[int]:
+    """The next `count` primary keys of the table, taken so that the rows can be sent with
+    them and the caller knows which row is which."""
+    table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        if ids:
-            # Reserve the keys first, so the rows can be copied with them and the caller
-            # knows which line is which.
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, len(rows)],
+                [table, pk, count],
             )
-            new_ids = [found for (found,) in cursor.fetchall()]
-        columns = ([quote(pk)] if ids else []) + [quote(name) for name in names]
-        statement = f"COPY {quote(table)} ({', '.join(columns)}) FROM STDIN"
-        # Django's wrapper turns psycopg's errors into Django's (IntegrityError and so on),
-        # as it does for every statement it sends itself.
-        with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-            for index, row in enumerate(rows):
-                values = [row[name] if name in row else defaults[name] for name in names]
-                copy.write_row([new_ids[index], *values] if ids else values)
-    return new_ids
+            return [found for (found,) in cursor.fetchall()]
+        # SQLite: the keys after the largest it ever gave (AUTOINCREMENT keeps that in
+        # sqlite_sequence; it moves on to ours as they are inserted). SQLite lets one
+        # connection write at a time, and a write by a transaction whose reading another
+        # has overtaken fails, so two imports cannot take the same keys.
+        quote = connection.ops.quote_name
+        cursor.execute(
+            f"SELECT MAX(COALESCE(MAX({quote(pk)}), 0), "
+            f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)) "
+            f"FROM {quote(table)}",
+            [table],
+        )
+        (top,) = cursor.fetchone()
+    return list(range(top + 1, top + 1 + count))
 
 
 def insert_values(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
     """Insert `rows`, each a tuple of plain values for `columns` (column names, in order),
     into `model`'s table: with COPY on PostgreSQL, in one prepared statement run for every
-    row elsewhere. For rows worked out by the app itself (stored figures), never typed:
-    no defaults, no model built, no signal; the database's constraints hold every row."""
+    row elsewhere. No defaults, no model built, no signal; the database's constraints hold
+    every row."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -67,6 +81,8 @@ def insert_values(model: type[models.Model], columns: Sequence[str], rows: Seque
     names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Django's wrapper turns psycopg's errors into Django's (IntegrityError and so
+            # on), as it does for every statement it sends itself.
             with (
                 connection.wrap_database_errors,
                 cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,

@@ -20,9 +20,11 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
 
+from figures.costing import LinesToCost, PlanCoster
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import round_money
-from figures.services import refigure_lines
+from figures.costs.printed import Allocation as CostedAllocation
+from figures.services import store_figures
 from funding.models import Allocation, FundingAvailability, FundingSource, SourceKind
 from investplan.bulk import insert_rows
 from investplan.models import (
@@ -346,6 +348,7 @@ class _Importer:
             ColumnMapping.objects.filter(organisation=organisation).values_list("header", "field")
         )
         self.pending: list[RowReading] = []  # lines read, not yet saved
+        self.coster: PlanCoster | None = None  # made for the first batch saved
         self.unlogged: list[RowReading] = []  # rows read since the last batch was saved
         self.since_total: dict[str, Decimal] = {}
         self.all_rows: dict[str, Decimal] = {}
@@ -799,7 +802,8 @@ class _Importer:
                     source_row__in=[reading.number for reading in self.pending]
                 )
             }
-        new_rows, new_numbers, changed = [], [], []
+        new_rows, new_numbers, new_lines, changed = [], [], [], []
+        lines = {}  # each row's line as saved, by row number: its figures are costed from it
         for reading in self.pending:
             values, words = self._line_values(reading)
             words.funding = tuple(share.source for share in reading.facts.funding)
@@ -810,11 +814,17 @@ class _Importer:
                 self.next_position += 1
                 new_rows.append(values)
                 new_numbers.append(reading.number)
+                line = PlanLine(**values)
+                new_lines.append(line)
             else:
                 for name, value in values.items():
                     setattr(line, name, value)
                 changed.append(line)
+            lines[reading.number] = line
+            self._say_if_outside_the_years(reading, line)
         new_ids = insert_rows(PlanLine, new_rows, ids=True)
+        for line, pk in zip(new_lines, new_ids, strict=True):
+            line.pk = pk
         history_ids = self._history(PlanLine, new_rows, new_ids, new_numbers)
         history_of_line = dict(zip(new_ids, history_ids, strict=True))
         line_ids = dict(zip(new_numbers, new_ids, strict=True))
@@ -832,21 +842,27 @@ class _Importer:
             Allocation.objects.filter(line_id__in=ids).delete()
             line_ids.update((line.source_row, line.pk) for line in changed)
         links, allocations, allocation_rows = [], [], []
+        to_cost = LinesToCost(list(lines.values()), {}, {})
         for reading in self.pending:
             facts, line_id = reading.facts, line_ids[reading.number]
             if facts.finding:
                 finding_id = self._finding(facts.finding).pk
                 links.append({"planline_id": line_id, "finding_id": finding_id})
+                to_cost.findings[line_id] = [finding_id]
             for position, share in enumerate(facts.funding):
+                source = self._source(share.source)
                 allocations.append(
                     {
                         "line_id": line_id,
-                        "source_id": self._source(share.source).pk,
+                        "source_id": source.pk,
                         "percent": share.percent,
                         "position": position,
                     }
                 )
                 allocation_rows.append(reading.number)
+                to_cost.allocations.setdefault(line_id, []).append(
+                    CostedAllocation(source.pk, share.percent, None, source.end_date)
+                )
             reading.facts = None  # saved: the row's outcome is all that is kept
         link_ids = insert_rows(PlanLine.findings.through, links, ids=True)
         # A new line's first history record holds the findings it was imported with.
@@ -861,8 +877,13 @@ class _Importer:
         self._history(
             Allocation, allocations, insert_rows(Allocation, allocations, ids=True), allocation_rows
         )
-        # The batch's figures, in the import's transaction, as any other change of lines.
-        refigure_lines(plan=self.report.plan, line_ids=line_ids.values())
+        # The batch's figures, in the import's transaction, as any other change of lines:
+        # costed from the lines and allocations as they were just saved, by one coster
+        # for the whole import (its assumptions and pay scales read once).
+        if self.coster is None:
+            self.coster = PlanCoster(self.report.plan)
+        replacing = [line.pk for line in changed]
+        store_figures(plan=self.report.plan, read=to_cost, coster=self.coster, replacing=replacing)
         self.report.lines_created += len(new_rows)
         self.report.lines_updated += len(changed)
         self.pending = []
@@ -899,7 +920,7 @@ class _Importer:
                 f"grade “{facts.grade}” is not on the council's pay scales; the line is "
                 "costed from its stated figures"
             )
-        salary = _pennies(facts.salary) if staff else None
+        salary = _two_places(facts.salary) if staff else None
         point = None
         if grade is not None:
             grade, point = self._pay_point(grade, salary, reading)
@@ -907,7 +928,7 @@ class _Importer:
                 salary = None  # the grade's point pays it
         workstream_id, team_id = self._workstream(facts.workstream), self._team(facts.team)
         start = facts.start or self.context.plan_start
-        self._say_if_outside_the_years(reading, start, facts)
+        fte = _two_places(facts.fte)
         words = LineWords(
             grade=grade.code if grade else "",
             point=point,
@@ -928,34 +949,28 @@ class _Importer:
             "grade_as_written": facts.grade,
             "from_grade_id": self._from_grade(reading),
             "annual_salary": salary,
-            "fte": facts.fte,
-            "fte_in_post": facts.fte_in_post,
+            "fte": fte,
+            "fte_in_post": _two_places(facts.fte_in_post),
             "start_date": start,
             "end_date": None,
             "duration_months": facts.duration_months,
-            "amount": _pennies(facts.amount),
+            "amount": _two_places(facts.amount),
             "one_off": facts.one_off,
-            "stated_annual_cost": _pennies(facts.stated_annual_cost),
+            "stated_annual_cost": _two_places(facts.stated_annual_cost),
             # The source states the cost for the row's FTE (decision 0016).
-            "stated_cost_fte": facts.fte if facts.stated_annual_cost is not None else None,
+            "stated_cost_fte": fte if facts.stated_annual_cost is not None else None,
             "source_file": self.source_file,
             "source_sheet": self.source_sheet,
             "source_row": reading.number,
         }, words
 
-    def _say_if_outside_the_years(self, reading: RowReading, start, facts) -> None:
+    def _say_if_outside_the_years(self, reading: RowReading, line: PlanLine) -> None:
         """A line wholly outside the plan's years costs nothing in it (decision 0016): the
         preview says so before it is added, not the workspace after."""
         plan = self.report.plan
-        line = PlanLine(
-            kind=facts.kind,
-            one_off=facts.one_off,
-            start_date=start,
-            duration_months=facts.duration_months,
-        )
         if line.is_outside_years(plan.first_year, plan.last_year):
             reading.warnings.append(
-                f"it starts {start:%-d %b %Y}, wholly outside the plan's years "
+                f"it starts {line.start_date:%-d %b %Y}, wholly outside the plan's years "
                 f"({years_label(_years_of(plan))}): it costs nothing in the plan"
             )
 
@@ -1084,7 +1099,9 @@ def _workspace_columns() -> ColumnMap:
     )
 
 
-def _pennies(amount: Decimal | None) -> Decimal | None:
+def _two_places(amount: Decimal | None) -> Decimal | None:
+    """Money to the penny and FTE to a hundredth (1.5 as 1.50), as their columns keep
+    them: a line's figures are costed from the values saved, not read back."""
     return round_money(amount) if amount is not None else None
 
 

@@ -158,9 +158,14 @@ def _forecast(cost, forecast_cost, pounds: Figures, years) -> dict[FinancialYear
     return {year: round_money(forecast_cost.get(year, ZERO), POUND) for year in years}
 
 
+# A plan that assumes no agency share, payments or vacancy factor adds nothing to any
+# post's cost: most plans, so not worked out year by year for every line.
+_NOTHING_ADDED = TrueCostAssumptions()
+
+
 def _true_cost(facts: LineFacts, cost, years, assumptions) -> dict:
     nothing = (ZERO, ZERO, ZERO, ZERO)
-    if facts.kind != LineKind.NEW_POST or cost is None or assumptions is None:
+    if facts.kind != LineKind.NEW_POST or cost is None or assumptions in (None, _NOTHING_ADDED):
         return dict.fromkeys(years, nothing)
     post = TrueCostPost(
         fte=facts.fte,

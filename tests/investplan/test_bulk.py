@@ -1,4 +1,4 @@
-"""Inserting many rows at once: COPY on PostgreSQL, bulk_create elsewhere. The suite runs
+"""Inserting many rows at once: COPY on PostgreSQL, one prepared INSERT elsewhere. The suite runs
 on both, so each test here checks both paths."""
 
 import datetime
@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from investplan.bulk import insert_rows
 from investplan.models import Team
@@ -63,3 +64,20 @@ def test_it_holds_the_databases_constraints():
 def test_it_inserts_nothing_and_returns_no_ids_for_no_rows():
     assert insert_rows(Team, [], ids=True) == []
     assert not Team.objects.exists()
+
+
+def test_it_gives_no_row_the_key_of_a_row_deleted_before_it():
+    organisation = OrganisationFactory()
+    deleted = Team.objects.create(organisation=organisation, name="A").pk
+    Team.objects.filter(pk=deleted).delete()
+    [pk] = insert_rows(Team, [{"organisation_id": organisation.pk, "name": "B"}], ids=True)
+    assert pk > deleted
+
+
+def test_it_keeps_the_moment_a_history_record_was_made():
+    plan = PlanFactory()
+    moment = timezone.now()
+    row = {"id": 7, "plan_id": plan.pk, "title": "Analyst", "history_date": moment}
+    row |= {"history_type": "+", "start_date": datetime.date(2025, 4, 1)}
+    insert_rows(PlanLine.history.model, [row])
+    assert PlanLine.history.get(id=7).history_date == moment
