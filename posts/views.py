@@ -19,6 +19,7 @@ from posts.appendix.years import parse_years, years_label
 from posts.forms import AppendixUploadForm
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
+from posts.uploads import upload_refusal
 
 
 def _organisation_to_import_into(request, organisation_slug) -> Organisation:
@@ -36,10 +37,15 @@ def _organisation_to_import_into(request, organisation_slug) -> Organisation:
 def imports(request, organisation_slug):
     organisation = _organisation_to_import_into(request, organisation_slug)
     form = AppendixUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if refused := upload_refusal(request):  # the body was not read past the limit
+        form.errors.clear()
+        form.add_error("file", refused)
+        status = 413
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        preview = AppendixImport.objects.create(
+        preview = AppendixImport(
             organisation=organisation,
             plan_slug=form.cleaned_data["plan"],
             uploaded_by=request.user,
@@ -49,7 +55,11 @@ def imports(request, organisation_slug):
             data=data,
             status=ImportStatus.PREVIEWED,
         )
-        return redirect("posts:import-preview", organisation.slug, preview.pk)
+        if problem := _unreadable(organisation, preview):
+            form.add_error("file", problem)
+        else:
+            preview.save()
+            return redirect("posts:import-preview", organisation.slug, preview.pk)
     history = (
         AppendixImport.objects.filter(organisation=organisation)
         .exclude(status=ImportStatus.PREVIEWED)
@@ -61,8 +71,18 @@ def imports(request, organisation_slug):
         request,
         "posts/imports.html",
         {"organisation": organisation, "form": form, "history": history, "plans": plans},
-        status=422 if form.errors else 200,
+        status=422 if form.errors and status == 200 else status,
     )
+
+
+def _unreadable(organisation, preview) -> str:
+    """What stops the file being read at all, found once, as it is uploaded: a file that
+    cannot be read is refused then, never kept to be read again on every preview."""
+    try:
+        _run(organisation, preview, dry_run=True)
+    except UnreadableFile as problem:
+        return str(problem)
+    return ""
 
 
 def _preview_of(request, organisation_slug, import_id):

@@ -1,0 +1,201 @@
+"""What one appendix may hold, and how a file past it is refused (issue 18): columns and
+cells, a request's body, a workbook's parts; and Excel's "Unicode text" read as text."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.test import RequestFactory
+from django.urls import reverse
+
+from investplan.models import Role
+from posts.appendix import reading
+from posts.appendix.reading import MAX_COLUMNS, MAX_FILE_BYTES, Appendix, UnreadableFile
+from posts.importing import import_appendix
+from posts.models import AppendixImport, PlanLine
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.posts.appendix_files import csv_bytes, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Post", "Grade", "FTE", "Salary", "Cost"]
+ROWS = [HEADER, ["Analyst", "K", 1, 30000, 38700], ["Social worker £", "L", 0.5, 36000, 23220]]
+
+
+def import_bytes(data, name="appendix.xlsx", **options):
+    return import_appendix(
+        organisation=OrganisationFactory(), plan_slug="limits", file_name=name, data=data, **options
+    )
+
+
+@pytest.fixture
+def admin(client):
+    membership = MembershipFactory(role=Role.ADMIN)
+    client.force_login(membership.user)
+    client.organisation = membership.organisation
+    return client
+
+
+def upload(client, data, name):
+    url = reverse("posts:imports", args=[client.organisation.slug])
+    return client.post(
+        url, {"plan": "new-plan", "sheet": "", "file": SimpleUploadedFile(name, data)}
+    )
+
+
+# -- 1. columns and cells ------------------------------------------------------------------
+
+
+def test_it_refuses_a_header_row_of_a_million_columns_naming_the_limit():
+    data = b"Post," * 1_000_000  # 5 MB, one row
+    rows = Appendix("wide.csv", data).rows("wide.csv")
+    with pytest.raises(
+        UnreadableFile, match=f"has 1,000,000 columns; InvestPlan reads at most {MAX_COLUMNS:,}"
+    ):
+        list(rows)
+
+
+def test_it_refuses_a_row_one_column_wider_than_the_limit():
+    data = csv_bytes([HEADER, ["x"] * (MAX_COLUMNS + 1)])
+    with pytest.raises(
+        UnreadableFile, match=f"row 2 of “wide.csv” has {MAX_COLUMNS + 1:,} columns"
+    ):
+        import_bytes(data, name="wide.csv")
+
+
+def test_it_reads_rows_with_thousands_of_trailing_blank_cells_as_the_rows_they_are():
+    data = csv_bytes([row + [None] * 5_000 for row in ROWS])
+    report = import_bytes(data, name="padded.csv")
+    assert (report.committed, report.lines_created) == (True, 2)
+
+
+def test_it_refuses_a_sheet_with_more_cells_than_the_limit(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+    data = csv_bytes([HEADER] + [["Analyst", "K", 1, 30000, 38700]] * 30)
+    with pytest.raises(UnreadableFile, match="more than 100 cells; InvestPlan reads at most"):
+        import_bytes(data, name="many.csv")
+
+
+def _declared_wide(data: bytes) -> bytes:
+    """The workbook with its sheet saying it spans every column Excel has."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:XFD1048576"', part)
+            target.writestr(info.filename, part)
+    return buffer.getvalue()
+
+
+def test_it_reads_a_sheet_that_says_it_spans_every_column_only_as_far_as_its_cells():
+    appendix = Appendix("wide.xlsx", _declared_wide(workbook_bytes(ROWS)))
+    widths = {len(row.values) for row in appendix.rows("Appendix")}
+    assert widths == {len(HEADER)}
+
+
+def test_it_refuses_an_unreadable_file_at_upload_and_keeps_nothing_to_read_again(admin):
+    response = upload(admin, b"Post," * 1_000_000, "wide.csv")
+    assert response.status_code == 422
+    assert "has 1,000,000 columns; InvestPlan reads at most" in response.content.decode()
+    assert not AppendixImport.objects.exists()
+
+
+# -- 9. bodies capped before they are read ---------------------------------------------------
+
+
+def test_it_refuses_an_upload_over_the_limit_before_any_of_it_is_written(admin, monkeypatch):
+    started = []
+    real_new_file = TemporaryFileUploadHandler.new_file
+
+    def new_file(handler, *args, **kwargs):
+        started.append(args)
+        return real_new_file(handler, *args, **kwargs)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", new_file)
+    response = upload(admin, b"a," * (MAX_FILE_BYTES // 2 + 1_000_000), "big.csv")
+    assert response.status_code == 413
+    assert "“big.csv” is 11.9 MB; the limit is 10 MB" in response.content.decode()
+    assert started == []  # no handler after the cap began a file, in memory or on disk
+    assert not AppendixImport.objects.exists()
+
+
+def test_it_stops_a_file_at_the_limit_as_its_bytes_arrive():
+    from posts.uploads import CappedUploadHandler
+
+    request = RequestFactory().post("/")
+    handler = CappedUploadHandler(request)
+    handler.handle_raw_input(None, {}, 1_000, None)  # a body that understates its size
+    handler.new_file("file", "sly.csv", "text/csv", None)
+    handler.receive_data_chunk(b"a" * MAX_FILE_BYTES, 0)
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"a", MAX_FILE_BYTES)
+    assert request.upload_refused == "“sly.csv” is over 10 MB; the limit is 10 MB"
+
+
+def _workbook_with(parts: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    return buffer.getvalue()
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">'
+        % (level, (b"&lol%d;" % (level - 1) if level > 1 else b"&lol;") * 10)
+        for level in range(1, 10)
+    )
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    + b"<si><t>&lol9;</t></si></sst>"
+)
+
+
+def test_it_refuses_a_workbook_whose_xml_declares_entities_before_parsing_it():
+    data = _workbook_with({"xl/sharedStrings.xml": LAUGHS})
+    with pytest.raises(UnreadableFile, match="sharedStrings.xml declares XML entities"):
+        Appendix("laughs.xlsx", data)
+
+
+def test_it_refuses_a_part_that_inflates_like_a_zip_bomb():
+    data = _workbook_with({"xl/worksheets/sheet1.xml": b"\x00" * (20 * 1024 * 1024)})
+    assert len(data) < 100 * 1024
+    with pytest.raises(UnreadableFile, match="sheet1.xml inflates .* \\(a zip bomb\\)"):
+        Appendix("bomb.xlsx", data)
+
+
+def test_it_refuses_a_workbook_of_more_parts_than_any_workbook_has():
+    data = _workbook_with({f"xl/media/{n}.bin": b"x" for n in range(reading.MAX_PARTS)})
+    with pytest.raises(UnreadableFile, match=f"it holds {reading.MAX_PARTS + 1:,} parts"):
+        Appendix("parts.xlsx", data)
+
+
+# -- 10. Excel's "Unicode text" ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_it_reads_unicode_text_saved_by_excel_as_utf_16_with_tabs(encoding):
+    text = "\ufeff" + "".join("\t".join(str(cell) for cell in row) + "\r\n" for row in ROWS)
+    report = import_bytes(
+        text.encode(encoding.replace("utf-16", "utf-16-le") if encoding == "utf-16" else encoding),
+        name="appendix.txt",
+    )
+    assert report.committed
+    assert list(PlanLine.objects.order_by("position").values_list("title", flat=True)) == [
+        "Analyst",
+        "Social worker £",
+    ]
+
+
+def test_it_uploads_unicode_text_and_previews_its_rows(admin):
+    text = "\ufeff" + "".join("\t".join(str(cell) for cell in row) + "\r\n" for row in ROWS)
+    response = upload(admin, text.encode("utf-16-le"), "appendix.txt")
+    preview = admin.get(response["Location"])
+    assert preview.status_code == 200
+    assert "2 imported" in preview.content.decode()
