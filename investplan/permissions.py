@@ -150,9 +150,7 @@ def closed_because(plan: Plan) -> str:
     if plan.is_archived:
         return "archived: unarchive it to change it"
     if plan.status == PlanStatus.APPROVED:
-        return (
-            "approved: its lines can no longer be changed until a head of service reopens it"
-        )
+        return "approved: its lines can no longer be changed until a head of service reopens it"
     return ""
 
 

@@ -17,6 +17,7 @@ from posts.appendix.columns import FIELDS
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years, years_label
 from posts.forms import AppendixUploadForm
+from posts.import_previews import KeptPreview, kept_preview
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
 from posts.uploads import upload_refusal
@@ -55,8 +56,11 @@ def imports(request, organisation_slug):
             data=data,
             status=ImportStatus.PREVIEWED,
         )
-        if problem := _unreadable(organisation, preview):
-            form.add_error("file", problem)
+        # Read once, here: a file that cannot be read is refused now, never kept to be
+        # read again; one that can is kept with what its preview shows.
+        kept = _kept(organisation, preview, None, "")
+        if kept.error:
+            form.add_error("file", kept.error)
         else:
             preview.save()
             return redirect("posts:import-preview", organisation.slug, preview.pk)
@@ -73,16 +77,6 @@ def imports(request, organisation_slug):
         {"organisation": organisation, "form": form, "history": history, "plans": plans},
         status=422 if form.errors and status == 200 else status,
     )
-
-
-def _unreadable(organisation, preview) -> str:
-    """What stops the file being read at all, found once, as it is uploaded: a file that
-    cannot be read is refused then, never kept to be read again on every preview."""
-    try:
-        _run(organisation, preview, dry_run=True)
-    except UnreadableFile as problem:
-        return str(problem)
-    return ""
 
 
 def _preview_of(request, organisation_slug, import_id):
@@ -103,6 +97,16 @@ def _run(organisation, preview, **options):
         sheet=preview.sheet or None,
         corrections=_corrections_of(preview),
         **options,
+    )
+
+
+def _kept(organisation, preview, years, years_text: str) -> KeptPreview:
+    """The preview's dry run, as kept with the file while nothing it depends on moves."""
+    return kept_preview(
+        organisation,
+        preview,
+        years_text,
+        lambda: _run(organisation, preview, dry_run=True, years=years),
     )
 
 
@@ -130,11 +134,10 @@ def import_preview(request, organisation_slug, import_id):
     organisation, preview = _preview_of(request, organisation_slug, import_id)
     years_text = request.GET.get("years", "").strip()
     years, years_error = _chosen_years(years_text)
-    error, report = "", None
-    try:
-        report = _run(organisation, preview, dry_run=True, years=years)
-    except UnreadableFile as problem:
-        error = str(problem)
+    report = _kept(organisation, preview, years, years_text if years else "")
+    error = report.error
+    if report.error:
+        report = None
     if report and report.years and not years_text:
         years_text = years_label(report.years)
     columns = []
@@ -169,10 +172,9 @@ def import_mapping(request, organisation_slug, import_id):
     read so, and a reading by arithmetic is never remembered."""
     organisation, preview = _preview_of(request, organisation_slug, import_id)
     before = _corrections_of(preview)
-    try:
-        shown = _run(organisation, preview, dry_run=True).columns
-    except UnreadableFile:
-        shown = None
+    years_text = request.POST.get("years", "").strip()
+    years, _ = _chosen_years(years_text)
+    shown = _kept(organisation, preview, years, years_text if years else "").columns
     corrections = {}
     for key, value in request.POST.items():
         column = key.removeprefix("column-")
@@ -183,7 +185,7 @@ def import_mapping(request, organisation_slug, import_id):
             corrections[column] = value
     preview.corrections = corrections
     preview.save(update_fields=["corrections"])
-    return _to_preview(organisation_slug, preview, request.POST.get("years", "").strip())
+    return _to_preview(organisation_slug, preview, years_text)
 
 
 @login_required

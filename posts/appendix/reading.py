@@ -127,9 +127,7 @@ class Appendix:
                     refused + f"its part {part.filename[:100]} inflates "
                     f"{part.compress_size:,} bytes to {part.file_size:,} (a zip bomb)"
                 )
-            if part.filename.endswith((".xml", ".rels")) and _declares_entities(
-                archive, part
-            ):
+            if part.filename.endswith((".xml", ".rels")) and _declares_entities(archive, part):
                 raise UnreadableFile(
                     refused + f"its part {part.filename[:100]} declares XML entities, which "
                     "Excel never writes (an XML bomb)"
