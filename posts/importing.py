@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -47,7 +48,7 @@ from posts.appendix.columns import (
     normalise_header,
 )
 from posts.appendix.log import RowLog
-from posts.appendix.reading import Appendix, SourceRow, UnreadableFile, is_blank
+from posts.appendix.reading import Appendix, Limits, SourceRow, UnreadableFile, is_blank
 from posts.appendix.rows import (
     BLANK,
     ERROR,
@@ -233,7 +234,9 @@ def import_appendix(
     `pasted`: `data` is cells copied from a spreadsheet, split at tabs; a block without a
     header row is read in the workspace's column order (`WORKSPACE_COLUMNS`), and a cell
     under no heading is an error rather than left out."""
-    appendix = Appendix(file_name, data, delimiter="\t" if pasted else None)
+    appendix = Appendix(
+        file_name, data, delimiter="\t" if pasted else None, limits=Limits(**settings.IMPORT_LIMITS)
+    )
     report = ImportReport(file_name=file_name)
     try:
         with transaction.atomic():

@@ -27,12 +27,12 @@ class CappedUploadHandler(FileUploadHandler):
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.received = 0
-        if self.body_length > settings.IMPORT_MAX_FILE_BYTES + _ENVELOPE_BYTES:
+        if self.body_length > settings.IMPORT_LIMITS["file_bytes"] + _ENVELOPE_BYTES:
             self._refuse(f"is {self.body_length / 1024 / 1024:.1f} MB")
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.IMPORT_MAX_FILE_BYTES:
+        if self.received > settings.IMPORT_LIMITS["file_bytes"]:
             self._refuse(f"is over {self.received // 1024 // 1024} MB")
         return raw_data
 
@@ -40,7 +40,7 @@ class CappedUploadHandler(FileUploadHandler):
         return None  # the handlers after this one make the file
 
     def _refuse(self, size: str) -> None:
-        limit = f"{settings.IMPORT_MAX_FILE_BYTES // 1024 // 1024} MB"
+        limit = f"{settings.IMPORT_LIMITS['file_bytes'] // 1024 // 1024} MB"
         self.request.upload_refused = f"“{self.file_name}” {size}; the limit is {limit}"
         # connection_reset: the rest of the body is not read, let alone kept.
         raise StopUpload(connection_reset=True)

@@ -1,8 +1,8 @@
 """Open an appendix: xlsx or xlsm (values only: formulas are never evaluated, macros never
 run) or CSV (UTF-8, UTF-16 as Excel's "Unicode text" saves it, or Windows-1252; comma or
 tab). Rows come out one at a time, so a large workbook is never held in memory whole, and
-a file past the limits in settings (columns, cells, a workbook's parts) is refused before
-it costs more than a second."""
+a file past its `Limits` (columns, cells, a workbook's parts) is refused before it costs
+more than a second or two. Plain Python: the importer passes the limits from settings."""
 
 from __future__ import annotations
 
@@ -14,19 +14,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-# The limits live in config/settings.py, in one block.
-MAX_FILE_BYTES = settings.IMPORT_MAX_FILE_BYTES
-MAX_COLUMNS = settings.IMPORT_MAX_COLUMNS
-MAX_CELLS = settings.IMPORT_MAX_CELLS
-MAX_ROWS = settings.IMPORT_MAX_ROWS
-MAX_UNPACKED_BYTES = settings.IMPORT_MAX_UNPACKED_BYTES
-MAX_PART_BYTES = settings.IMPORT_MAX_PART_BYTES
-MAX_PARTS = settings.IMPORT_MAX_PARTS
-MAX_INFLATION = settings.IMPORT_MAX_INFLATION
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may hold. The importer passes the values in config/settings.py
+    (IMPORT_LIMITS); these defaults are the same, for reading outside Django."""
+
+    file_bytes: int = 10 * 1024 * 1024
+    columns: int = 1_000
+    cells: int = 2_000_000
+    rows: int = 100_000
+    unpacked_bytes: int = 100 * 1024 * 1024
+    part_bytes: int = 50 * 1024 * 1024
+    parts: int = 1_000
+    inflation: int = 200
+
+
+MAX_FILE_BYTES = Limits().file_bytes  # the default, for messages outside Django
 BLANK_RUN_LIMIT = 1_000  # blank rows in a row after which the sheet is taken to have ended
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
@@ -51,15 +58,18 @@ class SourceRow:
 class Appendix:
     """An opened file: its sheet names and, for one sheet, its rows."""
 
-    def __init__(self, name: str, data: bytes, *, delimiter: str | None = None):
+    def __init__(
+        self, name: str, data: bytes, *, delimiter: str | None = None, limits: Limits = Limits()
+    ):
         """`delimiter` reads `data` as text split at it, never as a workbook: cells pasted
         from a spreadsheet are split at tabs, whatever else they hold."""
         self.name = name
         self.delimiter = delimiter
-        if len(data) > MAX_FILE_BYTES:
+        self.limits = limits
+        if len(data) > limits.file_bytes:
             raise UnreadableFile(
                 f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB"
+                f"{limits.file_bytes // 1024 // 1024} MB"
             )
         if not data.strip():
             raise UnreadableFile(f"{name} is empty")
@@ -108,20 +118,21 @@ class Appendix:
         than that: so a zip bomb is refused from its directory, before anything inflates,
         and an XML bomb (entities that expand) from the first bytes of its part."""
         refused = f"{self.name} is not a council appendix and was not opened: "
-        if len(parts) > MAX_PARTS:
+        if len(parts) > self.limits.parts:
             raise UnreadableFile(
-                refused + f"it holds {len(parts):,} parts; InvestPlan reads at most {MAX_PARTS:,}"
+                refused
+                + f"it holds {len(parts):,} parts; InvestPlan reads at most {self.limits.parts:,}"
             )
         unpacked = sum(part.file_size for part in parts)
-        if unpacked > MAX_UNPACKED_BYTES:
+        if unpacked > self.limits.unpacked_bytes:
             raise UnreadableFile(
                 refused + f"it would unpack to {unpacked / 1024 / 1024:,.0f} MB; InvestPlan "
-                f"reads at most {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
+                f"reads at most {self.limits.unpacked_bytes // 1024 // 1024} MB"
             )
         for part in parts:
             inflation = part.file_size / max(part.compress_size, 1)
-            if part.file_size > MAX_PART_BYTES or (
-                part.file_size > 1024 * 1024 and inflation > MAX_INFLATION
+            if part.file_size > self.limits.part_bytes or (
+                part.file_size > 1024 * 1024 and inflation > self.limits.inflation
             ):
                 raise UnreadableFile(
                     refused + f"its part {part.filename[:100]} inflates "
@@ -149,9 +160,9 @@ class Appendix:
             else:
                 blank_run = 0
                 filled += 1
-                if filled > MAX_ROWS:
+                if filled > self.limits.rows:
                     raise UnreadableFile(
-                        f"{sheet} has more than {MAX_ROWS:,} rows with something in them; "
+                        f"{sheet} has more than {self.limits.rows:,} rows with something in them; "
                         "split it into smaller appendices"
                     )
             yield row
@@ -163,15 +174,15 @@ class Appendix:
         end = len(values)
         while end and values[end - 1] is None:
             end -= 1
-        if end > MAX_COLUMNS:
+        if end > self.limits.columns:
             raise UnreadableFile(
                 f"{self.name}: row {row.number} of “{sheet}” has {end:,} columns; InvestPlan "
-                f"reads at most {MAX_COLUMNS:,}"
+                f"reads at most {self.limits.columns:,}"
             )
-        if cells + end > MAX_CELLS:
+        if cells + end > self.limits.cells:
             raise UnreadableFile(
-                f"{self.name}: “{sheet}” has more than {MAX_CELLS:,} cells; InvestPlan reads "
-                "at most that many from a sheet: split it into smaller appendices"
+                f"{self.name}: “{sheet}” has more than {self.limits.cells:,} cells; InvestPlan "
+                "reads at most that many from a sheet: split it into smaller appendices"
             )
         return row if end == len(values) else SourceRow(row.number, values[:end])
 
@@ -182,7 +193,7 @@ class Appendix:
                 + ", ".join(f"“{name}”" for name in self.sheet_names)
             )
         worksheet = self._workbook[sheet]
-        if (worksheet.max_column or 0) > MAX_COLUMNS:
+        if (worksheet.max_column or 0) > self.limits.columns:
             # A sheet that says it is wider than any appendix ("A1:XFD1048576") would pad
             # every row to that width: its rows are read as long as their cells go.
             worksheet.reset_dimensions()

@@ -6,22 +6,28 @@ import re
 import zipfile
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.test import RequestFactory
 from django.urls import reverse
 
 from investplan.models import Role
-from posts.appendix import reading
-from posts.appendix.reading import MAX_COLUMNS, MAX_FILE_BYTES, Appendix, UnreadableFile
+from posts.appendix.reading import Appendix, Limits, UnreadableFile
 from posts.importing import import_appendix
 from posts.models import AppendixImport, PlanLine
 from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory, PlanLineFactory
 from tests.posts.appendix_files import csv_bytes, workbook_bytes
 
 pytestmark = pytest.mark.django_db
+LIMITS = django_settings.IMPORT_LIMITS
+MAX_COLUMNS, MAX_FILE_BYTES, MAX_PARTS = LIMITS["columns"], LIMITS["file_bytes"], LIMITS["parts"]
 HEADER = ["Post", "Grade", "FTE", "Salary", "Cost"]
 ROWS = [HEADER, ["Analyst", "K", 1, 30000, 38700], ["Social worker £", "L", 0.5, 36000, 23220]]
+
+
+def open_appendix(name, data) -> Appendix:
+    return Appendix(name, data, limits=Limits(**LIMITS))
 
 
 def import_bytes(data, name="appendix.xlsx", **options):
@@ -50,7 +56,7 @@ def upload(client, data, name):
 
 def test_it_refuses_a_header_row_of_a_million_columns_naming_the_limit():
     data = b"Post," * 1_000_000  # 5 MB, one row
-    rows = Appendix("wide.csv", data).rows("wide.csv")
+    rows = open_appendix("wide.csv", data).rows("wide.csv")
     with pytest.raises(
         UnreadableFile, match=f"has 1,000,000 columns; InvestPlan reads at most {MAX_COLUMNS:,}"
     ):
@@ -71,8 +77,8 @@ def test_it_reads_rows_with_thousands_of_trailing_blank_cells_as_the_rows_they_a
     assert (report.committed, report.lines_created) == (True, 2)
 
 
-def test_it_refuses_a_sheet_with_more_cells_than_the_limit(monkeypatch):
-    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+def test_it_refuses_a_sheet_with_more_cells_than_the_limit(settings):
+    settings.IMPORT_LIMITS = {**LIMITS, "cells": 100}
     data = csv_bytes([HEADER] + [["Analyst", "K", 1, 30000, 38700]] * 30)
     with pytest.raises(UnreadableFile, match="more than 100 cells; InvestPlan reads at most"):
         import_bytes(data, name="many.csv")
@@ -92,7 +98,7 @@ def _declared_wide(data: bytes) -> bytes:
 
 
 def test_it_reads_a_sheet_that_says_it_spans_every_column_only_as_far_as_its_cells():
-    appendix = Appendix("wide.xlsx", _declared_wide(workbook_bytes(ROWS)))
+    appendix = open_appendix("wide.xlsx", _declared_wide(workbook_bytes(ROWS)))
     widths = {len(row.values) for row in appendix.rows("Appendix")}
     assert widths == {len(HEADER)}
 
@@ -198,7 +204,7 @@ LAUGHS = (
 def test_it_refuses_a_workbook_whose_xml_declares_entities_before_parsing_it():
     data = _workbook_with({"xl/sharedStrings.xml": LAUGHS})
     with pytest.raises(UnreadableFile, match=r"sharedStrings\.xml declares XML entities"):
-        Appendix("laughs.xlsx", data)
+        open_appendix("laughs.xlsx", data)
 
 
 def test_it_refuses_a_part_that_inflates_like_a_zip_bomb():
@@ -210,13 +216,15 @@ def test_it_refuses_a_part_that_inflates_like_a_zip_bomb():
     data = _workbook_with({"xl/worksheets/sheet1.xml": sheet})
     assert len(data) < 100 * 1024
     with pytest.raises(UnreadableFile, match=r"sheet1\.xml inflates .* \(a zip bomb\)"):
-        Appendix("bomb.xlsx", data)
+        open_appendix("bomb.xlsx", data)
 
 
 def test_it_refuses_a_workbook_of_more_parts_than_any_workbook_has():
-    data = _workbook_with({f"xl/media/{n}.bin": b"x" for n in range(reading.MAX_PARTS)})
-    with pytest.raises(UnreadableFile, match=f"it holds {reading.MAX_PARTS + 9:,} parts; InvestPlan reads at most"):
-        Appendix("parts.xlsx", data)
+    data = _workbook_with({f"xl/media/{n}.bin": b"x" for n in range(MAX_PARTS)})
+    with pytest.raises(
+        UnreadableFile, match=f"it holds {MAX_PARTS + 9:,} parts; InvestPlan reads at most"
+    ):
+        open_appendix("parts.xlsx", data)
 
 
 # -- 10. Excel's "Unicode text" ------------------------------------------------------------
