@@ -12,11 +12,10 @@ from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandl
 from django.test import RequestFactory
 from django.urls import reverse
 
-from investplan.models import Role
 from posts.appendix.reading import Appendix, Limits, UnreadableFile
 from posts.importing import import_appendix
 from posts.models import AppendixImport, PlanLine
-from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory, PlanLineFactory
+from tests.factories import OrganisationFactory, PlanFactory, PlanLineFactory
 from tests.posts.appendix_files import csv_bytes, workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +33,6 @@ def import_bytes(data, name="appendix.xlsx", **options):
     return import_appendix(
         organisation=OrganisationFactory(), plan_slug="limits", file_name=name, data=data, **options
     )
-
-
-@pytest.fixture
-def admin(client):
-    membership = MembershipFactory(role=Role.ADMIN)
-    client.force_login(membership.user)
-    client.organisation = membership.organisation
-    return client
 
 
 def upload(client, data, name):
