@@ -142,6 +142,27 @@ DEFAULT_CURRENCY = "GBP"
 # Uploads: nothing large is held in memory (import limits come with the importer).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# -- Appendix imports: what one file may hold (issue 18) ---------------------------------
+# Real appendices are kilobytes: the widest seen has 12 columns and 36 rows, a workbook
+# unpacks to 36 KB in 9 parts. These are generous for any council's appendix and small
+# enough that a hostile file is refused in a second, before it is parsed.
+IMPORT_LIMITS = {
+    "file_bytes": 10 * 1024 * 1024,  # an upload, a file on disk, a request's body
+    "columns": 1_000,  # cells across one row, after its trailing blank ones
+    "cells": 2_000_000,  # cells read from one sheet (100,000 rows of 20 columns)
+    "rows": 100_000,  # rows with something in them
+    "unpacked_bytes": 100 * 1024 * 1024,  # a workbook's parts, all inflated
+    "part_bytes": 50 * 1024 * 1024,  # one part (a sheet, the shared strings)
+    "parts": 1_000,  # entries in a workbook's zip
+    "inflation": 200,  # a part over 1 MB inflating more times than this is a zip bomb
+}
+# A file over IMPORT_LIMITS["file_bytes"] is refused as its body arrives, never written to disk.
+FILE_UPLOAD_HANDLERS = [
+    "posts.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -137,12 +137,21 @@ def plan_to_edit(user, slug: str) -> tuple[Plan, Powers]:
     plan = plan_for(user, slug)
     powers = powers_over(user, plan)
     if not powers.can_edit:
-        if powers.role in EDITORS and powers.plan_archived:
-            raise PermissionDenied("This plan is archived: unarchive it to change it.")
         if powers.role in EDITORS:
-            raise PermissionDenied("This plan is approved: its lines can no longer be changed.")
+            raise PermissionDenied(f"This plan is {closed_because(plan)}.")
         raise PermissionDenied("Your role may read this plan but not change it.")
     return plan, powers
+
+
+def closed_because(plan: Plan) -> str:
+    """Why no one may change the plan's lines, whatever their role ("" if they may): the
+    one rule its pages, the paste and the import keep, as "approved: ..." to follow "This
+    plan is" or "the plan “slug” is"."""
+    if plan.is_archived:
+        return "archived: unarchive it to change it"
+    if plan.status == PlanStatus.APPROVED:
+        return "approved: its lines can no longer be changed until a head of service reopens it"
+    return ""
 
 
 def organisation_for(

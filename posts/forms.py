@@ -1,10 +1,10 @@
 from django import forms
+from django.conf import settings
 
 from figures.costing import line_cost_error
 from investplan.fields import PoundsField
 from investplan.forms import DateInput
 from investplan.models import Finding, Team, Workstream
-from posts.appendix.reading import MAX_FILE_BYTES
 from posts.limits import duration_problem, sentence
 from posts.models import Grade, LineKind, PlanLine, SpinalPoint
 
@@ -97,10 +97,10 @@ class AppendixUploadForm(forms.Form):
             raise forms.ValidationError(
                 f"“{upload.name}” is not an Excel workbook (.xlsx, .xlsm) or a CSV file"
             )
-        if upload.size > MAX_FILE_BYTES:
+        if upload.size > settings.IMPORT_LIMITS["file_bytes"]:
             raise forms.ValidationError(
                 f"“{upload.name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB"
+                f"{settings.IMPORT_LIMITS['file_bytes'] // 1024 // 1024} MB"
             )
         return upload
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Max
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_update_with_history
@@ -33,10 +34,10 @@ from investplan.models import (
     OnCostMethod,
     Organisation,
     Plan,
-    PlanStatus,
     Team,
     Workstream,
 )
+from investplan.permissions import closed_because
 from investplan.services import create_plan, free_plan_slug
 from posts.appendix.arithmetic import SAMPLE_ROWS, read_by_arithmetic
 from posts.appendix.columns import (
@@ -49,7 +50,7 @@ from posts.appendix.columns import (
     normalise_header,
 )
 from posts.appendix.log import RowLog
-from posts.appendix.reading import Appendix, SourceRow, UnreadableFile, is_blank
+from posts.appendix.reading import Appendix, Limits, SourceRow, UnreadableFile, is_blank
 from posts.appendix.rows import (
     BLANK,
     ERROR,
@@ -236,10 +237,13 @@ def import_appendix(
     `pasted`: `data` is cells copied from a spreadsheet, split at tabs; a block without a
     header row is read in the workspace's column order (`WORKSPACE_COLUMNS`), and a cell
     under no heading is an error rather than left out."""
-    appendix = Appendix(file_name, data, delimiter="\t" if pasted else None)
+    appendix = Appendix(
+        file_name, data, delimiter="\t" if pasted else None, limits=Limits(**settings.IMPORT_LIMITS)
+    )
     report = ImportReport(file_name=file_name)
     try:
         with transaction.atomic():
+            hold_plan(organisation, plan_slug)
             importer = _Importer(
                 organisation, plan_slug, appendix, report, corrections or {}, user, pasted
             )
@@ -257,6 +261,34 @@ def import_appendix(
         with transaction.atomic():
             _record(organisation, report, data, user, ImportStatus.FAILED, corrections)
     return report
+
+
+class PlanBusy(UnreadableFile):
+    """Another import into the plan held it longer than SQLite waits for its write lock."""
+
+
+def hold_plan(organisation: Organisation, plan_slug: str) -> None:
+    """One import (or preview, or paste) into a plan at a time, held to the end of the
+    transaction: another waits here, then reads the plan as the first left it, so a file
+    imported twice at once updates its own lines rather than adding them twice. PostgreSQL
+    locks the plan's row, or the council's while the plan is still to be made (NO KEY: rows
+    that merely refer to it are not held up). SQLite has one write lock: a write taken
+    first, before anything is read, waits for it; past its timeout, the admin is told."""
+    if connection.vendor != "postgresql":
+        try:
+            Organisation.objects.filter(pk=organisation.pk).update(slug=F("slug"))
+        except OperationalError:
+            raise PlanBusy(
+                f"another import into the plan “{plan_slug}” is being saved; try again "
+                "when it has finished"
+            ) from None
+        return
+    plans = Plan.objects.select_for_update(no_key=True)
+    if plans.filter(organisation=organisation, slug=plan_slug).exists():
+        return
+    Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).exists()
+    # The plan may have been made while this import waited: it is held too.
+    plans.filter(organisation=organisation, slug=plan_slug).exists()
 
 
 def _record(organisation, report, data, user, status, corrections) -> AppendixImport:
@@ -578,14 +610,9 @@ class _Importer:
                 last_year=period[1].start_year,
             )
             report.created_plan, report.new_plan_slug = True, plan.slug
-        elif plan.is_archived:
-            raise UnreadableFile(f"the plan “{self.plan_slug}” is archived: unarchive it first")
-        elif plan.status == PlanStatus.APPROVED:
-            # Its tables are what the committee approved; a paste is refused the same way.
-            raise UnreadableFile(
-                f"the plan “{self.plan_slug}” is approved: a head of service reopens it "
-                "before anything is imported into it"
-            )
+        elif closed := closed_because(plan):
+            # The rule the plan's pages and the paste keep (read under the plan's lock).
+            raise UnreadableFile(f"the plan “{self.plan_slug}” is {closed}")
         else:
             given = "the years chosen are" if self.years else "the file names"
             found = None if self.years else self._years_named(columns)

@@ -17,8 +17,10 @@ from posts.appendix.columns import FIELDS
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years, years_label
 from posts.forms import AppendixUploadForm
+from posts.import_previews import KeptPreview, kept_preview
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
+from posts.uploads import upload_refusal
 
 
 def _organisation_to_import_into(request, organisation_slug) -> Organisation:
@@ -36,10 +38,15 @@ def _organisation_to_import_into(request, organisation_slug) -> Organisation:
 def imports(request, organisation_slug):
     organisation = _organisation_to_import_into(request, organisation_slug)
     form = AppendixUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if refused := upload_refusal(request):  # the body was not read past the limit
+        form.errors.clear()
+        form.add_error("file", refused)
+        status = 413
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        preview = AppendixImport.objects.create(
+        preview = AppendixImport(
             organisation=organisation,
             plan_slug=form.cleaned_data["plan"],
             uploaded_by=request.user,
@@ -49,7 +56,14 @@ def imports(request, organisation_slug):
             data=data,
             status=ImportStatus.PREVIEWED,
         )
-        return redirect("posts:import-preview", organisation.slug, preview.pk)
+        # Read once, here: a file that cannot be read is refused now, never kept to be
+        # read again; one that can is kept with what its preview shows.
+        kept = _kept(organisation, preview, None, "")
+        if kept.error:
+            form.add_error("file", kept.error)
+        else:
+            preview.save()
+            return redirect("posts:import-preview", organisation.slug, preview.pk)
     history = (
         AppendixImport.objects.filter(organisation=organisation)
         .exclude(status=ImportStatus.PREVIEWED)
@@ -61,7 +75,7 @@ def imports(request, organisation_slug):
         request,
         "posts/imports.html",
         {"organisation": organisation, "form": form, "history": history, "plans": plans},
-        status=422 if form.errors else 200,
+        status=422 if form.errors and status == 200 else status,
     )
 
 
@@ -83,6 +97,16 @@ def _run(organisation, preview, **options):
         sheet=preview.sheet or None,
         corrections=_corrections_of(preview),
         **options,
+    )
+
+
+def _kept(organisation, preview, years, years_text: str) -> KeptPreview:
+    """The preview's dry run, as kept with the file while nothing it depends on moves."""
+    return kept_preview(
+        organisation,
+        preview,
+        years_text,
+        lambda: _run(organisation, preview, dry_run=True, years=years),
     )
 
 
@@ -110,11 +134,10 @@ def import_preview(request, organisation_slug, import_id):
     organisation, preview = _preview_of(request, organisation_slug, import_id)
     years_text = request.GET.get("years", "").strip()
     years, years_error = _chosen_years(years_text)
-    error, report = "", None
-    try:
-        report = _run(organisation, preview, dry_run=True, years=years)
-    except UnreadableFile as problem:
-        error = str(problem)
+    report = _kept(organisation, preview, years, years_text if years else "")
+    error = report.error
+    if report.error:
+        report = None
     if report and report.years and not years_text:
         years_text = years_label(report.years)
     columns = []
@@ -149,10 +172,9 @@ def import_mapping(request, organisation_slug, import_id):
     read so, and a reading by arithmetic is never remembered."""
     organisation, preview = _preview_of(request, organisation_slug, import_id)
     before = _corrections_of(preview)
-    try:
-        shown = _run(organisation, preview, dry_run=True).columns
-    except UnreadableFile:
-        shown = None
+    years_text = request.POST.get("years", "").strip()
+    years, _ = _chosen_years(years_text)
+    shown = _kept(organisation, preview, years, years_text if years else "").columns
     corrections = {}
     for key, value in request.POST.items():
         column = key.removeprefix("column-")
@@ -163,7 +185,7 @@ def import_mapping(request, organisation_slug, import_id):
             corrections[column] = value
     preview.corrections = corrections
     preview.save(update_fields=["corrections"])
-    return _to_preview(organisation_slug, preview, request.POST.get("years", "").strip())
+    return _to_preview(organisation_slug, preview, years_text)
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Open an appendix: xlsx or xlsm (values only: formulas are never evaluated, macros never
-run) or CSV (UTF-8 or Windows-1252, comma or tab). Rows come out one at a time, so a large
-workbook is never held in memory whole."""
+run) or CSV (UTF-8, UTF-16 as Excel's "Unicode text" saves it, or Windows-1252; comma or
+tab). Rows come out one at a time, so a large workbook is never held in memory whole, and
+a file past its `Limits` (columns, cells, a workbook's parts) is refused before it costs
+more than a second or two. Plain Python: the importer passes the limits from settings."""
 
 from __future__ import annotations
 
@@ -15,14 +17,32 @@ from datetime import datetime
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # an appendix is kilobytes; ten megabytes is generous
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what the workbook's parts may inflate to, in all
-MAX_ROWS = 100_000  # rows with something in them
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may hold. The importer passes the values in config/settings.py
+    (IMPORT_LIMITS); these defaults are the same, for reading outside Django."""
+
+    file_bytes: int = 10 * 1024 * 1024
+    columns: int = 1_000
+    cells: int = 2_000_000
+    rows: int = 100_000
+    unpacked_bytes: int = 100 * 1024 * 1024
+    part_bytes: int = 50 * 1024 * 1024
+    parts: int = 1_000
+    inflation: int = 200
+
+
+MAX_FILE_BYTES = Limits().file_bytes  # the default, for messages outside Django
 BLANK_RUN_LIMIT = 1_000  # blank rows in a row after which the sheet is taken to have ended
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)"')
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_PROLOG_BYTES = 64 * 1024  # Excel writes a part's root element in its first hundred bytes
 
 
 class UnreadableFile(ValueError):
@@ -38,15 +58,18 @@ class SourceRow:
 class Appendix:
     """An opened file: its sheet names and, for one sheet, its rows."""
 
-    def __init__(self, name: str, data: bytes, *, delimiter: str | None = None):
+    def __init__(
+        self, name: str, data: bytes, *, delimiter: str | None = None, limits: Limits = Limits()
+    ):
         """`delimiter` reads `data` as text split at it, never as a workbook: cells pasted
         from a spreadsheet are split at tabs, whatever else they hold."""
         self.name = name
         self.delimiter = delimiter
-        if len(data) > MAX_FILE_BYTES:
+        self.limits = limits
+        if len(data) > limits.file_bytes:
             raise UnreadableFile(
                 f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB"
+                f"{limits.file_bytes // 1024 // 1024} MB"
             )
         if not data.strip():
             raise UnreadableFile(f"{name} is empty")
@@ -69,16 +92,12 @@ class Appendix:
     def _open_workbook(self, data: bytes) -> None:
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
         except (zipfile.BadZipFile, OSError) as error:
             raise UnreadableFile(
                 f"{self.name} is not a workbook that can be read ({error})"
             ) from None
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise UnreadableFile(
-                f"{self.name} would unpack to {unpacked / 1024 / 1024:,.0f} MB, far beyond a "
-                "council appendix; it was not opened"
-            )
+        self._refuse_bombs(archive, parts)
         names = set(archive.namelist())
         if "xl/workbook.xml" not in names:
             raise UnreadableFile(f"{self.name} is a zip archive, not an Excel workbook")
@@ -94,12 +113,46 @@ class Appendix:
             raise UnreadableFile(f"{self.name} is corrupt and cannot be read ({error})") from None
         self.sheet_names = list(self._workbook.sheetnames)
 
+    def _refuse_bombs(self, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> None:
+        """A zip says what each part inflates to, and reading a part never yields more
+        than that: so a zip bomb is refused from its directory, before anything inflates,
+        and an XML bomb (entities that expand) from the first bytes of its part."""
+        refused = f"{self.name} is not a council appendix and was not opened: "
+        if len(parts) > self.limits.parts:
+            raise UnreadableFile(
+                refused
+                + f"it holds {len(parts):,} parts; InvestPlan reads at most {self.limits.parts:,}"
+            )
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > self.limits.unpacked_bytes:
+            raise UnreadableFile(
+                refused + f"it would unpack to {unpacked / 1024 / 1024:,.0f} MB; InvestPlan "
+                f"reads at most {self.limits.unpacked_bytes // 1024 // 1024} MB"
+            )
+        for part in parts:
+            inflation = part.file_size / max(part.compress_size, 1)
+            if part.file_size > self.limits.part_bytes or (
+                part.file_size > 1024 * 1024 and inflation > self.limits.inflation
+            ):
+                raise UnreadableFile(
+                    refused + f"its part {part.filename[:100]} inflates "
+                    f"{part.compress_size:,} bytes to {part.file_size:,} (a zip bomb)"
+                )
+            if part.filename.endswith((".xml", ".rels")) and _declares_entities(archive, part):
+                raise UnreadableFile(
+                    refused + f"its part {part.filename[:100]} declares XML entities, which "
+                    "Excel never writes (an XML bomb)"
+                )
+
     def rows(self, sheet: str) -> Iterator[SourceRow]:
         """The sheet's rows in order, blank ones included, ending after a long blank run."""
         rows = self._workbook_rows(sheet) if self.is_workbook else self._csv_rows()
         blank_run = 0
         filled = 0
+        cells = 0
         for row in rows:
+            row = self._within_limits(sheet, row, cells)
+            cells += len(row.values)
             if is_blank(row.values):
                 blank_run += 1
                 if blank_run > BLANK_RUN_LIMIT:
@@ -107,12 +160,31 @@ class Appendix:
             else:
                 blank_run = 0
                 filled += 1
-                if filled > MAX_ROWS:
+                if filled > self.limits.rows:
                     raise UnreadableFile(
-                        f"{sheet} has more than {MAX_ROWS:,} rows with something in them; "
+                        f"{sheet} has more than {self.limits.rows:,} rows with something in them; "
                         "split it into smaller appendices"
                     )
             yield row
+
+    def _within_limits(self, sheet: str, row: SourceRow, cells: int) -> SourceRow:
+        """The row without its trailing blank cells (Excel saves some, a row's formatting
+        more), refused if it is wider than any appendix or the sheet has too many cells."""
+        values = row.values
+        end = len(values)
+        while end and values[end - 1] is None:
+            end -= 1
+        if end > self.limits.columns:
+            raise UnreadableFile(
+                f"{self.name}: row {row.number} of “{sheet}” has {end:,} columns; InvestPlan "
+                f"reads at most {self.limits.columns:,}"
+            )
+        if cells + end > self.limits.cells:
+            raise UnreadableFile(
+                f"{self.name}: “{sheet}” has more than {self.limits.cells:,} cells; InvestPlan "
+                "reads at most that many from a sheet: split it into smaller appendices"
+            )
+        return row if end == len(values) else SourceRow(row.number, values[:end])
 
     def _workbook_rows(self, sheet: str) -> Iterator[SourceRow]:
         if sheet not in self.sheet_names:
@@ -121,6 +193,10 @@ class Appendix:
                 + ", ".join(f"“{name}”" for name in self.sheet_names)
             )
         worksheet = self._workbook[sheet]
+        if (worksheet.max_column or 0) > self.limits.columns:
+            # A sheet that says it is wider than any appendix ("A1:XFD1048576") would pad
+            # every row to that width: its rows are read as long as their cells go.
+            worksheet.reset_dimensions()
         merged = self._merged_ranges(worksheet)
         above: dict[int, tuple] = {}  # rows inside vertical merges, for filling down
         try:
@@ -172,7 +248,27 @@ class Appendix:
             ) from None
 
 
+def _declares_entities(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+    """Whether the XML part declares a DOCTYPE or entities before its root element (or
+    hides its root past where Excel puts it, or in another encoding than UTF-8)."""
+    try:
+        with archive.open(part) as stream:
+            start = stream.read(_PROLOG_BYTES)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+        return False  # openpyxl says what is wrong with the part when it reads it
+    if not start.strip():
+        return False
+    root = _ROOT_ELEMENT.search(start)
+    return root is None or bool(_DOCTYPE.search(start, 0, root.start()))
+
+
 def _decode_text(name: str, data: bytes) -> str:
+    if data.startswith(_UTF16_BOMS):
+        # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile(f"{name} says it is UTF-16 text but is not") from None
     if b"\x00" in data:  # text never holds NUL; PostgreSQL could not store it
         raise UnreadableFile(f"{name} is neither a workbook nor a CSV file")
     try:

@@ -453,7 +453,12 @@ class RowReader:
             annual_cost = abs(annual_cost) if facts.kind == "released_budget" else annual_cost
         if facts.stated_total is not None and facts.kind == "released_budget":
             facts.stated_total = abs(facts.stated_total)
-        for name, value in (("annual_cost", annual_cost), ("unit_cost", unit_cost)):
+        costs = (
+            ("annual_cost", annual_cost),
+            ("unit_cost", unit_cost),
+            ("total", facts.stated_total),
+        )
+        for name, value in costs:
             if value is not None and value < 0 and facts.kind != "released_budget":
                 errors.append(f"{self.where(name)}: a negative cost on a {facts.kind} line")
         if fte_in_post is not None:

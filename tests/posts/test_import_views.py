@@ -12,14 +12,6 @@ from tests.posts.appendix_files import MIDDLESBROUGH, WEST_BERKSHIRE, workbook_b
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin(client):
-    membership = MembershipFactory(role=Role.ADMIN)
-    client.force_login(membership.user)
-    client.organisation = membership.organisation
-    return client
-
-
 def upload(client, data, name="appendix.xlsx", plan="new-plan"):
     url = reverse("posts:imports", args=[client.organisation.slug])
     return client.post(url, {"file": SimpleUploadedFile(name, data), "plan": plan, "sheet": ""})

@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from figures.costs.financial_year import FinancialYear
-from investplan.models import Plan, Role
+from investplan.models import Plan
 from investplan.services import archive_plan
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years, years_named
 from posts.importing import import_appendix
 from posts.models import PlanLine
-from tests.factories import MembershipFactory, OrganisationFactory, PlanFactory
+from tests.factories import OrganisationFactory, PlanFactory
 from tests.posts.appendix_files import MIDDLESBROUGH, STAFFORDSHIRE, csv_bytes, workbook_bytes
 from tests.posts.importing_runs import command
 
@@ -198,14 +198,6 @@ def test_it_refuses_bad_years_on_the_command_line_saving_nothing(given):
 
 
 # -- in the browser --------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin(client):
-    membership = MembershipFactory(role=Role.ADMIN)
-    client.force_login(membership.user)
-    client.organisation = membership.organisation
-    return client
 
 
 def previewed(client, data, name="appendix.xlsx", plan="new-plan") -> int:

@@ -225,6 +225,17 @@ def test_it_will_not_import_into_an_approved_plan():
     plan = PlanFactory(slug="approved", status=PlanStatus.APPROVED)
     before = plan.lines.count()
 
-    with pytest.raises(UnreadableFile, match="is approved: a head of service reopens it"):
+    with pytest.raises(
+        UnreadableFile, match="is approved: its lines can no longer be changed until a head"
+    ):
         run(csv_bytes(WEST_BERKSHIRE), "appendix.csv", "approved", organisation=plan.organisation)
     assert plan.lines.count() == before
+
+
+def test_it_puts_a_negative_total_on_a_line_in_error_rather_than_failing_to_save_it():
+    # Found by the property test below: a lone "-1" under a total row was read as a
+    # line's total, and its negative amount broke the database's check (a 500).
+    data = csv_bytes([[*HEADER, "Funding"], ["Total", None, None, None, None, None, ":"], [-1]])
+    report = import_bytes(data, name="appendix.csv")
+    assert (report.committed, report.counts["error"]) == (False, 1)
+    assert not PlanLine.objects.exists()

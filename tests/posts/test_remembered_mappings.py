@@ -6,23 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from investplan.models import Role
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ColumnMapping, PlanLine
-from tests.factories import MembershipFactory
 from tests.posts.appendix_files import SEED_001, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
 LATER = [["Post", "FTE", "Total cost"], ["Social Worker", 2, "£80,000"]]
-
-
-@pytest.fixture
-def admin(client):
-    membership = MembershipFactory(role=Role.ADMIN)
-    client.force_login(membership.user)
-    client.organisation = membership.organisation
-    return client
 
 
 def previewed(client, data, plan="seed-001") -> AppendixImport:

@@ -8,11 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from investplan.models import Organisation, Plan
-from posts.appendix.reading import MAX_FILE_BYTES, UnreadableFile
+from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years
 from posts.importing import import_appendix
 
@@ -46,10 +47,9 @@ class Command(BaseCommand):
                 raise UnreadableFile(f"--years: {error}") from None
             if not path.is_file():
                 raise UnreadableFile(f"{file}: no such file")
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise UnreadableFile(
-                    f"{path.name} is over the {MAX_FILE_BYTES // 1024 // 1024} MB limit"
-                )
+            limit = settings.IMPORT_LIMITS["file_bytes"]
+            if path.stat().st_size > limit:
+                raise UnreadableFile(f"{path.name} is over the {limit // 1024 // 1024} MB limit")
             with transaction.atomic():
                 council = self._organisation(organisation, plan)
                 report = import_appendix(
