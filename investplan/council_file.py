@@ -38,6 +38,7 @@ COUNCIL_ROWS: dict[str, object] = {
     "auth.User": lambda council: _people(council),
     "investplan.Organisation": lambda council: Organisation.objects.filter(pk=council.pk),
     "investplan.Membership": lambda council: council.memberships.all(),
+    "investplan.Invitation": "organisation",
     "investplan.Team": lambda council: council.teams.all(),
     "investplan.Inspection": lambda council: council.inspections.all(),
     "investplan.Finding": lambda council: _model("investplan.Finding").objects.filter(
@@ -86,6 +87,10 @@ COUNCIL_ROWS: dict[str, object] = {
 # Tables that belong to the installation, not to a council: Django's own bookkeeping, the
 # sign-in throttle, the queue of background tasks.
 INSTALLATION_TABLES = {
+    "axes.AccessAttempt",
+    "axes.AccessAttemptExpiration",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
     "admin.LogEntry",
     "auth.Permission",
     "auth.Group",
@@ -132,6 +137,8 @@ def _people(council: Organisation) -> QuerySet:
         ("investplan.HistoricalPayAward", "history_user", "assumptions__plan__organisation"),
         ("posts.HistoricalPlanLine", "history_user", "plan__organisation"),
         ("funding.HistoricalAllocation", "history_user", "source__organisation"),
+        ("investplan.Invitation", "invited_by", "organisation"),
+        ("investplan.Invitation", "accepted_by", "organisation"),
         ("posts.AppendixImport", "uploaded_by", "organisation"),
         ("reports.RenderedReport", "requested_by", "plan__organisation"),
         ("reports.ApprovedBaseline", "approved_by", "plan__organisation"),

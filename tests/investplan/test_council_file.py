@@ -19,8 +19,8 @@ from investplan.council_file import (
     export_council,
     import_council,
 )
-from investplan.models import EmployerNIRate, Organisation, Plan
-from investplan.services import approve_plan, copy_plan_as_scenario
+from investplan.models import EmployerNIRate, Organisation, Plan, Role
+from investplan.services import approve_plan, copy_plan_as_scenario, invite_person
 from posts.models import AppendixImport, ColumnMapping, ImportStatus, PlanLine
 from posts.services import delete_plan_line, line_version, update_plan_line
 from reports.models import RenderedReport
@@ -75,6 +75,14 @@ def demo_council(settings):
         organisation_revision=council.revision,
         content=b"%PDF-1.7 the appendix",
         requested_by=finance,
+    )
+    admin = get_user_model().objects.get(username="admin")
+    invite_person(
+        organisation=council,
+        email="nadia@example.gov.uk",
+        name="Nadia Shah",
+        role=Role.FINANCE_OFFICER,
+        invited_by=admin,
     )
     refigured(plan)
     PlanFigures.objects.update_or_create(plan=plan, defaults={"wanted": 2, "done": 2})
