@@ -217,6 +217,9 @@ LOGGING = {
     "loggers": {
         # Replaces Django's own handlers for it (console only with DEBUG on, mail_admins).
         "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # WeasyPrint tells each step of every PDF at INFO; its warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,8 +1,10 @@
 """`/healthz`: the database reached and the task worker running tasks, without sign-in."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -101,3 +103,22 @@ def test_it_clears_heartbeats_older_than_an_hour_when_the_worker_runs_one():
     assert health.heartbeat.call() == "alive"
 
     assert DBTaskResult.objects.filter(task_path=health.HEARTBEAT_PATH).count() == 1
+
+
+def test_it_says_the_same_from_the_command_and_fails_it_when_the_worker_is_not_running():
+    waiting = health.heartbeat.enqueue()
+    DBTaskResult.objects.filter(pk=waiting.id).update(
+        enqueued_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    with pytest.raises(CommandError, match="worker: no task run: a heartbeat has waited"):
+        call_command("health", stdout=io.StringIO())
+
+
+def test_it_prints_ok_from_the_command_when_the_worker_ran_a_heartbeat():
+    beat_run(seconds_ago=5)
+    out = io.StringIO()
+
+    call_command("health", stdout=out)
+
+    assert out.getvalue().strip() == '{"status": "ok"}'
