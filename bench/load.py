@@ -19,7 +19,7 @@ import os
 import random
 import subprocess
 import sys
-import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,7 +88,8 @@ def run() -> None:
             *(sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py")),
             # Two people a second start (signing in is a deliberately slow password hash).
             *("--headless", "--users", users, "--spawn-rate", "2", "--run-time", f"{seconds}s"),
-            *("--host", host, "--csv", str(OUT / "stats"), "--only-summary", "--stop-timeout", "30"),
+            *("--host", host, "--csv", str(OUT / "stats"), "--only-summary"),
+            *("--stop-timeout", "30"),
         ],
         env=env,
         check=False,
@@ -100,18 +101,20 @@ def run() -> None:
     with open(OUT / "stats_stats.csv") as stats:
         for row in csv.DictReader(stats):
             print(
-                f"{row['Type']:5} {row['Name']:40} {row['Request Count']:>6} {row['Failure Count']:>5} "
+                f"{row['Type']:5} {row['Name']:40} "
+                f"{row['Request Count']:>6} {row['Failure Count']:>5} "
                 f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} "
                 f"{float(row['Max Response Time']):>7.0f}"
             )
     saves = json.loads((OUT / "saves.json").read_text())
-    print(f"saves acknowledged: {sum(map(len, saves['saves'].values()))}; "
-          f"not: {saves['refused'] or 'none'}")
+    print(
+        f"saves acknowledged: {sum(map(len, saves['saves'].values()))}; "
+        f"not: {saves['refused'] or 'none'}"
+    )
 
 
 def check() -> None:
     import django_setup  # noqa: F401  (sets Django up)
-    from datetime import UTC, datetime
 
     from posts.models import PlanLine
 

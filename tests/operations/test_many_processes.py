@@ -2,7 +2,6 @@
 task worker on one PostgreSQL database. What is saved through one is what the other
 serves on its next request, figures included; nothing is cached in a process."""
 
-import os
 import re
 import socket
 import subprocess
@@ -10,7 +9,6 @@ import sys
 import time
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib import error, parse, request
 
 import pytest
@@ -21,9 +19,8 @@ from django.db.models import Sum
 from figures.models import LineFigures, LineYearFigure
 from investplan.templatetags.investplan import pounds
 from posts.models import PlanLine
-from tests.e2e.conftest import PASSWORD, council_plan  # noqa: F401 (a fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.conftest import PASSWORD
+from tests.operations.running import ROOT, clean_environment
 
 pytestmark = [
     pytest.mark.processes,
@@ -52,8 +49,7 @@ def database_url() -> str:
 
 
 def environment(**extra) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
+    return clean_environment(
         # The suite's settings (quick password hashing, static files found in the apps, so
         # no collectstatic) on DEBUG off, as production runs.
         DJANGO_SETTINGS_MODULE="tests.settings",
@@ -62,7 +58,6 @@ def environment(**extra) -> dict:
         DJANGO_SECURE_COOKIES="0",
         **extra,
     )
-    return env
 
 
 class Site:
@@ -192,6 +187,12 @@ def sites(django_db_setup):
             process.wait(timeout=60)
 
 
+@pytest.fixture
+def signed_in(sites, council_plan):
+    """Sites A and B, each with the plan's finance officer signed in."""
+    return sites
+
+
 def line_row(page: str, line: PlanLine) -> str:
     found = re.search(rf'<tr[^>]*id="line-{line.pk}".*?</tr>', page, re.S)
     assert found, f"no row for line {line.pk}"
@@ -217,11 +218,9 @@ def save_fte(site: Site, plan, line, fte: str, form: dict | None = None) -> int:
     return status
 
 
-def test_it_serves_through_one_process_what_was_saved_through_another(sites, council_plan):  # noqa: F811
-    a, b = sites
+def test_it_serves_through_one_process_what_was_saved_through_another(signed_in, council_plan):
+    a, b = signed_in
     plan, social_worker = council_plan["plan"], council_plan["lines"][0]
-    for site in sites:
-        site.sign_in("fiona")
     _, before = b.ask(f"/plans/{plan.slug}/")  # B has served the plan before the change
     assert pounds(stored_total(plan)) in plan_totals(before)
 
@@ -240,13 +239,10 @@ def test_it_serves_through_one_process_what_was_saved_through_another(sites, cou
 
 
 def test_it_prints_in_the_committee_table_of_one_process_what_was_saved_through_another(
-    sites,
-    council_plan,  # noqa: F811
+    signed_in, council_plan
 ):
-    a, b = sites
+    a, b = signed_in
     plan, manager = council_plan["plan"], council_plan["lines"][1]
-    for site in sites:
-        site.sign_in("fiona")
     report = f"/plans/{plan.slug}/reports/resource-requirement/"
     _, before = a.ask(report)
     total_before = pounds(stored_total(plan))
@@ -262,13 +258,10 @@ def test_it_prints_in_the_committee_table_of_one_process_what_was_saved_through_
 
 
 def test_it_refuses_through_one_process_a_save_from_a_version_another_has_moved_past(
-    sites,
-    council_plan,  # noqa: F811
+    signed_in, council_plan
 ):
-    a, b = sites
+    a, b = signed_in
     plan, social_worker = council_plan["plan"], council_plan["lines"][0]
-    for site in sites:
-        site.sign_in("fiona")
     stale = b.form_on(f"/plans/{plan.slug}/lines/{social_worker.pk}/")
 
     assert save_fte(a, plan, social_worker, "0.5") == 302

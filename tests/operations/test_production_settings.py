@@ -1,12 +1,9 @@
 """Production settings, each read in a fresh process with the environment a host gives it:
 `check --deploy` clean, and a server error logged to stdout with its traceback."""
 
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operations.running import run_here
 
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "a8Zq-production-like-secret-k3y-with-50-or-more-characters-9xW",
@@ -16,22 +13,9 @@ PRODUCTION = {
 }
 
 
-def run_python(args: list[str], **env) -> subprocess.CompletedProcess:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
-    }
-    environment.update(PRODUCTION, DJANGO_SETTINGS_MODULE="config.settings", **env)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+def run_python(args: list[str], **env):
+    settings = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return run_here([sys.executable, *args], **settings)
 
 
 def test_it_passes_check_deploy_with_production_settings():

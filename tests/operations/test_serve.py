@@ -1,26 +1,12 @@
 """`make serve` (deploy/serve.sh) starts nothing without a PostgreSQL DATABASE_URL."""
 
-import os
-import subprocess
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.operations.running import run_here
 
 
-def serve(**env) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    environment.update(env)
-    return subprocess.run(
-        ["deploy/serve.sh"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+def serve(**env):
+    return run_here(["deploy/serve.sh"], **env)
 
 
 def test_it_refuses_to_serve_without_database_url_and_says_what_to_set():
