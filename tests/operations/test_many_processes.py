@@ -190,6 +190,8 @@ def sites(django_db_setup):
 @pytest.fixture
 def signed_in(sites, council_plan):
     """Sites A and B, each with the plan's finance officer signed in."""
+    for site in sites:
+        site.sign_in("fiona")
     return sites
 
 
@@ -221,7 +223,8 @@ def save_fte(site: Site, plan, line, fte: str, form: dict | None = None) -> int:
 def test_it_serves_through_one_process_what_was_saved_through_another(signed_in, council_plan):
     a, b = signed_in
     plan, social_worker = council_plan["plan"], council_plan["lines"][0]
-    _, before = b.ask(f"/plans/{plan.slug}/")  # B has served the plan before the change
+    status, before = b.ask(f"/plans/{plan.slug}/")  # B has served the plan before the change
+    assert status == 200
     assert pounds(stored_total(plan)) in plan_totals(before)
 
     assert save_fte(a, plan, social_worker, "0.5") == 302
