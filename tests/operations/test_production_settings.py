@@ -54,3 +54,31 @@ def test_it_logs_a_server_error_with_its_traceback_to_stdout():
     assert "Traceback (most recent call last):" in logged
     assert "RuntimeError: a server error on purpose" in logged
     assert "Traceback" not in result.stderr
+
+
+REQUEST_THROUGH_THE_PROXY = """
+import django
+django.setup()
+from django.test import Client
+client = Client()
+direct = client.get("/sign-in/")
+proxied = client.get("/sign-in/", headers={"x-forwarded-proto": "https"})
+health = client.get("/healthz")
+print("direct", direct.status_code, direct.get("Location"))
+print("proxied", proxied.status_code, proxied.get("Strict-Transport-Security"))
+print("health", health.status_code in (200, 503))
+"""
+
+
+def test_it_trusts_the_proxys_https_header_and_redirects_plain_http_but_the_health_check():
+    result = run_python(
+        ["-c", REQUEST_THROUGH_THE_PROXY],
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DATABASE_URL="sqlite:////nonexistent/no-database-needed.sqlite3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "direct 301 https://testserver/sign-in/" in lines
+    assert "proxied 200 max-age=31536000; includeSubDomains" in lines
+    assert "health True" in lines
