@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench setup browser
+.PHONY: run serve test lint format bench setup browser
 
 # The environment: a virtualenv made by the machine's python3, uv pinned inside it,
 # then exactly the locked packages.
@@ -37,6 +37,11 @@ run: setup
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# As production runs it (README, "Hosting"): DEBUG off, PostgreSQL from DATABASE_URL,
+# gunicorn (WEB_CONCURRENCY processes) and the task worker, stopped together.
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) deploy/serve.sh
 
 # The browser the end-to-end tests drive: Debian's Chromium (never a downloaded one),
 # and poppler's pdftotext, which reads the golden tests' PDFs back as text.

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app processes themselves, compressed and cached for ever
+    # (their names carry a hash of their content), with no separate file server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header: see the production block below.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,3 +232,90 @@ MIDDLEWARE.insert(
 
 # People join a council by an invitation link, which works once, for this many days.
 INVITATION_DAYS = int(os.environ.get("DJANGO_INVITATION_DAYS", "7"))
+
+# -- Production: hosting behind a council's reverse proxy (issue 18) --------------------
+# Every variable here is in the README's "Hosting" table. The defaults are the safe ones
+# with DEBUG off; each can be turned down for a trial on a laptop without TLS.
+
+# Static files: `collectstatic` writes them to STATIC_ROOT with hashed names and gzip and
+# brotli copies; whitenoise serves them. With DEBUG on, runserver serves them from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# One connection per app process, kept between requests and checked before reuse.
+CONN_HEALTH_CHECKS = True
+
+# HTTPS. The proxy ends TLS and says so in a header it sets itself (and strips from what
+# clients send): name it, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto. Never set
+# it when clients reach the app directly, or anyone could claim to be on HTTPS.
+_proxy_ssl_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The health check is asked over plain HTTP from inside the host (compose, monitoring).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a promise about the council's whole domain, made by whoever owns it
+    # (hstspreload.org), not a default an application can make: opt in with the variable.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Logs: one stream, stdout, which gunicorn, compose and systemd all collect. A server
+# error is logged by django.request with its traceback (Django's default mails it to
+# ADMINS instead, and with none set it went nowhere).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {
+            "format": "{asctime} {levelname} {name} [pid {process}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replaces Django's own handlers for it (console only with DEBUG on, mail_admins).
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # WeasyPrint tells each step of every PDF at INFO; its warnings are enough.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static
+# files, nothing inline, no frames, forms post only to us. htmx is told not to add its
+# inline indicator style (the htmx-config meta tag in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

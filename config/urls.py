@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from investplan import health
+
 password_urls = [
     path("change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -37,4 +39,6 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("funding.urls")),
     path("admin/", admin.site.urls),
+    # For the proxy and monitoring: no sign-in, no council data (investplan/health.py).
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -18,3 +18,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"investplan-tests-{os.getpid()}.sqlite3")
     }
+
+# Static files found in the apps, as runserver does: the suite runs with DEBUG off but
+# without `collectstatic`, which the manifest storage of production needs.
+# whitenoise finds them there too (there is no STATIC_ROOT to scan).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False

@@ -1,0 +1,29 @@
+"""gunicorn's settings for InvestPlan (`make serve`, deploy/compose.yaml).
+
+Sync workers, each its own process with its own database connection: a request is Django
+and the cost engine in Python, and work that takes long (big PDFs, recosting big plans)
+goes to the task worker, so no request waits on another's I/O for long. Twice the cores
+plus one (gunicorn's own rule): while one process waits on PostgreSQL, another has the
+core. WEB_CONCURRENCY sets it; each process takes about 80-100 MB.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+)
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
+worker_class = "sync"
+# A request still running after this is killed and logged; long work is the task worker's.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# Each process is replaced after about a thousand requests, so memory a PDF or a big
+# import grew is given back; the jitter keeps them from restarting together.
+max_requests = 1000
+max_requests_jitter = 100
+# Both logs on the one stream the app logs to (see LOGGING in config/settings.py);
+# the access log with the time taken in milliseconds.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,84 @@
+"""Production settings, each read in a fresh process with the environment a host gives it:
+`check --deploy` clean, and a server error logged to stdout with its traceback."""
+
+import sys
+
+from tests.operations.running import run_here
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a8Zq-production-like-secret-k3y-with-50-or-more-characters-9xW",
+    "DJANGO_ALLOWED_HOSTS": "investplan.example.gov.uk",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://investplan.example.gov.uk",
+    "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+}
+
+
+def run_python(args: list[str], **env):
+    settings = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
+    return run_here([sys.executable, *args], **settings)
+
+
+def test_it_passes_check_deploy_with_production_settings():
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_fails_check_deploy_when_hsts_is_turned_off():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HSTS_SECONDS="0"
+    )
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr
+
+
+REQUEST_A_FAILING_PAGE = """
+import django
+django.setup()
+from django.test import Client, override_settings
+with override_settings(ROOT_URLCONF="tests.operations.failing_urls"):
+    response = Client(raise_request_exception=False).get("/fails/", secure=True)
+print("answered", response.status_code)
+"""
+
+
+def test_it_logs_a_server_error_with_its_traceback_to_stdout():
+    result = run_python(["-c", REQUEST_A_FAILING_PAGE], DJANGO_ALLOWED_HOSTS="testserver")
+
+    assert "answered 500" in result.stdout, result.stderr
+    logged = result.stdout.split("answered 500")[0]
+    assert "ERROR django.request" in logged
+    assert "Internal Server Error: /fails/" in logged
+    assert "Traceback (most recent call last):" in logged
+    assert "RuntimeError: a server error on purpose" in logged
+    assert "Traceback" not in result.stderr
+
+
+REQUEST_THROUGH_THE_PROXY = """
+import django
+django.setup()
+from django.test import Client
+client = Client()
+direct = client.get("/sign-in/")
+proxied = client.get("/sign-in/", headers={"x-forwarded-proto": "https"})
+health = client.get("/healthz")
+print("direct", direct.status_code, direct.get("Location"))
+print("proxied", proxied.status_code, proxied.get("Strict-Transport-Security"))
+print("health", health.status_code in (200, 503))
+"""
+
+
+def test_it_trusts_the_proxys_https_header_and_redirects_plain_http_but_the_health_check():
+    result = run_python(
+        ["-c", REQUEST_THROUGH_THE_PROXY],
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DATABASE_URL="sqlite:////nonexistent/no-database-needed.sqlite3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "direct 301 https://testserver/sign-in/" in lines
+    assert "proxied 200 max-age=31536000; includeSubDomains" in lines
+    assert "health True" in lines
