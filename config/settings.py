@@ -299,6 +299,9 @@ LOGGING = {
         # WeasyPrint tells each step of every PDF at INFO; its warnings are enough.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Axes says at INFO that it started, in every process and every command, where a
+        # command's own output (rollup --json) is read from stdout.
+        "axes": {"level": "WARNING"},
     },
 }
 
