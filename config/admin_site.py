@@ -1,4 +1,4 @@
-"""The Django admin, open to the installation's superusers only (decision 0024)."""
+"""The Django admin, open to the installation's superusers only (decision 0025)."""
 
 from django.contrib.admin import AdminSite
 

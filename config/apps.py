@@ -1,4 +1,4 @@
-"""The Django admin's app, with the site that opens to superusers only (decision 0024)."""
+"""The Django admin's app, with the site that opens to superusers only (decision 0025)."""
 
 from django.contrib.admin.apps import AdminConfig
 

@@ -173,5 +173,5 @@ def organisation_for(
 def may_use_admin(user) -> bool:
     """The Django admin reads and changes every council's data, so it is for the people
     who run the installation (superusers), not for a council's staff; a council's admins
-    manage their council in the app (decision 0024)."""
+    manage their council in the app (decision 0025)."""
     return user.is_active and user.is_superuser

@@ -1,4 +1,4 @@
-"""The Django admin is the installation's, for superusers only (issue 18, decision 0024):
+"""The Django admin is the installation's, for superusers only (issue 18, decision 0025):
 a council's staff user reads nothing of any council there."""
 
 import pytest
