@@ -4,6 +4,9 @@ import inside a function, or a model reaching up into a service, fails here."""
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -126,3 +129,23 @@ def test_it_builds_models_only_on_models():
         and not any(target == ok or target.startswith(ok + ".") for ok in allowed_below_models)
     ]
     assert upward == []
+
+
+def test_it_loads_weasyprint_only_when_a_pdf_is_laid_out():
+    # A server process imports every view through the URLconf; WeasyPrint's 280 modules
+    # are only the PDF writer's (reports.documents.write_pdf).
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup(); import config.urls; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        cwd=ROOT,
+    )
+
+    assert loaded.stdout.strip() == "[]"
