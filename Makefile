@@ -16,8 +16,10 @@ $(UV):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode compiled at install, as pip does by default (uv does not): a new process then
+# reads its modules rather than compiling them, on machines that never write bytecode.
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY) --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY) --quiet --compile-bytecode
 	touch $@
 
 setup: $(VENV)/.synced

@@ -21,6 +21,8 @@ export DJANGO_DEBUG=0
 # gunicorn reads WEB_CONCURRENCY itself and fails on an empty one: unset means the default.
 if [[ -z "${WEB_CONCURRENCY:-}" ]]; then unset WEB_CONCURRENCY; fi
 
+# The app's own bytecode, so each new worker process reads its modules, not compiles them.
+"$PY" -m compileall -q config investplan posts funding figures reports
 "$PY" manage.py migrate --no-input
 "$PY" manage.py collectstatic --no-input --verbosity 0
 # Plans whose figures wait to be worked out (as after an upgrade) are costed now.
