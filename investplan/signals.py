@@ -1,6 +1,10 @@
 """Keep plan and organisation revisions moving with every change that could alter a
-report, so a cached PDF is served only for exactly the facts it was made from."""
+report, so a cached PDF is served only for exactly the facts it was made from; and start a
+signed-in session's working day at sign-in."""
 
+import time
+
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -16,6 +20,7 @@ from investplan.models import (
     Team,
     Workstream,
 )
+from investplan.signing_in import RENEWED_AT
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 
 
@@ -70,3 +75,11 @@ for model in (*PLAN_OF, *ORGANISATION_OF):
 def _findings_changed(sender, instance, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, PlanLine):
         Plan.bump_revision(instance.plan_id)
+
+
+@receiver(user_logged_in, dispatch_uid="session-renewed-at-sign-in")
+def _renewed_at_sign_in(sender, request, user, **kwargs):
+    # Signing in saves the session with a whole day ahead: the first pages after it need
+    # not save it again to move its end on (investplan.signing_in.SessionRenewal).
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())

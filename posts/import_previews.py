@@ -1,11 +1,10 @@
 """An import's preview, read once and kept with the previewed file: loading the preview
 again shows what was kept, and the file is read again only when something the reading
-depends on has moved (the years or columns chosen, the plan, the council's reference data
+depends on has moved since (the years or columns chosen, the plan, the council's reference data
 or remembered mappings, the date), so a large file costs its reading once, not per view."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -21,7 +20,8 @@ from posts.models import ColumnMapping
 
 
 def reading_state(organisation: Organisation, preview, years_text: str) -> str:
-    """What the preview's reading depends on besides the file, as one fingerprint."""
+    """What the preview's reading depends on besides the file, written out: the preview
+    kept with the file was read against exactly these facts."""
     plan = (
         Plan.objects.filter(organisation=organisation, slug=preview.plan_slug)
         .values_list("pk", "revision", "status", "archived_at", "first_year", "last_year")
@@ -40,7 +40,7 @@ def reading_state(organisation: Organisation, preview, years_text: str) -> str:
         ),
         "today": timezone.localdate(),  # a new plan with no years named starts this year
     }
-    return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
+    return json.dumps(facts, default=str, sort_keys=True)
 
 
 @dataclass
@@ -67,6 +67,7 @@ class KeptPreview:
     sources: int
     state: str = ""
     error: str = ""
+    new_plan_slug: str = ""  # the address a new plan takes (another council may use the asked one)
 
     @property
     def has_errors(self) -> bool:
@@ -99,6 +100,7 @@ class KeptPreview:
             "years": [year.start_year for year in self.years] if self.years else None,
             "years_reason": self.years_reason,
             "created_plan": self.created_plan,
+            "new_plan_slug": self.new_plan_slug,
             "lines": self.lines,
             "sources": self.sources,
         }
@@ -127,6 +129,7 @@ class KeptPreview:
             years=tuple(FinancialYear(year) for year in kept["years"]) if kept["years"] else None,
             years_reason=kept["years_reason"],
             created_plan=kept["created_plan"],
+            new_plan_slug=kept.get("new_plan_slug", ""),
             lines=kept["lines"],
             sources=kept["sources"],
         )
@@ -147,6 +150,7 @@ class KeptPreview:
             years=report.years,
             years_reason=report.years_reason,
             created_plan=report.created_plan,
+            new_plan_slug=report.new_plan_slug,
             lines=report.lines,
             sources=report.sources,
         )
