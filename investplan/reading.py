@@ -41,6 +41,20 @@ def parse_duration(text: str) -> Duration:
     return Duration(months=int(months), bare=match.group(2) is None)
 
 
+# An id (or a count of rows) as a query string or a form sends it: ASCII digits only, as
+# str.isdigit() also takes "²", which int() refuses; at most 18 of them, which any 64-bit id
+# column holds and which int() reads quickly (it refuses more than 4,300).
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def read_id(text) -> int | None:
+    """The whole number `text` spells in ASCII digits, or None for anything else: blank,
+    signed, spaced, Unicode digits, longer than an id, not a string at all."""
+    if isinstance(text, str) and _ID.fullmatch(text):
+        return int(text)
+    return None
+
+
 _MONEY_NOISE = re.compile(r"[£,\s]")
 
 # Nothing a council plans for comes near a trillion pounds; a figure that large is a slip

@@ -23,6 +23,7 @@ from figures.costs.true_cost import in_year_forecast
 from figures.models import FindingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
+from investplan.reading import read_id
 from posts.models import (
     STAFF_KINDS,
     LineKind,
@@ -84,7 +85,7 @@ class ReportOptions:
         sort = query.get("sort") or "position"
         by = query.get("by") or "workstream"
         return cls(
-            workstream=int(workstream) if workstream.isdigit() else None,
+            workstream=read_id(workstream),
             status=status if status in LineStatus.values else "",
             phase=(query.get("phase") or "")[:50],
             sort=sort if sort in SORTABLE else "position",
