@@ -55,6 +55,19 @@ def read_id(text) -> int | None:
     return None
 
 
+# Control characters (NUL among them) in a one-line value: never typed, and a NUL is
+# refused by PostgreSQL and by Excel's files when echoed back.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def read_text(text, limit: int) -> str:
+    """A one-line value from a query string (a search, a phase): without control
+    characters, trimmed, at most `limit` characters; "" for anything not a string."""
+    if not isinstance(text, str):
+        return ""
+    return _CONTROL.sub("", text).strip()[:limit]
+
+
 _MONEY_NOISE = re.compile(r"[£,\s]")
 
 # Nothing a council plans for comes near a trillion pounds; a figure that large is a slip

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from investplan.models import Role
+from posts.forms import LINE_FIELDS
 from posts.models import AppendixImport
 from posts.services import line_version
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     PlanFactory,
     PlanLineFactory,
     WorkstreamFactory,
+    line_form_data,
 )
 from tests.posts.appendix_files import SEED_001, csv_bytes
 
@@ -175,3 +177,34 @@ def test_it_still_says_what_is_wrong_with_an_unreadable_file_mapped_at_a_column_
 
     assert shown.status_code == 422
     assert "neither a workbook nor a CSV" in shown.content.decode()
+
+
+def test_it_refuses_a_new_line_whose_every_field_is_too_long_a_number(setting):
+    plan, _, client = setting
+    fields = {name: PAST_BIGINT for name in [*line_form_data(plan), *LINE_FIELDS, "version"]}
+
+    response = client.post(reverse("posts:line-new", args=[plan.slug]), fields)
+
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["phase", "appendix"])
+def test_it_prints_a_report_to_excel_whatever_control_characters_its_filters_hold(setting, name):
+    plan, _, client = setting
+
+    response = client.get(
+        reverse("reports:xlsx", args=[plan.slug, "resource-requirement"]), {name: "a\x00b\x07"}
+    )
+
+    assert response.status_code == 200
+
+
+def test_it_searches_the_workspace_for_what_is_typed_without_its_nul_bytes(setting):
+    plan, line, client = setting
+
+    response = client.get(
+        reverse("posts:workspace", args=[plan.slug]), {"q": "\x00" + line.title[:6]}
+    )
+
+    assert response.status_code == 200
+    assert f'id="line-{line.pk}"' in response.content.decode()
