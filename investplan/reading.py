@@ -55,6 +55,16 @@ def read_id(text) -> int | None:
     return None
 
 
+# A slug (a plan's or a council's short name) as a form or query string sends it; a NUL
+# in what is looked up is refused by PostgreSQL as an error, not as no such slug.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+def read_slug(text) -> str | None:
+    """`text` if it is a slug, else None."""
+    return text if isinstance(text, str) and _SLUG.fullmatch(text) else None
+
+
 # Control characters (NUL among them) in a one-line value: never typed, and a NUL is
 # refused by PostgreSQL and by Excel's files when echoed back.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
