@@ -223,3 +223,13 @@ def test_it_answers_no_such_plan_to_a_comparison_with_a_slug_with_a_nul_byte(set
     response = client.get(reverse("reports:compare", args=[plan.slug]), {"with": "a\x00b"})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "x" * 201])
+def test_it_refuses_a_scenario_name_of_control_characters_or_past_the_longest(setting, name):
+    plan, _, client = setting  # PostgreSQL refused either as an error, a 500
+
+    response = client.post(reverse("reports:scenarios", args=[plan.slug]), {"name": name})
+
+    assert response.status_code == 422
+    assert "a name of one line, up to 200 characters" in response.content.decode()
