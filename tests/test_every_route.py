@@ -370,10 +370,16 @@ READ_BY_PAGES = ["posts:workspace", "reports:report", "posts:line-new", "reports
 )
 @given(
     name=st.sampled_from(READ_BY_PAGES),
-    query=st.dictionaries(
-        st.sampled_from(QUERY_KEYS),
-        st.one_of(st.text(max_size=30), st.integers().map(str), st.from_regex(r"\d{1,30}")),
-        max_size=6,
+    query=st.fixed_dictionaries(
+        {},
+        optional={
+            key: st.one_of(
+                st.sampled_from(HOSTILE),
+                st.text(max_size=30),
+                st.from_regex(r"\d{1,30}", fullmatch=True),  # \d: Unicode digits too
+            )
+            for key in QUERY_KEYS
+        },
     ),
 )
 def test_it_reads_any_query_string_on_the_pages_that_filter(world, name, query):
