@@ -106,6 +106,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (`make run`): a transaction takes the write lock when it begins, not at its
+    # first write. Begun deferred, two saves of one line both read it, and the second to
+    # write fails at once with "database is locked" (SQLite will not wait where waiting
+    # could deadlock). Begun immediate, the second waits for the first (up to `timeout`
+    # seconds), then reads the line as saved and is refused as changed (409), as on
+    # PostgreSQL, where the plan's row lock orders them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 # Long PDFs are laid out in the background by `manage.py db_worker`.
 TASKS = {

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from figures.costs.financial_year import FinancialYear
-from investplan.reading import parse_money
+from investplan.reading import parse_money, read_id
 
 FIRST_YEAR_TAKEN, LAST_YEAR_TAKEN = 1990, 2100
 NOT_POUNDS = "Give the amount in pounds, e.g. £46,355.50"
@@ -147,3 +147,19 @@ class FinancialYearFormField(forms.IntegerField):
 
     def widget_attrs(self, widget):
         return {}
+
+
+class ChoicesByIdField(forms.ModelMultipleChoiceField):
+    """Several choices sent by id (a line's findings). A value that is no id is refused as
+    no such choice before the database sees it: "9" * 25 reads as a number, but no
+    database can compare it with an id column (SQLite raises OverflowError)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if read_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:20]},
+                )
+        return super()._check_values(value)

@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from investplan.models import Membership, Organisation, Plan, PlanStatus, Role
+from investplan.reading import read_slug
 
 PRINTERS = {Role.HEAD_OF_SERVICE, Role.FINANCE_OFFICER, Role.ADMIN}
 EDITORS = {Role.FINANCE_OFFICER, Role.ADMIN}
@@ -163,6 +165,8 @@ def organisation_for(
 ) -> tuple[Organisation, Powers]:
     """The council, if the user belongs to it (else 404) and their role has the power
     `needs` (else 403, saying `refusal`)."""
+    if read_slug(slug) is None:  # posted, or kept in the session: no council's
+        raise Http404("No such council")
     organisation = get_object_or_404(Organisation.objects.filter(memberships__user=user), slug=slug)
     powers = Powers(role_in(user, organisation.pk))
     if not getattr(powers, needs):

@@ -41,6 +41,43 @@ def parse_duration(text: str) -> Duration:
     return Duration(months=int(months), bare=match.group(2) is None)
 
 
+# An id (or a count of rows) as a query string or a form sends it: ASCII digits only, as
+# str.isdigit() also takes "²", which int() refuses; at most 18 of them, which any 64-bit id
+# column holds and which int() reads quickly (it refuses more than 4,300).
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def read_id(text) -> int | None:
+    """The whole number `text` spells in ASCII digits, or None for anything else: blank,
+    signed, spaced, Unicode digits, longer than an id, not a string at all."""
+    if isinstance(text, str) and _ID.fullmatch(text):
+        return int(text)
+    return None
+
+
+# A slug (a plan's or a council's short name) as a form or query string sends it; a NUL
+# in what is looked up is refused by PostgreSQL as an error, not as no such slug.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+def read_slug(text) -> str | None:
+    """`text` if it is a slug, else None."""
+    return text if isinstance(text, str) and _SLUG.fullmatch(text) else None
+
+
+# Control characters (NUL among them) in a one-line value: never typed, and a NUL is
+# refused by PostgreSQL and by Excel's files when echoed back.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def read_text(text, limit: int) -> str:
+    """A one-line value from a query string (a search, a phase): without control
+    characters, trimmed, at most `limit` characters; "" for anything not a string."""
+    if not isinstance(text, str):
+        return ""
+    return _CONTROL.sub("", text).strip()[:limit]
+
+
 _MONEY_NOISE = re.compile(r"[£,\s]")
 
 # Nothing a council plans for comes near a trillion pounds; a figure that large is a slip

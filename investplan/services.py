@@ -31,8 +31,11 @@ from investplan.models import (
     Role,
     Workstream,
 )
+from investplan.reading import read_text
 from posts.models import PlanLine
 from reports.services import freeze_baseline
+
+NAME_LIMIT = Plan._meta.get_field("name").max_length
 
 
 @transaction.atomic
@@ -457,6 +460,10 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the scenario a name."})
+    if read_text(name, NAME_LIMIT + 1) != name or len(name) > NAME_LIMIT:
+        raise ValidationError(
+            {"name": f"Give the scenario a name of one line, up to {NAME_LIMIT} characters."}
+        )
     if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
         raise ValidationError({"name": f"The council already has a plan called “{name}”."})
     slug = free_plan_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")

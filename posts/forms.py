@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from figures.costing import line_cost_error
-from investplan.fields import PoundsField
+from investplan.fields import ChoicesByIdField, PoundsField
 from investplan.forms import DateInput
 from investplan.models import Finding, Team, Workstream
 from posts.limits import duration_problem, sentence
@@ -72,6 +72,7 @@ class PlanLineForm(_CostedLineForm):
     class Meta:
         model = PlanLine
         fields = ["plan", "position", *LINE_FIELDS, "stated_cost_fte"]
+        field_classes = {"findings": ChoicesByIdField}
         widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
         help_texts = LINE_HELP
 
@@ -189,6 +190,7 @@ class PlanLineEditForm(_ScopedLineForm):
     class Meta:
         model = PlanLine
         fields = LINE_FIELDS
+        field_classes = {"findings": ChoicesByIdField}
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.CheckboxSelectMultiple,

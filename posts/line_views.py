@@ -22,6 +22,7 @@ from figures.costing import cost_line
 from figures.costs.engine import CostingError
 from figures.costs.money import POUND, round_money
 from investplan.permissions import plan_for, plan_to_edit, powers_over
+from investplan.reading import read_id
 from posts.forms import LineInPlaceForm, PlanLineEditForm
 from posts.history import line_changes, plan_changes
 from posts.models import LineStatus, PlanLine
@@ -81,12 +82,11 @@ def workspace(request, plan_slug):
     plan = plan_for(request.user, plan_slug)
     powers = powers_over(request.user, plan)
     options = WorkspaceOptions.from_query(request.GET)
-    show, opened = request.GET.get("show", ""), None
-    group, upto = request.GET.get("open", ""), request.GET.get("upto", "")
-    if (group.isdigit() or group == "none") and upto.isdigit():
-        opened = (int(group) if group.isdigit() else None, int(upto))
+    group, upto, opened = request.GET.get("open", ""), read_id(request.GET.get("upto")), None
+    if (read_id(group) is not None or group == "none") and upto is not None:
+        opened = (read_id(group), upto)
     sheet = build_workspace(
-        plan, options, show_line=int(show) if show.isdigit() else None, opened=opened
+        plan, options, show_line=read_id(request.GET.get("show")), opened=opened
     )
     base = reverse("posts:workspace", args=[plan.slug])
     sort_links = {
@@ -127,19 +127,17 @@ def workspace_more(request, plan_slug):
     button. Without JavaScript the button is a link to the whole page, opened further."""
     plan = plan_for(request.user, plan_slug)
     options = WorkspaceOptions.from_query(request.GET)
-    group_param, start = request.GET.get("group", ""), request.GET.get("from", "")
-    if not (group_param.isdigit() or group_param == "none") or not start.isdigit():
+    group_param, start = request.GET.get("group", ""), read_id(request.GET.get("from"))
+    if not (read_id(group_param) is not None or group_param == "none") or start is None:
         raise Http404("No such rows")
     if not request.htmx:
-        upto = str(int(start) + MORE_ROWS)
+        upto = str(start + MORE_ROWS)
         return redirect(
             reverse("posts:workspace", args=[plan.slug])
             + query_string(options.as_query(open=group_param, upto=upto))
             + f"#group-{group_param}"
         )
-    sheet, group = workspace_rows(
-        plan, options, int(group_param) if group_param.isdigit() else None, int(start)
-    )
+    sheet, group = workspace_rows(plan, options, read_id(group_param), start)
     return render(
         request,
         "posts/_more_rows.html",
@@ -276,8 +274,8 @@ def line_page(request, plan_slug, line_id=None):
     plan, powers = plan_to_edit(request.user, plan_slug)
     line = _line_of(plan, line_id) if line_id else PlanLine(plan=plan)
     initial = {"version": line_version(line)} if line.pk else {}
-    if not line.pk and request.GET.get("workstream", "").isdigit():
-        initial["workstream"] = int(request.GET["workstream"])
+    if not line.pk and read_id(request.GET.get("workstream")) is not None:
+        initial["workstream"] = read_id(request.GET["workstream"])
     form = PlanLineEditForm(request.POST or None, instance=line, plan=plan, initial=initial)
     status = 200
     if request.method == "POST":
@@ -395,15 +393,14 @@ def line_history(request, plan_slug, line_id):
 def line_revert(request, plan_slug, line_id):
     plan, _ = plan_to_edit(request.user, plan_slug)
     line = _line_of(plan, line_id)
-    to_version = request.POST.get("to_version", "")
-    seen = request.POST.get("version", "")
-    if not to_version.isdigit() or not line.history.filter(history_id=int(to_version)).exists():
+    to_version = read_id(request.POST.get("to_version"))
+    if to_version is None or not line.history.filter(history_id=to_version).exists():
         raise Http404("No such version of this line")
     try:
         revert_plan_line(
             line_id=line.pk,
-            to_version=int(to_version),
-            seen_version=int(seen) if seen.isdigit() else None,
+            to_version=to_version,
+            seen_version=read_id(request.POST.get("version")),
             user=request.user,
         )
     except LineChangedElsewhere as conflict:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from investplan.models import Organisation, Plan
 from investplan.permissions import organisation_for
+from investplan.reading import read_id
 from posts.appendix.columns import FIELDS
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years, years_label
@@ -111,7 +112,9 @@ def _kept(organisation, preview, years, years_text: str) -> KeptPreview:
 
 
 def _corrections_of(preview) -> dict[int, str]:
-    return {int(column): name for column, name in preview.corrections.items()}
+    # A column kept by an older mapping form that read "²" as a number is passed over.
+    read = {read_id(column): name for column, name in preview.corrections.items()}
+    return {column: name for column, name in read.items() if column is not None}
 
 
 def _chosen_years(text: str):
@@ -177,12 +180,12 @@ def import_mapping(request, organisation_slug, import_id):
     shown = _kept(organisation, preview, years, years_text if years else "").columns
     corrections = {}
     for key, value in request.POST.items():
-        column = key.removeprefix("column-")
-        if not (key.startswith("column-") and column.isdigit() and value in FIELDS):
+        column = read_id(key.removeprefix("column-"))
+        if not (key.startswith("column-") and column is not None and value in FIELDS):
             continue
-        as_shown = shown.fields.get(int(column), "ignore") if shown else None
-        if value != as_shown or int(column) in before:
-            corrections[column] = value
+        as_shown = shown.fields.get(column, "ignore") if shown else None
+        if value != as_shown or column in before:
+            corrections[str(column)] = value
     preview.corrections = corrections
     preview.save(update_fields=["corrections"])
     return _to_preview(organisation_slug, preview, years_text)

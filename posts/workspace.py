@@ -43,6 +43,7 @@ from figures.costs.printed import Figures
 from figures.models import LineFigures, LineYearFigure, PlanFigures
 from funding.models import Allocation
 from investplan.models import Plan, Workstream
+from investplan.reading import read_id, read_text
 from posts.models import LineKind, LineStatus, PlanLine
 
 NO_WORKSTREAM = "No workstream"
@@ -115,8 +116,8 @@ class WorkspaceOptions:
         status = query.get("status") or ""
         sort = query.get("sort") or "position"
         return cls(
-            search=(query.get("q") or "").strip()[:100],
-            workstream=int(workstream) if workstream.isdigit() else None,
+            search=read_text(query.get("q"), 100),
+            workstream=read_id(workstream),
             status=status if status in LineStatus.values else "",
             sort=sort if sort in SORTS else "position",
             descending=query.get("dir") == "desc",

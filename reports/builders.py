@@ -23,6 +23,7 @@ from figures.costs.true_cost import in_year_forecast
 from figures.models import FindingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
+from investplan.reading import read_id, read_text
 from posts.models import (
     LineKind,
     LineStatus,
@@ -83,13 +84,13 @@ class ReportOptions:
         sort = query.get("sort") or "position"
         by = query.get("by") or "workstream"
         return cls(
-            workstream=int(workstream) if workstream.isdigit() else None,
+            workstream=read_id(workstream),
             status=status if status in LineStatus.values else "",
-            phase=(query.get("phase") or "")[:50],
+            phase=read_text(query.get("phase"), 50),
             sort=sort if sort in SORTABLE else "position",
             descending=query.get("dir") == "desc",
             by=by if by in MULTI_YEAR_GROUPINGS else "workstream",
-            appendix=(query.get("appendix") or "")[:20],
+            appendix=read_text(query.get("appendix"), 20),
         )
 
     def as_query(self, **changes) -> dict[str, str]:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from figures.costs.what_if import WhatIf
 from investplan.models import Plan
 from investplan.permissions import plan_for, powers_over
+from investplan.reading import read_slug
 from investplan.services import copy_plan_as_scenario
 from reports.comparisons import (
     COMPARE_BY,
@@ -111,7 +112,7 @@ def scenarios(request, plan_slug):
 @login_required
 def compare(request, plan_slug, fmt=""):
     plan = plan_for(request.user, plan_slug)
-    other_slug = request.GET.get("with", "")
+    other_slug = read_slug(request.GET.get("with")) or ""
     other = get_object_or_404(
         Plan.objects.for_user(request.user), slug=other_slug, organisation=plan.organisation
     )
