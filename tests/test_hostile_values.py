@@ -165,20 +165,6 @@ def test_it_passes_over_a_mapped_column_that_is_no_number(setting, column):
     assert preview.corrections == {}
 
 
-def test_it_still_says_what_is_wrong_with_an_unreadable_file_mapped_at_a_column_no_number(
-    setting,
-):
-    plan, _, client = setting
-    preview = previewed(client, plan.organisation, b"\x00\x01 not a workbook")
-    address = [plan.organisation.slug, preview.pk]
-    client.post(reverse("posts:import-mapping", args=address), {"column-²": "title"})
-
-    shown = client.get(reverse("posts:import-preview", args=address))
-
-    assert shown.status_code == 422
-    assert "neither a workbook nor a CSV" in shown.content.decode()
-
-
 def test_it_refuses_a_new_line_whose_every_field_is_too_long_a_number(setting):
     plan, _, client = setting
     fields = {name: PAST_BIGINT for name in [*line_form_data(plan), *LINE_FIELDS, "version"]}
