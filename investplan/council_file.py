@@ -13,6 +13,7 @@ as safely as one.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
@@ -158,18 +160,27 @@ def council_rows(council: Organisation) -> Iterable[tuple[str, QuerySet]]:
         yield label, queryset.order_by("pk")
 
 
+class _ExactTimes(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds: its own cuts them to
+    milliseconds, so a history record would come back a fraction of a second earlier."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def export_council(*, council: Organisation) -> dict:
     """The council's data as a JSON-ready document."""
     tables = {}
     for label, queryset in council_rows(council):
-        tables[label] = json.loads(
-            serializers.serialize(
-                "json",
-                queryset,
-                use_natural_foreign_keys=True,
-                use_natural_primary_keys=label == "auth.User",
-            )
+        rows = serializers.serialize(
+            "python",
+            queryset,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=label == "auth.User",
         )
+        tables[label] = json.loads(json.dumps(rows, cls=_ExactTimes))
     return {"format": FORMAT, "version": VERSION, "council": council.slug, "tables": tables}
 
 

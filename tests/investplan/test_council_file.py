@@ -1,5 +1,5 @@
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -124,6 +124,21 @@ def test_it_brings_every_row_of_a_council_back_equal(demo_council, tmp_path):
     assert restored == written
     empty = [label for label, rows in written["tables"].items() if not rows]
     assert empty == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_brings_a_history_record_back_to_the_microsecond(demo_council):
+    # Django's JSON encoder writes 12:00:00.000456 as 12:00:00.000, which reads back as
+    # 12:00:00: the record would move and a second export would differ from the first.
+    record = PlanLine.history.filter(plan__organisation=demo_council).order_by("pk").first()
+    when = datetime(2021, 4, 1, 12, 0, 0, 456, tzinfo=UTC)
+    PlanLine.history.filter(pk=record.pk).update(history_date=when)
+    document = export_council(council=demo_council)
+    call_command("flush", interactive=False)
+
+    import_council(document=document)
+
+    assert PlanLine.history.get(pk=record.pk).history_date == when
 
 
 @pytest.mark.django_db(transaction=True)
