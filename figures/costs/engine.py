@@ -458,6 +458,14 @@ class CostEngine:
             found = self._salaries[key] = self._spine_salary(pay.grade, point, year)
         return found
 
+    def annual_salary(self, pay: Pay, point: int | None, year: FinancialYear) -> Decimal:
+        """The figure of `salary` alone: the totals need no words, and a stated salary's
+        words would otherwise be written out for every month of every line."""
+        if isinstance(pay, StatedSalary):
+            with localcontext(prec=_PRECISION):
+                return pay.annual * self._award_factor(self.assumptions.first_year, year)[0]
+        return self.salary(pay, point, year)[0]
+
     # -- staff ------------------------------------------------------------------------
 
     def _cost_staff(self, line: StaffLine) -> LineCost:
@@ -531,14 +539,15 @@ class CostEngine:
         flat = self._flat_factor
         if flat is not None:
             for start, end, year, point in periods:
-                amount = self.salary(pay, point, year)[0] * fte * _parts_between(start, end) * flat
+                rate = self.annual_salary(pay, point, year) * fte
+                amount = rate * _parts_between(start, end) * flat
                 totals[year] += amount if sign > 0 else -amount
             return
         # Employer NI is worked out month by month. A part month's pay is gathered first:
         # an increment mid-month puts two rates in one month, under one monthly threshold.
         part_months: dict[tuple[int, int], tuple[Decimal, FinancialYear]] = {}
         for start, end, year, point in periods:
-            rate = self.salary(pay, point, year)[0] * fte
+            rate = self.annual_salary(pay, point, year) * fte
             for chunk_start, _, months, _, _, parts in _chunks(start, end):
                 paid = rate * parts
                 if months:
@@ -557,7 +566,7 @@ class CostEngine:
     ) -> tuple[Decimal, Decimal]:
         first_day = max(line.start, year.start)
         point = self._point_at(pay, self._increment_dates(line, pay, first_day), first_day)
-        annual = self.salary(pay, point, year)[0]
+        annual = self.annual_salary(pay, point, year)
         paid = annual * line.fte * _YEAR_PARTS
         amount = paid + self._on_cost_total(paid, 12, line.headcount, year)
         return (amount if sign > 0 else -amount), annual
@@ -572,18 +581,22 @@ class CostEngine:
     def _stated_totals(
         self, line: StaffLine, sign: int, fye_year: FinancialYear
     ) -> tuple[dict[FinancialYear, Decimal], Decimal]:
-        rate_for = partial(self._stated_rate, line)
+        rate_for = partial(self._stated_amount, line)
         totals = self._flat_rate_totals(line.start, line.end, rate_for, sign)
-        return totals, rate_for(fye_year)[0] * _YEAR_PARTS * sign
+        return totals, rate_for(fye_year) * _YEAR_PARTS * sign
+
+    def _stated_amount(self, line: StaffLine, year: FinancialYear) -> Decimal:
+        """A stated annual cost at first-year prices, scaled to the post's FTE, with the
+        awards since."""
+        return self._stated_at_fte(line) * self._award_factor(self.assumptions.first_year, year)[0]
 
     def _stated_rate(self, line: StaffLine, year: FinancialYear) -> tuple[Decimal, str]:
-        """A stated annual cost at first-year prices, scaled to the post's FTE, with the
-        awards since, and its words."""
+        """`_stated_amount` and its words."""
         first_year = self.assumptions.first_year
-        factor, note = self._award_factor(first_year, year)
+        note = self._award_factor(first_year, year)[1]
         words = stated_cost_words(line.stated_annual_cost, line.stated_fte, line.fte)
         return (
-            self._stated_at_fte(line) * factor,
+            self._stated_amount(line, year),
             f"stated annual cost {words} at {first_year} pay{note}",
         )
 
@@ -762,7 +775,7 @@ class CostEngine:
             if self.window_start <= line.start <= self.window_end:
                 totals[start_year] = line.amount * _YEAR_PARTS
         else:
-            totals = self._flat_rate_totals(line.start, line.end, partial(_recurring, line), 1)
+            totals = self._flat_rate_totals(line.start, line.end, lambda _: line.amount, 1)
         return LineCost(
             years=self._years_from(totals),
             full_year_effect=line.amount,
@@ -805,11 +818,11 @@ class CostEngine:
     def _flat_rate_totals(
         self, start: date, end: date | None, rate_for, sign: int
     ) -> dict[FinancialYear, Decimal]:
-        """Each year's cost (numerators) at the annual rate `rate_for(year)` gives (with its
-        words, as for `_flat_rate_pieces`), no on-costs."""
+        """Each year's cost (numerators) at the annual rate `rate_for(year)` gives (the
+        figure alone: `_flat_rate_pieces` takes its words too), no on-costs."""
         totals = dict.fromkeys(self.years, ZERO)
         for year, period_start, period_end in self._years_within(start, end):
-            totals[year] = rate_for(year)[0] * _parts_between(period_start, period_end) * sign
+            totals[year] = rate_for(year) * _parts_between(period_start, period_end) * sign
         return totals
 
     def _flat_rate_pieces(self, start: date, end: date | None, rate_for, sign: int) -> list[_Raw]:
