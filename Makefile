@@ -56,8 +56,11 @@ browser:
 		apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
+# One test process per core (pytest-xdist), each file's tests in one process, so the two
+# databases' runs fit CI's twenty minutes; each process has its own test database.
+TEST_PROCESSES ?= auto
 test: setup browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
