@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from reports.tables import Column, Kind, Row, RowKind, Table, format_cell, format_fte
 
@@ -84,9 +85,14 @@ class Chart:
     # The label of each category row, where it is not the row's first cell.
     row_labels: list[str] | None = None
 
+    @cached_property
+    def _unit(self) -> Column:
+        """The column whose kind all the chart's figures share."""
+        return self._column(self.columns[0])
+
     @property
     def kind(self) -> Kind:
-        return self._column(self.columns[0]).kind
+        return self._unit.kind
 
     def _column(self, key: str) -> Column:
         return next(column for column in self.table.columns if column.key == key)
@@ -96,13 +102,13 @@ class Chart:
             return self.row_labels[position]
         return str(self.table.rows[self.rows[position]].cells[self.table.columns[0].key])
 
-    @property
+    @cached_property
     def categories(self) -> list[str]:
         if self.series_in_rows:
             return [self._column(key).label for key in self.columns]
         return [self._row_label(position) for position in range(len(self.rows))]
 
-    @property
+    @cached_property
     def series(self) -> list[Series]:
         """The figures drawn, each the table's own printed figure."""
         rows = [self.table.rows[index] for index in self.rows]
@@ -123,14 +129,14 @@ class Chart:
 
     def printed(self, value: Decimal) -> str:
         """A figure as the table prints it, with its unit."""
-        text = format_cell(self._column(self.columns[0]), value)
-        if self.kind == Kind.MONEY:
+        text = format_cell(self._unit, value)
+        if self._unit.kind == Kind.MONEY:
             return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
         return f"{text} FTE"
 
     # -- The text alternative ----------------------------------------------------------
 
-    @property
+    @cached_property
     def alt(self) -> str:
         """Every figure of the chart in words: the title, then each category's figures."""
         if self.empty:
@@ -367,11 +373,14 @@ def _axis_formatter(chart: Chart):
     """Figures as the table prints them: pounds with the pound sign, FTE bare (the axis
     title says FTE)."""
 
+    money = chart.kind == Kind.MONEY
+    penny = Decimal("0.01")
+
     def formatted(value) -> str:
         if value is None:
             return ""
-        figure = Decimal(repr(value)).quantize(Decimal("0.01")).normalize()
-        return chart.printed(figure) if chart.kind == Kind.MONEY else format_fte(figure)
+        figure = Decimal(repr(value)).quantize(penny).normalize()
+        return chart.printed(figure) if money else format_fte(figure)
 
     return formatted
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from investplan.models import Role
 from investplan.services import approve_plan
+from reports.plan_charts import chart_block, funding_cliff
 from tests.factories import MembershipFactory
 from tests.reports.test_charts import funded_plan  # noqa: F401 (a fixture)
 
@@ -86,3 +87,15 @@ def test_it_shows_a_tables_chart_above_it_on_its_report_page(client, funded_plan
     chart = html.index(f'src="/plans/{funded_plan.slug}/charts/cost-by-year.svg?by=team"')
     assert chart < html.index('id="multi-year-team"')
     assert 'alt="Cost by financial year, by where based. 2020/21: ' in html
+
+
+def test_it_gives_the_front_page_the_funding_cliff_with_its_table(funded_plan):  # noqa: F811
+    chart = funding_cliff(funded_plan)
+
+    block = chart_block(funded_plan, chart)
+
+    assert chart.table.slug == "funded-unfunded"
+    assert chart.svg().startswith("<svg")
+    assert "Families First ends 31 Mar 2021" in chart.alt
+    assert f'src="/plans/{funded_plan.slug}/charts/funding-cliff.svg"' in block
+    assert '<table class="report" id="funded-unfunded">' in block
