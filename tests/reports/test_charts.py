@@ -269,3 +269,16 @@ def test_it_gives_the_svg_one_title(demo):
     root = etree.fromstring(chart.svg().encode())
 
     assert len(root.findall(f"{SVG}title")) == 1
+
+
+@pytest.mark.parametrize("report", ["multi-year", "funding", "recruitment"])
+def test_it_draws_a_plan_with_no_lines(report):
+    plan = PlanFactory()
+    tables = build_report(report, ReportContext.build(plan, ReportOptions()))
+    [chart] = [chart for chart in map(chart_of, tables) if chart]
+
+    svg = chart.svg()
+
+    assert svg.startswith("<svg")
+    assert chart.title in texts(svg)
+    assert chart.alt.startswith(chart.title)
