@@ -548,7 +548,61 @@ def sources_of_funding(context: ReportContext) -> list[Table]:
     sources.notes.append(
         f"“{UNFUNDED}” is the part of each line's cost no source is allocated to pay."
     )
-    return [sources, _available_against_allocated(context, result), _outliving_lines(context)]
+    return [
+        sources,
+        _available_against_allocated(context, result),
+        _outliving_lines(context),
+        funded_against_unfunded(context),
+    ]
+
+
+def funded_against_unfunded(context: ReportContext) -> Table:
+    """Each financial year's cost split into what the sources pay and what requires
+    additional funding, with the sources that end in the year: the funding cliff. Funded
+    is the sources of funding table's figures for the year less the recurring pressure
+    table's; unfunded is the part no source pays plus that pressure; so the two add up to
+    the sources of funding table's total for the year."""
+    table = Table(
+        "funded-unfunded",
+        "Funded and unfunded by financial year",
+        [
+            Column("name", "Financial year", width=14),
+            Column("funded", "Funded £", Kind.MONEY, summed=True, width=14),
+            Column("unfunded", f"{UNFUNDED} £", Kind.MONEY, summed=True, width=16),
+            Column("total", "Total £", Kind.MONEY, summed=True, width=14),
+            Column("ends", "Funding ending in the year", width=40, wide=True),
+        ],
+    )
+    result = context.rollup("funding")
+    paying = [group for group in result.groups if group.key != "unfunded"]
+    unfunded = next((group for group in result.groups if group.key == "unfunded"), None)
+    ending = FundingSource.objects.filter(
+        pk__in=[group.key for group in paying], end_date__isnull=False
+    ).order_by("end_date", "name")
+    builder = TableBuilder(table)
+    for year in context.years:
+        funded = sum((group.figures.years[year] for group in paying), ZERO)
+        short = unfunded.figures.years[year] if unfunded else ZERO
+        builder.line(
+            {
+                "name": year.label,
+                "funded": funded,
+                "unfunded": short,
+                "total": funded + short,
+                "ends": join_nonempty(
+                    f"{source.name} ends {_day(source.end_date)}"
+                    for source in ending
+                    if year.start <= source.end_date <= year.end
+                ),
+            }
+        )
+    builder.total()
+    table.notes.append(
+        "Funded adds what each source pays in the year (the sources of funding table). A "
+        "source pays nothing after it ends: what it paid for the lines that outlive it is "
+        f"counted from then as “{UNFUNDED}”."
+    )
+    return table
 
 
 def _outliving_lines(context: ReportContext) -> Table:

@@ -3,6 +3,7 @@ the same rows (`reports.builders`)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -16,8 +17,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart
+from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
+from openpyxl.chart.series import Series as ExcelSeries
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 
 from investplan.models import Plan, PlanStatus
 from reports.builders import (
@@ -28,7 +33,8 @@ from reports.builders import (
     build_report,
     plan_status_mark,
 )
-from reports.rendering import table_html
+from reports.charts import Chart, chart_of
+from reports.rendering import chart_html, table_html
 from reports.tables import Kind, RowKind, Table
 
 # WeasyPrint lays out about fifty table rows a second here; with wrapped justification
@@ -63,6 +69,11 @@ class Document:
         return sum(table.body_rows for table in self.tables)
 
     @property
+    def charts(self) -> list[Chart]:
+        """The charts of the document's tables, in the tables' order."""
+        return [chart for chart in map(chart_of, self.tables) if chart is not None]
+
+    @property
     def meeting(self) -> str:
         """The committee in the PDF's header: who approved the tables, or, for a draft,
         the committee and meeting it goes to."""
@@ -80,7 +91,10 @@ class Document:
                 "plan": self.plan,
                 "organisation": self.plan.organisation,
                 "title": self.title,
-                "tables": [table_html(table) for table in self.tables],
+                # Each table with its chart above it, drawn into the file (decision 0030).
+                "tables": [
+                    (_printed_chart(chart_of(table)), table_html(table)) for table in self.tables
+                ],
                 "assumptions": self.assumptions,
                 "appendix": self.appendix,
                 "filters": self.filters,
@@ -134,6 +148,13 @@ class ReportDocument(Document):
             options=options,
             context=context,
         )
+
+
+def _printed_chart(chart: Chart | None) -> str:
+    if chart is None or chart.empty:
+        return ""
+    data = base64.b64encode(chart.svg().encode()).decode("ascii")
+    return chart_html(chart, f"data:image/svg+xml;base64,{data}")
 
 
 def write_pdf(html: str, on_page=None, on_step=None, on_writing=None) -> bytes:
@@ -296,6 +317,75 @@ def _write_table(workbook: Workbook, table: Table, document: Document, name: str
     for note in table.notes:
         sheet.append([])
         sheet.append([_text_cell(sheet, note)])
+    chart = chart_of(table)
+    if chart is not None and not chart.empty:
+        sheet.add_chart(excel_chart(chart, name), f"{get_column_letter(len(columns) + 2)}2")
+
+
+def excel_chart(chart: Chart, sheet_name: str) -> BarChart:
+    """The chart as Excel draws it, over the table's own cells in its sheet (row 3 is the
+    table's first row, as `_write_table` writes it): Excel's figures are the sheet's."""
+    table = chart.table
+    letters = {
+        column.key: get_column_letter(index) for index, column in enumerate(table.columns, 1)
+    }
+    sheet = quote_sheetname(sheet_name)
+    rows = [3 + index for index in chart.rows]
+
+    def cells(cells: list[str]) -> str:
+        """One reference to the cells: a range where they run on, else a list of them."""
+        if len(cells) > 1 and _runs_on(cells):
+            return f"{sheet}!{cells[0]}:{cells[-1]}"
+        joined = ",".join(f"{sheet}!{cell}" for cell in cells)
+        return f"({joined})" if len(cells) > 1 else joined
+
+    first = letters[table.columns[0].key]
+    if chart.series_in_rows:
+        categories = cells([f"${letters[key]}$2" for key in chart.columns])
+        series = [
+            (f"{sheet}!${first}${row}", cells([f"${letters[key]}${row}" for key in chart.columns]))
+            for row in rows
+        ]
+    else:
+        categories = cells([f"${first}${row}" for row in rows])
+        series = [
+            (f"{sheet}!${letters[key]}$2", cells([f"${letters[key]}${row}" for row in rows]))
+            for key in chart.columns
+        ]
+    drawn = BarChart()
+    drawn.type = "bar" if chart.horizontal else "col"
+    drawn.grouping = "stacked" if chart.stacked else "clustered"
+    if chart.stacked:
+        drawn.overlap = 100
+    drawn.title = chart.title
+    drawn.x_axis.title = chart.x_title
+    drawn.y_axis.title = chart.y_title
+    drawn.y_axis.numFmt = MONEY_FORMAT if chart.kind == Kind.MONEY else FTE_FORMAT
+    # Excel and LibreOffice hide axes unless told to show them.
+    drawn.x_axis.delete = False
+    drawn.y_axis.delete = False
+    drawn.legend.position = "b"
+    for label, values in series:
+        one = ExcelSeries()
+        one.tx = SeriesLabel(strRef=StrRef(f=label))
+        one.val = NumDataSource(numRef=NumRef(f=values))
+        one.cat = AxDataSource(strRef=StrRef(f=categories))
+        drawn.series.append(one)
+    drawn.width, drawn.height = 24, 12 + len(series) // 4  # centimetres
+    return drawn
+
+
+def _runs_on(cells: list[str]) -> bool:
+    """Whether absolute cells like $C$3, $C$4 (or $C$3, $D$3) run on without a gap."""
+    parsed = [re.fullmatch(r"\$([A-Z]+)\$(\d+)", cell).groups() for cell in cells]
+    columns = {column for column, _ in parsed}
+    numbers = [int(row) for _, row in parsed]
+    if len(columns) == 1:
+        return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    from_letters = [column_index_from_string(column) for column, _ in parsed]
+    return len(set(numbers)) == 1 and from_letters == list(
+        range(from_letters[0], from_letters[0] + len(from_letters))
+    )
 
 
 def _total_formula(letter: str, subtotal_rows: list[int], row: int) -> str:

@@ -94,3 +94,14 @@ def _col_class(column: Column) -> str:
 
 def query_string(query: dict[str, str]) -> str:
     return f"?{urlencode(query)}" if query else ""
+
+
+def chart_html(chart, src: str) -> SafeString:
+    """A chart as a figure: its SVG as an image (the SVG keeps its styles to itself, so the
+    page's CSP needs no inline style) with the text alternative stating its figures. The
+    SVG draws its own title; the table it is drawn from follows it."""
+    return mark_safe(
+        f'<figure class="chart" id="chart-{escape(chart.slug)}">'
+        f'<img src="{escape(src)}" alt="{escape(chart.alt)}" width="800">'
+        "</figure>"
+    )

@@ -15,6 +15,8 @@ from investplan.models import Plan
 from investplan.permissions import plan_for, powers_over
 from investplan.reading import read_slug
 from investplan.services import copy_plan_as_scenario
+from reports.builders import ReportOptions
+from reports.charts import chart_of
 from reports.comparisons import (
     COMPARE_BY,
     approved_label,
@@ -23,7 +25,8 @@ from reports.comparisons import (
     what_if_comparison,
 )
 from reports.documents import Document
-from reports.rendering import query_string, table_html
+from reports.plan_charts import chart_src
+from reports.rendering import chart_html, query_string, table_html
 from reports.services import approved_document, baseline_keys, kept_approval
 
 FORMATS = {"", "pdf", "xlsx"}
@@ -64,7 +67,9 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
         {
             "plan": plan,
             "document": document,
-            "tables": [table_html(table) for table in document.tables],
+            "tables": [
+                (_chart(plan, table, request), table_html(table)) for table in document.tables
+            ],
             "powers": powers,
             "pdf": request.path + "pdf/" + query,
             "xlsx": request.path + "xlsx/" + query,
@@ -73,6 +78,15 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
             **page,
         },
     )
+
+
+def _chart(plan, table, request) -> str:
+    """The chart above a table that has one (the variance summary: the plan against its
+    approved baseline), as an image of the chart's route for the same grouping."""
+    chart = chart_of(table)
+    if chart is None or chart.empty:
+        return ""
+    return chart_html(chart, chart_src(plan, chart, ReportOptions(by=_by(request))))
 
 
 @login_required

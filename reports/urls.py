@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import scenario_views, views
+from reports import chart_views, scenario_views, views
 
 app_name = "reports"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<slug:plan_slug>/reports/<slug:report_slug>/", views.report, name="report"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/pdf/", views.report_pdf, name="pdf"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/xlsx/", views.report_xlsx, name="xlsx"),
+    path("<slug:plan_slug>/charts/", chart_views.charts_page, name="charts"),
+    path("<slug:plan_slug>/charts/<slug:chart_slug>.svg", chart_views.chart_svg, name="chart"),
     path("<slug:plan_slug>/renders/<int:render_id>/", views.render_progress, name="render"),
     path(
         "<slug:plan_slug>/renders/<int:render_id>/download/",

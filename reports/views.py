@@ -8,9 +8,11 @@ from investplan.models import Workstream
 from investplan.permissions import plan_for, powers_over
 from posts.models import LineStatus, PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
+from reports.charts import chart_of
 from reports.documents import ReportDocument
 from reports.models import RenderedReport, RenderStatus
-from reports.rendering import query_string, table_html
+from reports.plan_charts import chart_src
+from reports.rendering import chart_html, query_string, table_html
 from reports.services import cached_pdf, request_pdf
 from reports.tables import Table, window
 
@@ -55,7 +57,13 @@ def report(request, plan_slug, report_slug):
     for table in document.tables:
         rows, lines = _page_of(table, page, page_link)
         html = table_html(table, sort_link, options.sort, options.descending, sortable, rows)
-        tables.append((html, lines))
+        chart = chart_of(table)
+        drawn = (
+            chart_html(chart, chart_src(plan, chart, options))
+            if chart is not None and not chart.empty
+            else ""
+        )
+        tables.append((html, lines, drawn))
     return render(
         request,
         "reports/report.html",

@@ -149,3 +149,23 @@ def test_it_loads_weasyprint_only_when_a_pdf_is_laid_out():
     )
 
     assert loaded.stdout.strip() == "[]"
+
+
+def test_it_loads_pygal_only_when_a_chart_is_drawn():
+    # A server process imports every view through the URLconf; pygal (with lxml's chart
+    # drawing) is only reports.charts.draw_svg's.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup(); import config.urls; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygal'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        cwd=ROOT,
+    )
+
+    assert loaded.stdout.strip() == "[]"

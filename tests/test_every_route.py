@@ -31,6 +31,7 @@ from investplan.services import approve_plan, invite_person
 from posts.models import AppendixImport, ImportStatus
 from reports.builders import REPORTS
 from reports.models import RenderedReport, RenderStatus
+from reports.plan_charts import CHARTS
 from reports.services import baseline_keys
 from tests.factories import (
     AllocationFactory,
@@ -200,6 +201,7 @@ def home_values(ours: Council) -> dict[str, str]:
         "plan_slug": ours.plan.slug,
         "organisation_slug": ours.organisation.slug,
         "report_slug": "resource-requirement",
+        "chart_slug": "cost-by-year",
         "key": next(iter(baseline_keys())),
         "app_label": "posts",
         "url": "no/such/page",
@@ -216,6 +218,8 @@ def other_values(name: str, ours: Council, theirs: Council) -> list[str]:
         return [theirs.organisation.slug, "no-such-council"]
     if name == "report_slug":
         return [*REPORTS, "no-such-report"]
+    if name == "chart_slug":
+        return [*CHARTS, "no-such-chart"]
     if name == "key":
         return [*baseline_keys(), "no-such-table"]
     if name == "token":
@@ -376,7 +380,13 @@ def test_it_answers_every_route_without_a_server_error_or_another_councils_data(
 
 # -- and values hypothesis makes up -------------------------------------------------------
 
-READ_BY_PAGES = ["posts:workspace", "reports:report", "posts:line-new", "reports:what-if"]
+READ_BY_PAGES = [
+    "posts:workspace",
+    "reports:report",
+    "posts:line-new",
+    "reports:what-if",
+    "reports:chart",
+]
 
 
 @settings(

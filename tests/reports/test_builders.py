@@ -115,7 +115,7 @@ def test_it_adds_sources_of_funding_up_to_the_cost_of_the_lines(plan):
     AllocationFactory(line=lines[0], source=grant, percent=D("100"))
     AllocationFactory(line=lines[1], source=grant, percent=D("25"))
 
-    sources, _, _ = tables_of(plan, "funding")
+    sources, *_ = tables_of(plan, "funding")
 
     by_name = {cells["name"]: cells for cells in rows(sources)}
     assert by_name["Care Matters ABG"]["full_year"] == D("38700") + D("6450")
@@ -130,7 +130,7 @@ def test_it_flags_a_source_allocated_beyond_what_it_has(plan):
     FundingAvailability.objects.create(source=grant, financial_year=2020, amount=D("20000"))
     AllocationFactory(line=line, source=grant, percent=D("100"))
 
-    _, available, _ = tables_of(plan, "funding")
+    _, available, *_ = tables_of(plan, "funding")
 
     first_year = rows(available)[0]
     assert (first_year["available"], first_year["allocated"], first_year["balance"]) == (

@@ -181,7 +181,7 @@ def test_it_flags_a_permanent_post_on_a_grant_that_ends_with_the_recurring_press
     )
     AllocationFactory(line=fixed_term, source=grant, percent=D("100"))
 
-    *_, cliffs = tables_of(three_year_plan, "funding")
+    _, _, cliffs, _ = tables_of(three_year_plan, "funding")
 
     assert [cells["title"] for cells in rows(cliffs, RowKind.HEADING)] == [
         "Two-year grant: ends 31 Mar 2021"
@@ -227,7 +227,7 @@ def test_it_finds_no_cliff_where_the_source_outlasts_the_line(three_year_plan):
     line = PlanLineFactory(plan=three_year_plan, end_date=date(2022, 3, 31))
     AllocationFactory(line=line, source=grant, percent=D("100"))
 
-    *_, cliffs = tables_of(three_year_plan, "funding")
+    _, _, cliffs, _ = tables_of(three_year_plan, "funding")
 
     assert cliffs.rows == []
     assert cliffs.empty_message == "No line outlives a funding source allocated to it."
@@ -240,7 +240,7 @@ def test_it_flags_a_permanent_post_whose_grant_ends_after_the_plan(three_year_pl
     line = PlanLineFactory(plan=three_year_plan, annual_salary=D("30000"))
     AllocationFactory(line=line, source=grant, percent=D("100"))
 
-    *_, cliffs = tables_of(three_year_plan, "funding")
+    _, _, cliffs, _ = tables_of(three_year_plan, "funding")
 
     (flagged,) = rows(cliffs)
     # No plan year is after the grant ends, but from 2023/24 a full year is unfunded.

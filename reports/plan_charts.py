@@ -1,0 +1,83 @@
+"""The four charts of a plan, each with the committee table it is drawn from: cost by
+financial year by workstream, the funding cliff, recruitment and the plan against its
+approved baseline. For the plan's pages, its front page and the chart images."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from investplan.models import Plan
+from reports import charts
+from reports.builders import (
+    ReportContext,
+    ReportOptions,
+    funded_against_unfunded,
+    multi_year_summary,
+    recruitment,
+)
+from reports.charts import Chart
+from reports.comparisons import COMPARE_BY, variance
+from reports.rendering import chart_html, query_string, table_html
+
+
+def cost_by_year(context: ReportContext) -> Chart | None:
+    return charts.cost_by_year(multi_year_summary(context)[0])
+
+
+def funding_cliff_of(context: ReportContext) -> Chart | None:
+    return charts.funding_cliff(funded_against_unfunded(context))
+
+
+def recruitment_of(context: ReportContext) -> Chart | None:
+    return charts.recruitment(recruitment(context)[0])
+
+
+def against_baseline(context: ReportContext) -> Chart | None:
+    """None where the plan has no approved baseline."""
+    plan = context.plan
+    baseline = plan.baselines.select_related("approved_by").defer("documents").first()
+    if baseline is None:
+        return None
+    by = context.options.by if context.options.by in COMPARE_BY else "workstream"
+    return charts.plan_against_baseline(variance(plan, baseline, by).tables[0])
+
+
+CHARTS: dict[str, tuple[str, Callable[[ReportContext], Chart | None]]] = {
+    "cost-by-year": ("Cost by financial year", cost_by_year),
+    "funding-cliff": ("The funding cliff", funding_cliff_of),
+    "recruitment": ("Recruitment", recruitment_of),
+    "plan-against-baseline": ("Against the approved baseline", against_baseline),
+}
+
+
+def plan_chart(plan: Plan, slug: str, options: ReportOptions | None = None) -> Chart | None:
+    """One of the plan's charts, from its table as the options filter it (None: no such
+    chart, or no baseline to chart against)."""
+    return CHARTS[slug][1](ReportContext.build(plan, options))
+
+
+def plan_charts(plan: Plan, options: ReportOptions | None = None) -> list[tuple[str, Chart | None]]:
+    """Every chart of the plan, by slug, its tables read from one context."""
+    context = ReportContext.build(plan, options)
+    return [(slug, build(context)) for slug, (_, build) in CHARTS.items()]
+
+
+def funding_cliff(plan: Plan) -> Chart:
+    """The funding cliff of the whole plan: `.svg()`, `.alt` and `.table` (its figures),
+    for the plan's front page, shown there with `chart_block`."""
+    return funding_cliff_of(ReportContext.build(plan))
+
+
+def chart_src(plan: Plan, chart: Chart, options: ReportOptions | None = None) -> str:
+    query = query_string(options.as_query()) if options else ""
+    return reverse("reports:chart", args=[plan.slug, chart.slug]) + query
+
+
+def chart_block(plan: Plan, chart: Chart, options: ReportOptions | None = None) -> SafeString:
+    """The chart as an image of its SVG route, and the table it is drawn from under it."""
+    if chart.empty:
+        return table_html(chart.table)
+    return mark_safe(chart_html(chart, chart_src(plan, chart, options)) + table_html(chart.table))

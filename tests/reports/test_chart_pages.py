@@ -1,0 +1,101 @@
+"""The plan's charts page and each chart's image: who may see them, what they show."""
+
+import pytest
+from django.urls import reverse
+
+from investplan.models import Role
+from investplan.services import approve_plan
+from reports.plan_charts import chart_block, funding_cliff
+from tests.factories import MembershipFactory
+from tests.reports.test_charts import funded_plan  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, plan, role=Role.VIEWER):
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=role).user)
+    return client
+
+
+def test_it_shows_the_four_charts_each_with_its_table(client, funded_plan):  # noqa: F811
+    page = signed_in(client, funded_plan).get(reverse("reports:charts", args=[funded_plan.slug]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    for slug, table in [
+        ("cost-by-year", "multi-year-workstream"),
+        ("funding-cliff", "funded-unfunded"),
+        ("recruitment", "recruitment"),
+    ]:
+        assert f'src="/plans/{funded_plan.slug}/charts/{slug}.svg"' in html
+        assert f'<table class="report" id="{table}">' in html
+    assert "no baseline to chart it against" in html
+
+
+def test_it_charts_the_plan_against_its_approved_baseline(client, funded_plan):  # noqa: F811
+    user = MembershipFactory(organisation=funded_plan.organisation, role=Role.HEAD_OF_SERVICE).user
+    approve_plan(plan=funded_plan, user=user)
+    client.force_login(user)
+
+    html = client.get(reverse("reports:charts", args=[funded_plan.slug])).content.decode()
+    svg = client.get(reverse("reports:chart", args=[funded_plan.slug, "plan-against-baseline"]))
+
+    assert 'id="variance-summary"' in html
+    assert svg.status_code == 200
+    assert "The plan now against the approved baseline" in svg.content.decode()
+
+
+def test_it_answers_each_chart_as_an_svg_image_with_a_policy_of_its_own(
+    client,
+    funded_plan,  # noqa: F811
+):
+    signed_in(client, funded_plan)
+
+    response = client.get(reverse("reports:chart", args=[funded_plan.slug, "funding-cliff"]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert response.content.decode().startswith("<svg")
+
+
+def test_it_answers_404_for_a_chart_that_does_not_exist(client, funded_plan):  # noqa: F811
+    signed_in(client, funded_plan)
+
+    response = client.get(reverse("reports:chart", args=[funded_plan.slug, "no-such-chart"]))
+
+    assert response.status_code == 404
+
+
+def test_it_hides_another_councils_charts(client, funded_plan):  # noqa: F811
+    client.force_login(MembershipFactory(role=Role.ADMIN).user)
+
+    for address in (
+        reverse("reports:charts", args=[funded_plan.slug]),
+        reverse("reports:chart", args=[funded_plan.slug, "cost-by-year"]),
+    ):
+        assert client.get(address).status_code == 404
+
+
+def test_it_shows_a_tables_chart_above_it_on_its_report_page(client, funded_plan):  # noqa: F811
+    signed_in(client, funded_plan)
+
+    html = client.get(
+        reverse("reports:report", args=[funded_plan.slug, "multi-year"]), {"by": "team"}
+    ).content.decode()
+
+    chart = html.index(f'src="/plans/{funded_plan.slug}/charts/cost-by-year.svg?by=team"')
+    assert chart < html.index('id="multi-year-team"')
+    assert 'alt="Cost by financial year, by where based. 2020/21: ' in html
+
+
+def test_it_gives_the_front_page_the_funding_cliff_with_its_table(funded_plan):  # noqa: F811
+    chart = funding_cliff(funded_plan)
+
+    block = chart_block(funded_plan, chart)
+
+    assert chart.table.slug == "funded-unfunded"
+    assert chart.svg().startswith("<svg")
+    assert "Families First ends 31 Mar 2021" in chart.alt
+    assert f'src="/plans/{funded_plan.slug}/charts/funding-cliff.svg"' in block
+    assert '<table class="report" id="funded-unfunded">' in block
