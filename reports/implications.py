@@ -164,26 +164,18 @@ def financial_implications(plan: Plan) -> Implications:
     sections = writer.sections()
     baseline = plan.baselines.select_related("approved_by").defer("documents").first()
     if baseline is None:
-        sections.append(
-            Section(
-                "Against the approved baseline",
-                [
-                    Paragraph(
-                        [
-                            "The plan has no approved baseline: it has not yet been approved "
-                            "by committee, so there are no differences from an approved "
-                            "position to report."
-                        ]
-                    )
-                ],
-            )
+        section = Section("Against the approved baseline")
+        section.say(
+            "The plan has no approved baseline: it has not yet been approved by committee, so "
+            "there are no differences from an approved position to report."
         )
+        sections.append(section)
     else:
         document = variance(plan, baseline, "workstream")
         summary, _, _, difference = document.tables
         used += [(VARIANCE, summary), (VARIANCE, difference)]
         sections.append(
-            _against_baseline(plan, baseline, Cells(VARIANCE, summary), Cells(VARIANCE, difference))
+            _against_baseline(baseline, Cells(VARIANCE, summary), Cells(VARIANCE, difference))
         )
     return Implications(plan, sections, used)
 
@@ -208,8 +200,8 @@ def _plural_words(count: int, one: str) -> str:
     return f"{_count_words(count)} {one if count == 1 else one + 's'}"
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+def _plural(count: int, one: str) -> str:
+    return f"{count:,} {one if count == 1 else one + 's'}"
 
 
 class _Writer:
@@ -268,7 +260,7 @@ class _Writer:
         section = Section("The cost of the plan")
         cells = self.multi_year
         total = cells.total()
-        if total is None or not (cells.value(total, "total") or cells.value(total, "full_year")):
+        if self._costs_nothing():
             section.say(
                 "None of the plan's lines has a cost yet, so the plan costs nothing as it stands."
             )
@@ -313,6 +305,11 @@ class _Writer:
                 )
         self._not_costed(section)
         return section
+
+    def _costs_nothing(self) -> bool:
+        cells = self.multi_year
+        total = cells.total()
+        return total is None or not (cells.value(total, "total") or cells.value(total, "full_year"))
 
     def _not_costed(self, section: Section) -> None:
         missing = not_costed(self.plan)
@@ -420,6 +417,9 @@ class _Writer:
         section = Section("What requires additional funding")
         cells = self.sources
         index = self._unfunded_row()
+        if self._costs_nothing():
+            section.say("As the plan has no costs yet, nothing requires additional funding.")
+            return section
         if index is None or not (cells.value(index, "total") or cells.value(index, "full_year")):
             section.say(
                 "Every line's cost is met by a funding source: nothing requires additional funding."
@@ -596,7 +596,7 @@ class _Writer:
         return section
 
 
-def _against_baseline(plan: Plan, baseline, summary: Cells, difference: Cells) -> Section:
+def _against_baseline(baseline, summary: Cells, difference: Cells) -> Section:
     section = Section("Against the approved baseline")
     when = timezone.localtime(baseline.approved_at)
     who = f" by {baseline.approved_by.get_username()}" if baseline.approved_by else ""

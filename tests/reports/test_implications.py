@@ -319,6 +319,7 @@ def test_it_names_the_lines_that_cannot_be_costed(client):
     refigure_plan(plan=plan)
     text = visible_text(page(client, plan))
     assert "None of the plan's lines has a cost yet, so the plan costs nothing" in text
+    assert "As the plan has no costs yet, nothing requires additional funding." in text
     assert (
         "1 line cannot be costed yet and is not included in these figures: Head of Service ("
     ) in text
