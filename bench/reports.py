@@ -191,6 +191,8 @@ PAGES = [
     ("resource-requirement, all", "reports/resource-requirement/?page=all"),
     ("resource-requirement xlsx", "reports/resource-requirement/xlsx/"),
     ("findings xlsx", "reports/findings/xlsx/"),
+    # Issue 19, point 3: the financial implications in words, from the tables above.
+    ("financial implications", "reports/financial-implications/"),
 ]
 
 

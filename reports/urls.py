@@ -6,6 +6,12 @@ app_name = "reports"
 
 urlpatterns = [
     path("<slug:plan_slug>/reports/", views.plan_reports, name="index"),
+    # Before the committee tables' address, which would take its name for a table's.
+    path(
+        "<slug:plan_slug>/reports/financial-implications/",
+        views.financial_implications_page,
+        name="financial-implications",
+    ),
     path("<slug:plan_slug>/reports/<slug:report_slug>/", views.report, name="report"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/pdf/", views.report_pdf, name="pdf"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/xlsx/", views.report_xlsx, name="xlsx"),

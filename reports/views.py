@@ -10,6 +10,7 @@ from posts.models import LineStatus, PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
 from reports.charts import chart_of
 from reports.documents import ReportDocument
+from reports.implications import FUNDING, MULTI_YEAR, VARIANCE, financial_implications
 from reports.models import RenderedReport, RenderStatus
 from reports.plan_charts import chart_src
 from reports.rendering import chart_html, query_string, table_html
@@ -91,6 +92,42 @@ def report(request, plan_slug, report_slug):
             "powers": powers_over(request.user, plan),
             "page_lines": PAGE_LINES,
         },
+    )
+
+
+@login_required
+def financial_implications_page(request, plan_slug):
+    """The draft financial implications in words, each figure linked to the table row it
+    is printed in."""
+    plan = plan_for(request.user, plan_slug)
+    implications = financial_implications(plan)
+    addresses = {
+        MULTI_YEAR: reverse("reports:report", args=[plan.slug, MULTI_YEAR]),
+        FUNDING: reverse("reports:report", args=[plan.slug, FUNDING]),
+        VARIANCE: reverse("reports:variance", args=[plan.slug]),
+    }
+    sections = [
+        (
+            section.heading,
+            [
+                [
+                    (part, "", "")
+                    if isinstance(part, str)
+                    else (part.text, f"{addresses[part.report]}#{part.table}", part.describe)
+                    for part in paragraph.parts
+                ]
+                for paragraph in section.paragraphs
+            ],
+        )
+        for section in implications.sections
+    ]
+    tables = [
+        (table.title, f"{addresses[report]}#{table.slug}") for report, table in implications.tables
+    ]
+    return render(
+        request,
+        "reports/financial_implications.html",
+        {"plan": plan, "reports": REPORTS.values(), "sections": sections, "tables": tables},
     )
 
 

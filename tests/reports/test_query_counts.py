@@ -133,3 +133,18 @@ def test_it_reads_the_variance_in_queries_that_do_not_grow_with_the_lines(client
         return queries_for(client, plan, address, {"by": by})
 
     assert count(small) == count(large)
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_it_writes_the_financial_implications_in_queries_that_do_not_grow_with_the_lines(
+    client, sizes, approved
+):
+    small, large = sizes
+
+    def count(plan):
+        if approved:
+            approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 12))
+        address = reverse("reports:financial-implications", args=[plan.slug])
+        return queries_for(client, plan, address, {})
+
+    assert count(small) == count(large)
