@@ -152,7 +152,7 @@ def financial_implications(plan: Plan) -> Implications:
     """The draft section for the plan as it stands, from its committee tables."""
     context = ReportContext.build(plan)
     multi_year, pressure = build_report(MULTI_YEAR, context)
-    sources, available, outliving = build_report(FUNDING, context)
+    sources, available, outliving, _by_year = build_report(FUNDING, context)
     used = [
         (MULTI_YEAR, multi_year),
         (FUNDING, sources),
