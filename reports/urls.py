@@ -1,10 +1,12 @@
 from django.urls import path
 
-from reports import scenario_views, views
+from reports import front_views, scenario_views, views
 
 app_name = "reports"
 
 urlpatterns = [
+    # The plan's own address: its front page (the workspace is at lines/).
+    path("<slug:plan_slug>/", front_views.plan_front, name="front"),
     path("<slug:plan_slug>/reports/", views.plan_reports, name="index"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/", views.report, name="report"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/pdf/", views.report_pdf, name="pdf"),

@@ -52,7 +52,7 @@ def _stored_full_year(line) -> Decimal:
 def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_plan):
     plan, developer = stated_plan
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     row, totals = page.locator(f"#line-{developer.pk}"), page.locator("#plan-totals")
     subtotal = page.locator(f"#subtotal-group-{developer.workstream_id}")
     expect(row).to_contain_text("84,826")  # £42,413 in each of two years
