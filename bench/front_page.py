@@ -8,7 +8,8 @@ the page has something to show. Also timed: the council's home page.
 
 Each page is timed as the report bench times a table (`bench/reports.py`): in a process
 of its own, Django warmed up on another, one-line plan's same page, then the first request
-for the 2,000-line plan, then the median of five more, and the page's query count.
+for the 2,000-line plan, then the median of five more, and the page's query count. The
+multi-year summary is timed beside them, as a yardstick on a shared machine.
 
 Run: `.venv/bin/python bench/front_page.py` (a fresh SQLite file in /tmp unless
 DATABASE_URL is set; on PostgreSQL, point DATABASE_URL at an empty database).
@@ -60,6 +61,13 @@ def main():
     for label, warm_address, address in (
         ("front page", f"/plans/{warm.slug}/", f"/plans/{plan.slug}/"),
         ("home page", "/", "/"),
+        # For comparison, on the same machine at the same moment: the committee table
+        # whose figures the front page's first table repeats.
+        (
+            "multi-year summary",
+            f"/plans/{warm.slug}/reports/multi-year/",
+            f"/plans/{plan.slug}/reports/multi-year/",
+        ),
     ):
         reports.report(label, reports.in_fresh_process(("warm", warm_address), ("bench", address)))
 

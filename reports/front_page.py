@@ -1,11 +1,11 @@
 """A plan's front page and the council's list of plans: what a head of service looks at
 first (issue 19, point 4).
 
-Every figure is read from the stored figures (`figures.models`) by the same functions the
-committee tables use (`reports.rollups`, `reports.builders`), or by one aggregate query
-over the same rows, so the figure here is the figure in the table the page links to, to
-the penny. The number of queries does not grow with the lines, nor (for the list of
-plans) with the plans.
+Every figure is read from the stored figures (`figures.models`) with aggregate queries
+over the rows the committee tables add up, or by the committee table's own builder (the
+recurring pressure), so the figure here is the figure in the table the page links to, to
+the penny (tests/reports/test_front_page.py follows each link and finds it). The number
+of queries does not grow with the lines, nor (for the list of plans) with the plans.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from django.db.models import Count, F, Q, Sum
 
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, round_money
-from figures.models import FindingPart, LineFigures, LineYearFigure
-from funding.models import FundingSource
+from figures.models import FindingPart, FundingPart, LineFigures, LineYearFigure
+from funding.models import Allocation, FundingSource
 from investplan.models import Finding, Plan, PlanStatus
 from posts.models import LineKind, PlanLine
 from reports.builders import ReportContext, recurring_pressure
 from reports.models import ApprovedBaseline
-from reports.rollups import Figures, Rollup
+from reports.rollups import Figures
 from reports.services import kept_approval
 from reports.tables import Column, Kind, Table, TableBuilder
 
@@ -65,7 +65,7 @@ class GrantEnd:
 class FrontPage:
     plan: Plan
     years: list[FinancialYear]
-    totals: Figures  # the multi-year summary's total row
+    totals: Figures  # the total row of every table of every line
     costs: Table  # what the plan costs, each year and in total
     funding: Table  # funded against unfunded by year: the funding-cliff chart's table
     unfunded: Figures  # "Requires additional funding", as the funding table prints it
@@ -87,12 +87,8 @@ def front_page(plan: Plan) -> FrontPage:
     """Everything the plan's front page shows, in a fixed number of queries."""
     context = ReportContext.build(plan)
     years = context.years
-    by_workstream = context.rollup("workstream")
-    by_source = context.rollup("funding")
-    unfunded = next(
-        (group.figures for group in by_source.groups if group.key == "unfunded"),
-        Figures(years=dict.fromkeys(years, ZERO)),
-    )
+    totals = plan_totals(plan, years)
+    unfunded = _summed(FundingPart.objects.filter(plan=plan, source__isnull=True), years)
     answered = FindingPart.objects.filter(plan=plan, finding__isnull=False).values("finding_id")
     council_findings = Finding.objects.filter(inspection__organisation_id=plan.organisation_id)
     unanswered = council_findings.exclude(pk__in=answered)
@@ -105,11 +101,11 @@ def front_page(plan: Plan) -> FrontPage:
     return FrontPage(
         plan=plan,
         years=years,
-        totals=by_workstream.totals,
-        costs=costs_table(context, by_workstream),
-        funding=funding_table(context, by_source),
+        totals=totals,
+        costs=costs_table(context, totals),
+        funding=funding_table(context, totals, unfunded),
         unfunded=unfunded,
-        grant_ends=_grant_ends(plan, by_source),
+        grant_ends=_grant_ends(plan),
         pressure=recurring_pressure(context),
         unanswered=list(
             unanswered.select_related("inspection").order_by(
@@ -133,9 +129,39 @@ def front_page(plan: Plan) -> FrontPage:
     )
 
 
-def costs_table(context: ReportContext, by_workstream: Rollup) -> Table:
+def plan_totals(plan: Plan, years: list[FinancialYear]) -> Figures:
+    """The plan's FTE, full-year effect and each year's cost: every line's stored figures
+    added up (two queries, no join), as the total row of every table of every line."""
+    found = LineFigures.objects.filter(plan=plan).aggregate(
+        fte=Sum("fte"), full_year=Sum("full_year_in_pounds")
+    )
+    totals = _summed(LineYearFigure.objects.filter(plan=plan), years)
+    totals.fte = round_money(found["fte"] or ZERO, PENNY)
+    totals.full_year = round_money(found["full_year"] or ZERO, POUND)
+    return totals
+
+
+def _summed(rows, years: list[FinancialYear]) -> Figures:
+    """Stored figures' cost added up by financial year (a row of no year: the full-year
+    effect), in whole pounds; SQLite adds decimals as floats, exact for any plan's money."""
+    by_year = {year.start_year: year for year in years}
+    figures = Figures(years=dict.fromkeys(years, ZERO))
+    for year, amount in (
+        rows.values("financial_year")
+        .annotate(amount=Sum("cost_in_pounds"))
+        .order_by()
+        .values_list("financial_year", "amount")
+    ):
+        if year is None:
+            figures.full_year = round_money(amount, POUND)
+        elif year in by_year:
+            figures.years[by_year[year]] = round_money(amount, POUND)
+    return figures
+
+
+def costs_table(context: ReportContext, totals: Figures) -> Table:
     """The plan's cost: FTE, full-year effect, each financial year and the total, as the
-    total row of the multi-year summary by workstream prints them."""
+    total row of the multi-year summary prints them."""
     table = Table(
         "front-costs",
         f"What the plan costs, {context.plan.period_label} (£, whole pounds)",
@@ -147,9 +173,7 @@ def costs_table(context: ReportContext, by_workstream: Rollup) -> Table:
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),
         ],
     )
-    totals = by_workstream.totals
-    builder = TableBuilder(table)
-    builder.line(
+    TableBuilder(table).line(
         {
             "name": "Every line",
             "fte": totals.fte,
@@ -161,10 +185,10 @@ def costs_table(context: ReportContext, by_workstream: Rollup) -> Table:
     return table
 
 
-def funding_table(context: ReportContext, by_source: Rollup) -> Table:
-    """Funded against unfunded by financial year: what the funding sources pay, and what
-    requires additional funding, as the sources-of-funding table prints them. The
-    funding-cliff chart is drawn from this table."""
+def funding_table(context: ReportContext, totals: Figures, unfunded: Figures) -> Table:
+    """Funded against unfunded by financial year: each year's cost, what requires
+    additional funding (both as Sources of funding prints them) and the difference, what
+    the funding sources pay. The funding-cliff chart is drawn from this table."""
     table = Table(
         "front-funding",
         "Funded and unfunded by financial year (£, whole pounds)",
@@ -177,36 +201,22 @@ def funding_table(context: ReportContext, by_source: Rollup) -> Table:
     )
     builder = TableBuilder(table)
     for year in context.years:
-        unfunded = sum(
-            (group.figures.years[year] for group in by_source.groups if group.key == "unfunded"),
-            ZERO,
-        )
-        funded = sum(
-            (group.figures.years[year] for group in by_source.groups if group.key != "unfunded"),
-            ZERO,
-        )
-        builder.line(
-            {
-                "name": year.label,
-                "funded": funded,
-                "unfunded": unfunded,
-                "total": funded + unfunded,
-            }
-        )
+        cost, short = totals.years[year], unfunded.years[year]
+        builder.line({"name": year.label, "funded": cost - short, "unfunded": short, "total": cost})
     builder.total()
     return table
 
 
-def _grant_ends(plan: Plan, by_source: Rollup) -> list[GrantEnd]:
-    """The plan's funding sources that end before its last year is out, soonest first."""
-    keys = [group.key for group in by_source.groups if group.key != "unfunded"]
-    if not keys:
-        return []
+def _grant_ends(plan: Plan) -> list[GrantEnd]:
+    """The funding sources paying for the plan's lines that end before its last year is
+    out, soonest first."""
     last_day = FinancialYear(plan.last_year).end
     return [
         GrantEnd(name, ends)
         for name, ends in FundingSource.objects.filter(
-            pk__in=keys, end_date__isnull=False, end_date__lt=last_day
+            pk__in=Allocation.objects.filter(line__plan=plan).values("source_id"),
+            end_date__isnull=False,
+            end_date__lt=last_day,
         )
         .order_by("end_date", "name")
         .values_list("name", "end_date")
