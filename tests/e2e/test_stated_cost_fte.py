@@ -80,7 +80,7 @@ def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_
     page.get_by_role("button", name="Save line").click()
     # The workspace opened down to the line saved (decision 0022).
     page.wait_for_url(
-        f"{live_server.url}/plans/{plan.slug}/?show={developer.pk}#line-{developer.pk}"
+        f"{live_server.url}/plans/{plan.slug}/lines/?show={developer.pk}#line-{developer.pk}"
     )
 
     expect(page.locator(f"#line-{developer.pk}")).to_contain_text("21,207")
