@@ -190,8 +190,8 @@ def funding_table(context: ReportContext, totals: Figures, unfunded: Figures) ->
     additional funding (both as Sources of funding prints them) and the difference, what
     the funding sources pay. The funding-cliff chart is drawn from this table."""
     table = Table(
-        "front-funding",
-        "Funded and unfunded by financial year (£, whole pounds)",
+        "funded-unfunded",
+        "Funded and unfunded by financial year",
         [
             Column("name", "Financial year", width=14),
             Column("funded", "Funded £", Kind.MONEY, summed=True, width=14),

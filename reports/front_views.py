@@ -56,6 +56,9 @@ def plan_front(request, plan_slug):
             "powers": powers_over(request.user, plan),
             "costs": table_html(front.costs),
             "funding": table_html(front.funding),
+            # The funding-cliff chart with its table, where the charts give it (see the
+            # marked place in reports/front.html); none yet: the table alone.
+            "funding_chart": "",
             "pressure": table_html(front.pressure) if front.pressure.rows else "",
         },
     )

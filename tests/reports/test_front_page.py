@@ -149,7 +149,7 @@ def test_it_shows_what_requires_additional_funding_as_the_funding_table_does(cli
     sources = {cells[0]: cells for cells in table.rows(anchor, "line")}
     (total,) = table.rows(anchor, "total")
     unfunded = sources["Requires additional funding"]
-    by_year = page.rows("front-funding", "line")
+    by_year = page.rows("funded-unfunded", "line")
     # Sources of funding: source, kind, full year, 2025/26, 2026/27, total.
     assert [row[0] for row in by_year] == ["2025/26", "2026/27"]
     assert [row[2] for row in by_year] == unfunded[3:5]
@@ -161,11 +161,11 @@ def test_it_shows_funded_and_unfunded_adding_up_to_each_years_cost(client, funde
     client.force_login(member(funded_plan))
     page = front(client, funded_plan)
 
-    for name, funded, unfunded, total in page.rows("front-funding", "line"):
+    for name, funded, unfunded, total, *_ in page.rows("funded-unfunded", "line"):
         assert Decimal(funded.replace(",", "")) + Decimal(unfunded.replace(",", "")) == Decimal(
             total.replace(",", "")
         ), name
-    assert Decimal(page.rows("front-funding", "line")[1][1]) == 0  # the grant has ended
+    assert Decimal(page.rows("funded-unfunded", "line")[1][1]) == 0  # the grant has ended
 
 
 def test_it_shows_the_recurring_pressure_of_the_multi_year_summary(client, funded_plan):
@@ -247,7 +247,7 @@ def test_it_shows_an_empty_plan_with_nothing_to_add_up(client, plan):
     text = visible_text(page.html)
     assert "has no lines yet: add a line or paste rows from Excel" in text
     assert "front-costs" not in page.tables
-    assert [row[1:] for row in page.rows("front-funding", "total")] == [["0", "0", "0"]]
+    assert [row[1:4] for row in page.rows("funded-unfunded", "total")] == [["0", "0", "0"]]
     assert "The plan has no new posts to recruit to" in text
     assert "No inspection findings are recorded" in text
 
