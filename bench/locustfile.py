@@ -72,11 +72,11 @@ class FinanceOfficer(HttpUser):
 
     @task(3)
     def big_workspace(self):
-        self.client.get(f"/plans/{BIG}/", name="page: workspace, 2,000 lines")
+        self.client.get(f"/plans/{BIG}/lines/", name="page: workspace, 2,000 lines")
 
     @task(2)
     def demo_workspace(self):
-        self.client.get(f"/plans/{DEMO}/", name="page: workspace, demo")
+        self.client.get(f"/plans/{DEMO}/lines/", name="page: workspace, demo")
 
     @task(2)
     def big_committee_table(self):

@@ -11,8 +11,19 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# The test client asks over plain HTTP, as the app is asked behind a proxy that ends TLS:
+# with DEBUG off every page would otherwise be a redirect to HTTPS.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 import django_setup  # noqa: F401  (sets Django up)
+from django.conf import settings
+
+# Static files by their own names: a bench has not run `collectstatic`, whose manifest the
+# production storage reads (a dictionary lookup per address, the same time either way).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 RUNS = 7
 HERE = Path(__file__).resolve().parent

@@ -139,9 +139,9 @@ def first_view_in_a_fresh_process(plan_slug: str, warm_slug: str = "") -> dict:
     client = Client()
     client.force_login(Membership.objects.select_related("user").get(user__username="bench").user)
     if warm_slug:
-        assert client.get(f"/plans/{warm_slug}/").status_code == 200
+        assert client.get(f"/plans/{warm_slug}/lines/").status_code == 200
     connection.close()  # the first request connects, as a new server process's does
-    address = f"/plans/{plan_slug}/"
+    address = f"/plans/{plan_slug}/lines/"
     full_collections = []  # seconds, of the collections that have begun and ended
     collecting = {}
 
@@ -242,7 +242,7 @@ def main():
 
     client = Client()
     client.force_login(user)
-    address = f"/plans/{plan.slug}/"
+    address = f"/plans/{plan.slug}/lines/"
     best, median, _ = timed(lambda: client.get(address))
     print(f"workspace first page, warm: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from investplan import health
+from reports import front_views
 
 password_urls = [
     path("change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     # Password change and reset: Django's own views and names, the site's templates.
     path("password/", include(password_urls)),
+    path("", front_views.home, name="home"),
     path("plans/", include("reports.urls")),
     path("", include("investplan.urls")),
     path("", include("posts.urls")),

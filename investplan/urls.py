@@ -3,7 +3,6 @@ from django.urls import path
 from investplan import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("plans/<slug:plan_slug>/details/", views.plan_details, name="plan-details"),
     path("plans/<slug:plan_slug>/archive/", views.plan_archive, name="plan-archive"),
     path("switch-organisation/", views.switch_organisation, name="switch-organisation"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from investplan.context_processors import SESSION_KEY, current_membership
+from investplan.context_processors import SESSION_KEY
 from investplan.forms import (
     AcceptInvitationForm,
     ApproveForm,
@@ -47,19 +47,6 @@ from posts.models import lines_outside_years
 
 # Lines named in a message; the plan's details page lists them all.
 LINES_NAMED = 10
-
-
-@login_required
-def home(request):
-    membership, _ = current_membership(request)
-    plans, archived = Plan.objects.none(), 0
-    if membership is not None:
-        council_plans = Plan.objects.filter(organisation=membership.organisation)
-        plans = council_plans.active().select_related("organisation")
-        archived = council_plans.archived().count()
-    return render(
-        request, "home.html", {"plans": plans, "archived": archived, "membership": membership}
-    )
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -23,7 +23,7 @@ urlpatterns = [
         name="import-commit",
     ),
     # The plan workspace.
-    path("plans/<slug:plan_slug>/", line_views.workspace, name="workspace"),
+    path("plans/<slug:plan_slug>/lines/", line_views.workspace, name="workspace"),
     path("plans/<slug:plan_slug>/rows/", line_views.workspace_more, name="workspace-more"),
     path("plans/<slug:plan_slug>/history/", line_views.plan_history, name="plan-history"),
     path("plans/<slug:plan_slug>/lines/new/", line_views.line_page, name="line-new"),

@@ -490,10 +490,11 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
     ):
         by_year[line_id][year] = cost
     groups = {group.key: group for group in sheet.groups}
-    # Two addresses reversed per page, the rest by suffix (posts/urls.py): reversing each
-    # row's and each workstream's addresses cost more than reading them.
-    page = reverse("posts:workspace", args=[plan.slug])
-    lines_address = f"{page}lines/"
+    # Three addresses reversed per page, the rest by suffix (posts/urls.py): reversing each
+    # row's and each workstream's addresses cost more than reading them. The workspace is
+    # the plan's lines/, and each line's address is beneath it.
+    page = lines_address = reverse("posts:workspace", args=[plan.slug])
+    more_rows = reverse("posts:workspace-more", args=[plan.slug])
     first_year, last_year = plan.first_year, plan.last_year
     for line in lines:
         group = groups.get(line.workstream_id)
@@ -519,7 +520,7 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
     options = sheet.options
     for group in sheet.groups:
         shown = group.rows_shown
-        group.more_rows = f"{page}rows/" + _query(
+        group.more_rows = more_rows + _query(
             options.as_query(group=group.param, **{"from": str(shown)})
         )
         group.more_page = (

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Q, Sum, When
+from django.db.models import Case, Count, Q, Sum, When
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
@@ -20,7 +20,7 @@ from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
 from figures.costs.true_cost import in_year_forecast
-from figures.models import FindingPart, LineYearFigure
+from figures.models import FindingPart, FundingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
 from investplan.reading import read_id, read_text
@@ -483,17 +483,13 @@ def recurring_pressure(context: ReportContext) -> Table:
         empty_message="No line outlives a funding source that ends.",
     )
     builder = TableBuilder(table)
-    for source, cliffs in _cliffs_by_source(context):
-        years = {
-            year: sum((cliff.years.get(year, ZERO) for cliff in cliffs), ZERO)
-            for year in context.years
-        }
+    for source, lines, full_year, years in _pressure_by_source(context):
         builder.line(
             {
                 "name": source.name,
                 "ends": _day(source.end_date),
-                "posts": Decimal(len(cliffs)),
-                "full_year": sum((cliff.full_year for cliff in cliffs), ZERO),
+                "posts": Decimal(lines),
+                "full_year": full_year,
                 **{f"y{year.start_year}": amount for year, amount in years.items()},
                 "total": sum(years.values(), ZERO),
             }
@@ -506,6 +502,45 @@ def recurring_pressure(context: ReportContext) -> Table:
             "The funding report lists the lines."
         )
     return table
+
+
+def _pressure_by_source(
+    context: ReportContext,
+) -> list[tuple[FundingSource, int, Decimal, dict[FinancialYear, Decimal]]]:
+    """Each source that ends with lines outliving it, the soonest first: how many lines,
+    and what it would pay of them in a full year and in each plan year after it ends,
+    added up by the database from each line's stored figures (three queries)."""
+    rows = context.filters.stored(FundingPart, context.plan).filter(cliff_in_pounds__isnull=False)
+    lines = dict(
+        rows.values("source_id")
+        .annotate(lines=Count("line_id", distinct=True))
+        .order_by()
+        .values_list("source_id", "lines")
+    )
+    if not lines:
+        return []
+    by_year = {year.start_year: year for year in context.years}
+    sums: dict[int, tuple[list[Decimal], dict[FinancialYear, Decimal]]] = {
+        source_id: ([ZERO], dict.fromkeys(context.years, ZERO)) for source_id in lines
+    }
+    for source_id, year, amount in (
+        rows.values("source_id", "financial_year")
+        .annotate(amount=Sum("cliff_in_pounds"))
+        .order_by()
+        .values_list("source_id", "financial_year", "amount")
+    ):
+        # Added up by the database, in floats on SQLite: to whole pounds again.
+        full_year, years = sums[source_id]
+        if year is None:
+            full_year[0] = round_money(amount, POUND)
+        elif year in by_year:
+            years[by_year[year]] = round_money(amount, POUND)
+    sources = FundingSource.objects.in_bulk(lines)
+    found = [
+        (sources[source_id], lines[source_id], full_year[0], years)
+        for source_id, (full_year, years) in sums.items()
+    ]
+    return sorted(found, key=lambda row: (row[0].end_date, row[0].name))
 
 
 def _cliffs_by_source(context: ReportContext) -> list[tuple[object, list]]:

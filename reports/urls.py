@@ -1,10 +1,12 @@
 from django.urls import path
 
-from reports import chart_views, scenario_views, views
+from reports import chart_views, front_views, scenario_views, views
 
 app_name = "reports"
 
 urlpatterns = [
+    # The plan's own address: its front page (the workspace is at lines/).
+    path("<slug:plan_slug>/", front_views.plan_front, name="front"),
     path("<slug:plan_slug>/reports/", views.plan_reports, name="index"),
     # Before the committee tables' address, which would take its name for a table's.
     path(

@@ -17,14 +17,14 @@ def assert_no_violations(page):
 
 def test_it_finds_no_violations_on_the_workspace(page, live_server, council_plan):
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/")
+    page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/lines/")
     expect(page.locator("#plan-totals")).to_be_visible()
     assert_no_violations(page)
 
 
 def test_it_finds_no_violations_on_a_row_being_edited(page, live_server, council_plan):
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/")
+    page.goto(f"{live_server.url}/plans/{council_plan['plan'].slug}/lines/")
     page.get_by_role("button", name="Edit Social Worker here").click()
     expect(page.get_by_role("textbox", name="Post")).to_be_focused()
     assert_no_violations(page)

@@ -110,7 +110,7 @@ def test_it_saves_a_line_in_place_through_htmx_with_no_violation(
     page, refused = watched
     plan, social_worker = council_plan["plan"], council_plan["lines"][0]
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
 
     page.get_by_role("button", name=f"Edit {social_worker.title} here").click()
     expect(page.locator(f"#id_title-{social_worker.pk}")).to_be_focused()

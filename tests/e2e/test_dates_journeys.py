@@ -34,7 +34,7 @@ def test_it_stores_exactly_what_a_finance_officer_types_into_every_field_of_a_li
     quality, (para_36, rec_14) = setting["workstreams"][1], setting["findings"]
     south = TeamFactory(organisation=plan.organisation, name="South district")
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     page.get_by_role("link", name="All fields of Social Worker").click()
     expect(page.get_by_role("heading", name="Change “Social Worker”")).to_be_visible()
     expect(page.get_by_label("End date")).to_have_value("2027-03-31")  # as stored
@@ -149,7 +149,7 @@ def test_it_keeps_a_grants_end_date_and_its_funding_cliff_when_the_sources_page_
     assert [s.name for s in PlanLine.objects.get(pk=post.pk).sources_ending_before_it] == [
         "Improvement grant"
     ]
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     expect(page.locator(f"#line-{post.pk}")).to_contain_text(
         "Outlives Improvement grant, which ends 31 Mar 2026"
     )
@@ -160,7 +160,7 @@ def test_it_keeps_a_lines_other_dates_when_its_start_is_changed_in_its_row(page,
     plan, line = setting["plan"], setting["lines"]["post"]
     before = stored(line.pk)
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     page.get_by_role("button", name="Edit Social Worker here").click()
     start = page.locator(f"#start-{line.pk}")
     expect(start).to_have_value("2025-04-01")

@@ -48,7 +48,7 @@ def _commit_and_open(page, live_server, lines: int, plan_slug: str, sources: int
     button = f"Import {lines} lines" + (f" and {sources} funding sources" if sources else "")
     page.get_by_role("button", name=button, exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"{lines} lines added")
-    page.goto(f"{live_server.url}/plans/{plan_slug}/")
+    page.goto(f"{live_server.url}/plans/{plan_slug}/lines/")
     expect(page.locator("#plan-totals")).to_be_visible()
 
 

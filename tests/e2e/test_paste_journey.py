@@ -68,7 +68,7 @@ def _paste_and_add(page, live_server, plan):
     row becomes and that nothing is saved yet, add them; the lines added, as a queryset."""
     existing = set(PlanLine.objects.filter(plan=plan).values_list("pk", flat=True))
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     page.get_by_role("link", name="Paste rows from Excel").click()
 
     _paste_as_excel_does(page, COPIED)

@@ -20,7 +20,7 @@ from tests.posts.appendix_files import MIDDLESBROUGH
 def test_it_lets_a_head_approve_with_the_committee_and_print_it(page, live_server, council_plan):
     plan = council_plan["plan"]
     sign_in(page, live_server, "hazel")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
 
     page.get_by_label("Committee that approved the plan").fill("Children’s Services Committee")
     page.get_by_label("Date of the meeting").fill("2026-03-12")
@@ -147,7 +147,7 @@ def test_it_lets_an_admin_import_choosing_the_years_and_open_the_plan(
 
     page.get_by_role("button", name="Import 27 lines").click()
     page.get_by_role("link", name=re.compile(r"^Open Resource requirement")).click()
-    page.wait_for_url(f"{live_server.url}/plans/resource-requirement/")
+    page.wait_for_url(f"{live_server.url}/plans/resource-requirement/lines/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Resource requirement")
     plan = Plan.objects.get(slug="resource-requirement")
     assert (plan.organisation, plan.first_year, plan.last_year) == (organisation, 2019, 2021)
@@ -173,7 +173,7 @@ def test_it_finds_no_violations_on_a_plans_details(page, live_server, council_pl
 def test_it_finds_no_violations_on_the_approve_form_with_errors(page, live_server, council_plan):
     plan = council_plan["plan"]
     sign_in(page, live_server, "hazel")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     assert_no_violations(page)
     page.get_by_role("button", name="Approve the plan").click()
     expect(page.get_by_role("alert")).to_contain_text("Name the committee")

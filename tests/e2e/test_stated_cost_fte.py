@@ -52,7 +52,7 @@ def _stored_full_year(line) -> Decimal:
 def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_plan):
     plan, developer = stated_plan
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     row, totals = page.locator(f"#line-{developer.pk}"), page.locator("#plan-totals")
     subtotal = page.locator(f"#subtotal-group-{developer.workstream_id}")
     expect(row).to_contain_text("84,826")  # £42,413 in each of two years
@@ -80,7 +80,7 @@ def test_it_halves_a_stated_cost_post_halved_in_place(page, live_server, stated_
     page.get_by_role("button", name="Save line").click()
     # The workspace opened down to the line saved (decision 0022).
     page.wait_for_url(
-        f"{live_server.url}/plans/{plan.slug}/?show={developer.pk}#line-{developer.pk}"
+        f"{live_server.url}/plans/{plan.slug}/lines/?show={developer.pk}#line-{developer.pk}"
     )
 
     expect(page.locator(f"#line-{developer.pk}")).to_contain_text("21,207")

@@ -10,7 +10,7 @@ from tests.e2e.conftest import sign_in
 
 
 def _workspace(page, live_server, plan):
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
 
 
 def _edit_in_place(page, line):
@@ -129,6 +129,7 @@ def test_it_gives_a_user_of_another_council_not_found(page, live_server, council
     sign_in(page, live_server, "olly")
     for address in (
         f"/plans/{plan.slug}/",
+        f"/plans/{plan.slug}/lines/",
         f"/plans/{plan.slug}/lines/{social_worker.pk}/",
         f"/plans/{plan.slug}/lines/{social_worker.pk}/history/",
         f"/plans/{plan.slug}/reports/resource-requirement/",

@@ -58,7 +58,7 @@ def test_it_reaches_a_line_beyond_the_first_rows_and_saves_it_in_place(
     plan, assessment, lines = large_plan
     wanted = lines[8]  # 38,000 + 29% on-costs = 49,020 a year
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     totals = page.locator("#plan-totals")
     subtotal = page.locator(f"#subtotal-group-{assessment.pk}")
     # Every line in the sums, though two of Assessment's ten are shown.
@@ -93,7 +93,7 @@ def test_it_reaches_a_line_beyond_the_first_rows_and_saves_it_in_place(
 def test_it_finds_no_accessibility_violations_with_more_to_show(page, live_server, large_plan):
     plan, assessment, _ = large_plan
     sign_in(page, live_server, "fiona")
-    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/lines/")
     more = page.get_by_role("link", name=re.compile(r"^Show \d+ more lines in Assessment"))
     assert_no_violations(page)
 

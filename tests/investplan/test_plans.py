@@ -333,7 +333,7 @@ def test_it_archives_a_plan_off_the_home_page_and_lists_it_with_the_archived(cli
     archived = client.get(reverse("plans-archived", args=[plan.organisation.slug]))
     assert response.status_code == 302
     assert plan.archived_at is not None
-    assert reverse("posts:workspace", args=[plan.slug]) not in home
+    assert reverse("reports:front", args=[plan.slug]) not in home
     assert "Archived plans (1)" in home
     assert "Getting to Good" in archived.content.decode()
 
@@ -378,7 +378,7 @@ def test_it_unarchives_a_plan_back_onto_the_home_page(client, plan):
 
     plan.refresh_from_db()
     assert plan.archived_at is None
-    assert reverse("posts:workspace", args=[plan.slug]) in client.get("/").content.decode()
+    assert reverse("reports:front", args=[plan.slug]) in client.get("/").content.decode()
 
 
 def test_it_lets_a_viewer_not_archive_a_plan(client, plan):

@@ -223,13 +223,13 @@ def save_fte(site: Site, plan, line, fte: str, form: dict | None = None) -> int:
 def test_it_serves_through_one_process_what_was_saved_through_another(signed_in, council_plan):
     a, b = signed_in
     plan, social_worker = council_plan["plan"], council_plan["lines"][0]
-    status, before = b.ask(f"/plans/{plan.slug}/")  # B has served the plan before the change
+    status, before = b.ask(f"/plans/{plan.slug}/lines/")  # B has served the plan before the change
     assert status == 200
     assert pounds(stored_total(plan)) in plan_totals(before)
 
     assert save_fte(a, plan, social_worker, "0.5") == 302
 
-    status, after = b.ask(f"/plans/{plan.slug}/")
+    status, after = b.ask(f"/plans/{plan.slug}/lines/")
     assert status == 200
     figures = LineFigures.objects.get(line=social_worker)
     assert str(figures.fte) in ("0.5", "0.50", "0.500")

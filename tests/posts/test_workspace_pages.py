@@ -302,7 +302,10 @@ def test_it_reads_the_page_in_queries_that_do_not_grow_with_the_lines(
     add_lines(3)
     with CaptureQueriesContext(connection) as three:
         assert client.get(address).status_code == 200
-    more = (address + "rows/", {"group": workstreams[0].pk, "from": 1})
+    more = (
+        reverse("posts:workspace-more", args=[plan.slug]),
+        {"group": workstreams[0].pk, "from": 1},
+    )
     with CaptureQueriesContext(connection) as three_more:
         assert client.get(*more, **HTMX).status_code == 200
 
