@@ -1,6 +1,9 @@
 """Shared by the benches that time pages as a server serves them: DEBUG off, Django's test
 environment not set up (it instruments every template render), the test client's host
-allowed. Import it before anything from the project."""
+allowed, plain HTTP (no redirect to HTTPS, cookies not marked secure, as `bench/load.py`
+runs `make serve`), and static files named as they are in the apps (production's manifest
+needs `collectstatic` first; naming a stylesheet is a lookup either way). Import it before
+anything from the project."""
 
 import importlib.util
 import os
@@ -11,8 +14,16 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 import django_setup  # noqa: F401  (sets Django up)
+from django.conf import settings
+
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 RUNS = 7
 HERE = Path(__file__).resolve().parent
