@@ -544,22 +544,43 @@ class ReportContext:
     ) -> list[tuple[int, int | None, Figures]]:
         """Each line's part for each finding it answers (None: not linked to one), by
         finding in the order of `rank` (no finding last), then in the plan's order:
-        (line id, finding id, figures); only the window's."""
+        (line id, finding id, figures); only the window's. Two queries: the parts' rows
+        of no year (one a part, with its FTE and full-year effect) ordered and cut to the
+        window, then their rows by year."""
         group = Case(
             *[When(finding_id=pk, then=Value(place)) for pk, place in rank.items()],
             default=Value(len(rank)),
             output_field=IntegerField(),
         )
-        rows = (
-            self.filters.stored(FindingPart, self.plan)
-            .values("line_id", "finding_id")
-            .annotate(**self._finding_sums())
-            .order_by(group, "line__position", "line_id")
+        rows = self.filters.stored(FindingPart, self.plan)
+        full_year = rows.filter(financial_year__isnull=True).order_by(
+            group, "line__position", "line_id"
         )
         if window.size is not None:
-            rows = rows[window.first : window.first + window.size]
-        # Each a single stored figure (conditional sums of one row), as stored.
-        return [(row["line_id"], row["finding_id"], self._figures_of(row)) for row in rows]
+            full_year = full_year[window.first : window.first + window.size]
+        parts: dict[tuple[int, int | None], Figures] = {
+            (line_id, finding_id): Figures(
+                fte=round_money(fte, PENNY),
+                full_year=round_money(amount, POUND),
+                years=dict.fromkeys(self.years, ZERO),
+            )
+            for line_id, finding_id, fte, amount in full_year.values_list(
+                "line_id", "finding_id", "fte", "cost_in_pounds"
+            )
+        }
+        by_year = {year.start_year: year for year in self.years}
+        year_rows = _of_page(
+            rows.filter(financial_year__isnull=False),
+            "line_id",
+            None if window.size is None else list({line_id for line_id, _ in parts}),
+        )
+        for line_id, finding_id, year, amount in year_rows.values_list(
+            "line_id", "finding_id", "financial_year", "cost_in_pounds"
+        ):
+            part = parts.get((line_id, finding_id))
+            if part is not None and year in by_year:
+                part.years[by_year[year]] = round_money(amount, POUND)
+        return [(line_id, finding_id, part) for (line_id, finding_id), part in parts.items()]
 
     def findings_answered(self, line_ids: list[int] | None) -> dict[int, int]:
         """How many findings each line answers, of the lines `line_ids` (None: every
