@@ -429,9 +429,14 @@ class ReportContext:
             )
             key, position = SQL_ORDER[sort](), F("position")
             order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
-            rows = lines.annotate(line_total=_line_total()).order_by(group, *order, "pk")
+            order = [group, *order, "pk"]
             if window.size is not None:
-                rows = rows[window.first : window.first + window.size]
+                # The window's ids ordered and cut by the database first, so that only
+                # its lines are read whole, with their totals (as a list, not a subquery:
+                # PostgreSQL's plan for that was a nested loop over every line).
+                ids = lines.order_by(*order).values_list("pk", flat=True)
+                lines = lines.filter(pk__in=list(ids[window.first : window.first + window.size]))
+            rows = lines.annotate(line_total=_line_total()).order_by(*order)
             return [_item(values) for values in rows.values_list(*LINE_VALUES, "line_total")]
         # Sorted by text: every line's key alone read and ordered here, then the window's
         # lines read whole.
