@@ -285,6 +285,21 @@ def _line_row(row: dict) -> LineRow:
     )
 
 
+def _ranked(column: str, rank: dict[int, int]) -> list:
+    """An ordering by the place `rank` gives each value of `column` (any other last); none
+    if it ranks nothing (a CASE of no WHEN is a constant, which PostgreSQL would take for
+    a column's number)."""
+    if not rank:
+        return []
+    return [
+        Case(
+            *[When(**{column: pk}, then=Value(place)) for pk, place in rank.items()],
+            default=Value(len(rank)),
+            output_field=IntegerField(),
+        )
+    ]
+
+
 def _page_lines(page: WorkstreamPage) -> list[int] | None:
     """The ids of the page's lines; None where it has every line."""
     return None if page.window.size is None else [item.line.pk for item in page.items]
@@ -422,14 +437,9 @@ class ReportContext:
         lines = self.lines().filter(where)
         sort, descending = self.options.sort, self.options.descending
         if sort in SQL_ORDER:
-            group = Case(
-                *[When(workstream_id=pk, then=Value(place)) for pk, place in rank.items()],
-                default=Value(len(rank)),
-                output_field=IntegerField(),
-            )
             key, position = SQL_ORDER[sort](), F("position")
             order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
-            order = [group, *order, "pk"]
+            order = [*_ranked("workstream_id", rank), *order, "pk"]
             if window.size is not None:
                 # The window's ids ordered and cut by the database first, so that only
                 # its lines are read whole, with their totals (as a list, not a subquery:
@@ -552,14 +562,9 @@ class ReportContext:
         (line id, finding id, figures); only the window's. Two queries: the parts' rows
         of no year (one a part, with its FTE and full-year effect) ordered and cut to the
         window, then their rows by year."""
-        group = Case(
-            *[When(finding_id=pk, then=Value(place)) for pk, place in rank.items()],
-            default=Value(len(rank)),
-            output_field=IntegerField(),
-        )
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
-            group, "line__position", "line_id"
+            *_ranked("finding_id", rank), "line__position", "line_id"
         )
         if window.size is not None:
             full_year = full_year[window.first : window.first + window.size]
