@@ -417,7 +417,11 @@ class ReportContext:
             values = found[key]
             lines = values.pop("lines")
             sums = {
-                name: round_money(values.get(name) or ZERO, quanta.get(name, POUND))
+                # Figures to the precision printed (SQLite adds them as floats); counts
+                # as they are.
+                name: round_money(values.get(name) or ZERO, quanta[name])
+                if name in quanta
+                else values.get(name) or 0
                 for name in [*line_sums, *(year_sums or {})]
             }
             name = NO_WORKSTREAM if key is None else self.workstreams[key][0]
@@ -1073,7 +1077,11 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     page = context.workstream_page(
         table,
         _costed_new_posts,
-        {"fte": Sum("fte"), "in_post": Sum("fte_in_post")},
+        {
+            "fte": Sum("fte"),
+            "in_post": Sum("fte_in_post"),
+            "covered": Count("pk", filter=Q(agency_cover=True)),
+        },
         {"budget": Sum("cost_in_pounds"), "forecast": Sum("forecast_in_pounds")},
         year.start_year,
     )
@@ -1094,8 +1102,10 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     # Agency cover is worked out for each line, as its row prints it: the whole table's
     # sums of it read only the lines with cover (no other line has any), and work each
     # out the same way.
-    covered = context.page_of_lines(_covered_new_posts(""), {}, Window())
-    budgets = context.in_year(year, context.lines().filter(_covered_new_posts("")).values("pk"))
+    covered, budgets = [], {}
+    if any([sums.pop("covered") for _, _, _, sums in page.groups]):
+        covered = context.page_of_lines(_covered_new_posts(""), {}, Window())
+        budgets = context.in_year(year, context.lines().filter(_covered_new_posts("")).values("pk"))
     cover_by_workstream: dict[int | None, Decimal] = {}
     for item in covered:
         line = item.line
