@@ -64,6 +64,10 @@ class Table:
     # Where the rows are a page of a longer table's (decision 0024): which lines, of how
     # many. None: the rows are the whole table.
     window: Window | None = None
+    # The whole table without its lines, where the rows are a window: every heading and
+    # subtotal as the whole table prints them, and its total (what a chart of the
+    # subtotals draws from, whichever page is shown).
+    outline: list[Row] = field(default_factory=list)
 
     @property
     def summed_columns(self) -> list[Column]:
@@ -146,6 +150,7 @@ class TableBuilder:
         # The open group: its heading row, lines on the page, lines in all, lines
         # before the page, and its sums as the database gave them (None: given whole).
         self._open: list[Row] = []
+        self._heading: Row | None = None
         self._in_group = self._before = 0
         self._given: tuple[int, dict[str, Decimal]] | None = None
 
@@ -155,7 +160,8 @@ class TableBuilder:
         """A group's heading; `lines` and `sums` say what the whole group holds when only
         its lines on the page are given."""
         self._close()
-        self._open = [Row(RowKind.HEADING, {self._label_key: label})]
+        self._heading = Row(RowKind.HEADING, {self._label_key: label})
+        self._open = [self._heading]
         self._group = dict.fromkeys(self._keys, ZERO)
         self._in_group = self._before = 0
         if lines is not None:
@@ -194,6 +200,9 @@ class TableBuilder:
         for key in self._keys:
             self._subtotals[key] += sums[key]
         self._subtotal_count += 1
+        self.table.outline.extend(
+            [self._heading, Row(RowKind.SUBTOTAL, {self._label_key: label, **sums})]
+        )
         if len(self._open) - 1 < lines:
             label = f"{label} (all {lines:,} lines)"
         self._close(Row(RowKind.SUBTOTAL, {self._label_key: label, **sums}))
@@ -223,11 +232,13 @@ class TableBuilder:
             return
         lines = self._index if lines is None else lines
         total = self._subtotals if self._subtotal_count else self._lines
+        shown = label
         if not Window(self.window.first, self.window.size, lines).whole:
-            label = f"{label} (all {lines:,} lines)"
+            shown = f"{label} (all {lines:,} lines)"
             if sums is not None:
                 total = {key: sums.get(key) or ZERO for key in self._keys}
-        self.table.rows.append(Row(RowKind.TOTAL, {self._label_key: label, **total}))
+        self.table.outline.append(Row(RowKind.TOTAL, {self._label_key: label, **total}))
+        self.table.rows.append(Row(RowKind.TOTAL, {self._label_key: shown, **total}))
 
 
 def window(table: Table, first: int, size: int) -> list[Row]:

@@ -165,3 +165,13 @@ def test_it_prints_a_line_that_cannot_be_costed_on_its_page_as_in_the_whole_tabl
         shown += [row.cells for row in page.rows if row.cells in uncosted]
 
     assert uncosted and shown == uncosted
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_whole_tables_headings_subtotals_and_total_beside_a_page(plan):
+    (whole, _) = build_report("recruitment", ReportContext.build(plan, ReportOptions()))
+    (page, _) = build_report(
+        "recruitment", ReportContext.build(plan, ReportOptions(), Paging(2, SIZE))
+    )
+
+    assert page.outline == [row for row in whole.rows if row.kind != RowKind.LINE]
