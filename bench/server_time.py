@@ -1,6 +1,9 @@
 """Shared by the benches that time pages as a server serves them: DEBUG off, Django's test
 environment not set up (it instruments every template render), the test client's host
-allowed. Import it before anything from the project."""
+allowed, plain HTTP (no redirect to HTTPS, cookies not marked secure, as `bench/load.py`
+runs `make serve`), and static files named as they are in the apps (production's manifest
+needs `collectstatic` first; naming a stylesheet is a lookup either way). Import it before
+anything from the project."""
 
 import importlib.util
 import os
@@ -14,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 # The test client asks over plain HTTP, as the app is asked behind a proxy that ends TLS:
 # with DEBUG off every page would otherwise be a redirect to HTTPS.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 import django_setup  # noqa: F401  (sets Django up)
 from django.conf import settings

@@ -11,7 +11,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
@@ -42,7 +55,17 @@ from reports.rollups import (
     not_costed,
     rollup,
 )
-from reports.tables import Column, Kind, Table, TableBuilder, format_fte, join_nonempty
+from reports.tables import (
+    EVERY_PAGE,
+    Column,
+    Kind,
+    Paging,
+    Table,
+    TableBuilder,
+    Window,
+    format_fte,
+    join_nonempty,
+)
 
 MULTI_YEAR_GROUPINGS = {
     "workstream": "Workstream",
@@ -52,16 +75,41 @@ MULTI_YEAR_GROUPINGS = {
     "phase": "Phase",
     "status": "Status",
 }
-SORTABLE = {
-    "position": lambda item: item.line.position,
-    "title": lambda item: item.line.title.lower(),
-    "grade": lambda item: item.line.grade_label.lower(),
-    "fte": lambda item: item.fte,
-    "annual_cost": lambda item: item.full_year,
-    "total": lambda item: item.total,
-    "phase": lambda item: item.line.phase.lower(),
-    "team": lambda item: item.line.team.lower(),
+# How the tables of lines may be sorted within each workstream (ties in the plan's order).
+# The database orders by figures and positions exactly. Text is compared lowered as Python
+# lowers it (and the grade as `grade_words` writes it), which neither SQLite nor PostgreSQL
+# does alike: for those a page reads every line's sort key alone and orders them here, then
+# reads its window's lines (`ReportContext.page_of_lines`).
+_ZERO_MONEY = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+SQL_ORDER = {
+    "position": lambda: F("position"),
+    "fte": lambda: Coalesce("figures__fte", _ZERO_MONEY),
+    "annual_cost": lambda: Coalesce("figures__full_year_in_pounds", _ZERO_MONEY),
+    "total": lambda: Coalesce(_line_total(), _ZERO_MONEY),
 }
+# What each sort by text reads of a line, and the key it sorts on.
+TEXT_ORDER = {
+    "title": (("title",), lambda title: title.lower()),
+    "grade": (
+        ("kind", "grade__code", "from_grade__code", "grade_as_written"),
+        lambda kind, grade, from_grade, as_written: grade_words(
+            kind, grade or "", from_grade or "", as_written
+        ).lower(),
+    ),
+    "phase": (("phase",), lambda phase: phase.lower()),
+    "team": (("team__name",), lambda team: (team or "").lower()),
+}
+SORTABLE = frozenset({*SQL_ORDER, *TEXT_ORDER})
+
+
+def _line_total():
+    """A line's cost over the plan's years, added up by the database."""
+    return Subquery(
+        LineYearFigure.objects.filter(line=OuterRef("pk"))
+        .values("line")
+        .annotate(total=Sum("cost_in_pounds"))
+        .values("total")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +285,44 @@ def _line_row(row: dict) -> LineRow:
     )
 
 
+def _ranked(column: str, rank: dict[int, int]) -> list:
+    """An ordering by the place `rank` gives each value of `column` (any other last); none
+    if it ranks nothing (a CASE of no WHEN is a constant, which PostgreSQL would take for
+    a column's number)."""
+    if not rank:
+        return []
+    return [
+        Case(
+            *[When(**{column: pk}, then=Value(place)) for pk, place in rank.items()],
+            default=Value(len(rank)),
+            output_field=IntegerField(),
+        )
+    ]
+
+
+def _page_lines(page: WorkstreamPage) -> list[int] | None:
+    """The ids of the page's lines; None where it has every line."""
+    return None if page.window.size is None else [item.line.pk for item in page.items]
+
+
+def _of_page(rows, line_field: str, line_ids):
+    """`rows` of the lines `line_ids` only (a list, or a query of their ids; None: of
+    every line)."""
+    return rows if line_ids is None else rows.filter(**{f"{line_field}__in": line_ids})
+
+
+def _item(values: tuple) -> Item:
+    """A line's row and figures as read with `LINE_VALUES` and its total."""
+    row = dict(zip((*LINE_VALUES, "line_total"), values, strict=True))
+    return Item(
+        _line_row(row),
+        row["figures__fte"] or ZERO,
+        row["figures__full_year_in_pounds"] or ZERO,
+        # Added up by the database, in floats on SQLite: to whole pounds again.
+        round_money(row["line_total"] or ZERO, POUND),
+    )
+
+
 @dataclass(slots=True)
 class Item:
     """A line with its printed (whole-pound) figures: FTE added, full-year effect and the
@@ -248,18 +334,34 @@ class Item:
     total: Decimal
 
 
+@dataclass(slots=True)
+class WorkstreamPage:
+    """A table of lines by workstream as a page reads it: every workstream the whole table
+    has, in its order, with how many lines it has and what they add up to (the database's
+    sums of the stored, printed figures), and the lines of the window alone, in the
+    table's order."""
+
+    window: Window
+    groups: list[tuple[int | None, str, int, dict[str, Decimal]]]  # key, name, lines, sums
+    items: list[Item]
+
+
 @dataclass
 class ReportContext:
     """What one committee table reads of a plan: each part read once, when first asked
-    for, in a fixed number of queries however many lines."""
+    for, in a fixed number of queries however many lines. `paging` says which page of
+    each long table of lines to read (decision 0024); every line unless told."""
 
     plan: Plan
     options: ReportOptions
     produced_at: datetime = field(default_factory=timezone.now)
+    paging: Paging = EVERY_PAGE
 
     @classmethod
-    def build(cls, plan: Plan, options: ReportOptions | None = None) -> ReportContext:
-        return cls(plan, options or ReportOptions())
+    def build(
+        cls, plan: Plan, options: ReportOptions | None = None, paging: Paging = EVERY_PAGE
+    ) -> ReportContext:
+        return cls(plan, options or ReportOptions(), paging=paging)
 
     @property
     def filters(self) -> LineFilters:
@@ -272,30 +374,105 @@ class ReportContext:
     def lines(self):
         return PlanLine.objects.filter(self.filters.of_lines(), plan=self.plan)
 
-    @cached_property
-    def items(self) -> list[Item]:
-        """The lines filtered, in the plan's order, with their figures: two queries."""
-        totals = dict(
-            self.filters.stored(LineYearFigure, self.plan)
-            .values("line_id")
-            .annotate(total=Sum("cost_in_pounds"))
+    def workstream_page(
+        self,
+        table: Table,
+        where: Callable[[str], Q],
+        line_sums: dict,
+        year_sums: dict | None = None,
+        year: int | None = None,
+    ) -> WorkstreamPage:
+        """The lines `where(prefix)` picks, by workstream, as the page reads them: each
+        workstream's count and `line_sums` (aggregates of the line's row and its stored
+        figures) and `year_sums` (of its stored year figures, in `year` or every year),
+        then the window's lines (`paging`), sorted as the options ask within each
+        workstream. Four queries at most, however many lines."""
+        found: dict[int | None, dict] = {}
+        rows = self.lines().filter(where("")).values("workstream_id")
+        for values in (
+            rows.annotate(lines=Count("pk"), **line_sums)
             .order_by()
-            .values_list("line_id", "total")
-        )
-        rows = self.lines().order_by("position", "pk").values_list(*LINE_VALUES)
-        items = []
-        for values in rows:
-            row = dict(zip(LINE_VALUES, values, strict=True))
-            items.append(
-                Item(
-                    _line_row(row),
-                    row["figures__fte"] or ZERO,
-                    row["figures__full_year_in_pounds"] or ZERO,
-                    # Added up by the database, in floats on SQLite: to whole pounds again.
-                    round_money(totals.get(row["pk"]) or ZERO, POUND),
-                )
+            .values("workstream_id", "lines", *line_sums)
+        ):
+            found[values.pop("workstream_id")] = values
+        if year_sums and found:
+            year_rows = self.filters.stored(LineYearFigure, self.plan).filter(where("line__"))
+            if year is not None:
+                year_rows = year_rows.filter(financial_year=year)
+            for values in (
+                year_rows.values("line__workstream_id")
+                .annotate(**year_sums)
+                .order_by()
+                .values("line__workstream_id", *year_sums)
+            ):
+                if values["line__workstream_id"] in found:
+                    found[values.pop("line__workstream_id")].update(values)
+        quanta = {
+            column.key: PENNY if column.kind == Kind.FTE else POUND
+            for column in table.summed_columns
+        }
+        rank = self.workstream_rank()
+        groups = []
+        for key in sorted(found, key=lambda key: rank.get(key, len(rank))):
+            values = found[key]
+            lines = values.pop("lines")
+            sums = {
+                # Figures to the precision printed (SQLite adds them as floats); counts
+                # as they are.
+                name: round_money(values.get(name) or ZERO, quanta[name])
+                if name in quanta
+                else values.get(name) or 0
+                for name in [*line_sums, *(year_sums or {})]
+            }
+            name = NO_WORKSTREAM if key is None else self.workstreams[key][0]
+            groups.append((key, name, lines, sums))
+        window = self.paging.window(sum(lines for _, _, lines, _ in groups))
+        return WorkstreamPage(window, groups, self.page_of_lines(where(""), rank, window))
+
+    def workstream_rank(self) -> dict[int, int]:
+        """Each workstream's place among a table's groups: by position, then name (no
+        workstream goes last)."""
+        ordered = sorted(self.workstreams.items(), key=lambda found: (found[1][1], found[1][0]))
+        return {pk: place for place, (pk, _) in enumerate(ordered)}
+
+    def page_of_lines(self, where: Q, rank: dict[int, int], window: Window) -> list[Item]:
+        """The lines of the window with their figures, in the table's order: by
+        workstream, then as sorted within it (`SORTABLE`), in one or two queries."""
+        lines = self.lines().filter(where)
+        sort, descending = self.options.sort, self.options.descending
+        if sort in SQL_ORDER:
+            key, position = SQL_ORDER[sort](), F("position")
+            order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
+            order = [*_ranked("workstream_id", rank), *order, "pk"]
+            if window.size is not None:
+                # The window's ids ordered and cut by the database first, so that only
+                # its lines are read whole, with their totals (as a list, not a subquery:
+                # PostgreSQL's plan for that was a nested loop over every line).
+                ids = lines.order_by(*order).values_list("pk", flat=True)
+                lines = lines.filter(pk__in=list(ids[window.first : window.first + window.size]))
+            rows = lines.annotate(line_total=_line_total()).order_by(*order)
+            return [_item(values) for values in rows.values_list(*LINE_VALUES, "line_total")]
+        # Sorted by text: every line's key alone read and ordered here, then the window's
+        # lines read whole.
+        fields, text_key = TEXT_ORDER[sort]
+        groups: dict[int, list[tuple[object, int, int]]] = {}
+        for pk, workstream, line_position, *values in lines.order_by("position", "pk").values_list(
+            "pk", "workstream_id", "position", *fields
+        ):
+            groups.setdefault(rank.get(workstream, len(rank)), []).append(
+                (text_key(*values), line_position, pk)
             )
-        return items
+        ordered = [
+            pk
+            for place in sorted(groups)
+            for _, _, pk in sorted(groups[place], key=lambda found: found[:2], reverse=descending)
+        ]
+        if window.size is not None:
+            ordered = ordered[window.first : window.first + window.size]
+            lines = lines.filter(pk__in=ordered)
+        rows = lines.annotate(line_total=_line_total()).values_list(*LINE_VALUES, "line_total")
+        found = {values[0]: values for values in rows}
+        return [_item(found[pk]) for pk in ordered]
 
     @cached_property
     def engine_assumptions(self) -> engine.Assumptions:
@@ -317,19 +494,29 @@ class ReportContext:
             found[by] = rollup(self.plan, by, POUND, self.filters)
         return found[by]
 
-    def finding_texts(self) -> dict[int, list[str]]:
-        """The text of each finding a line answers, by line, in the findings' order."""
-        answered = PlanLine.findings.through.objects.filter(
-            self.filters.of_lines("planline__"), planline__plan=self.plan
+    def finding_texts(self, line_ids: list[int] | None) -> dict[int, list[str]]:
+        """The text of each finding a line of the page answers, by line, in the findings'
+        order."""
+        answered = _of_page(
+            PlanLine.findings.through.objects.filter(
+                self.filters.of_lines("planline__"), planline__plan=self.plan
+            ),
+            "planline_id",
+            line_ids,
         ).order_by("finding__position", "finding_id")
         texts: dict[int, list[str]] = {}
         for line_id, text in answered.values_list("planline_id", "finding__text"):
             texts.setdefault(line_id, []).append(text)
         return texts
 
-    def in_year(self, year: FinancialYear) -> dict[int, tuple[Decimal, Decimal]]:
-        """Each line's cost in the year and its forecast from its start date, by line."""
-        rows = self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year)
+    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal]]:
+        """Each line of the page's cost in the year and its forecast from its start date,
+        by line."""
+        rows = _of_page(
+            self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year),
+            "line_id",
+            line_ids,
+        )
         return {
             line_id: (cost, forecast)
             for line_id, cost, forecast in rows.values_list(
@@ -337,40 +524,105 @@ class ReportContext:
             )
         }
 
-    def finding_parts(self) -> list[tuple[int, int | None, Figures]]:
-        """Each line's part for each finding it answers (None: not linked to one), in the
-        plan's order: (line id, finding id, figures)."""
+    def _finding_sums(self) -> dict:
+        """A finding part's figures as conditional sums of its stored rows: FTE and the
+        full-year effect on the row of no year, each year's cost on its own."""
 
         def of_year(year):
             return Sum(Case(When(financial_year=year, then="cost_in_pounds")))
 
         full_year = Q(financial_year__isnull=True)
+        return {
+            "part_fte": Sum(Case(When(full_year, then="fte"))),
+            "part_full_year": Sum(Case(When(full_year, then="cost_in_pounds"))),
+            **{f"y{year.start_year}": of_year(year.start_year) for year in self.years},
+        }
+
+    def _figures_of(self, row: dict) -> Figures:
+        return Figures(
+            fte=round_money(row["part_fte"] or ZERO, PENNY),
+            full_year=round_money(row["part_full_year"] or ZERO, POUND),
+            years={
+                year: round_money(row[f"y{year.start_year}"] or ZERO, POUND) for year in self.years
+            },
+        )
+
+    def finding_groups(self) -> dict[int | None, tuple[int, Figures]]:
+        """Each finding the lines answer (None: not linked to one), with how many lines
+        answer it and their parts added up by the database: one query."""
         rows = (
             self.filters.stored(FindingPart, self.plan)
-            .values("line_id", "finding_id")
-            .annotate(
-                part_fte=Sum(Case(When(full_year, then="fte"))),
-                part_full_year=Sum(Case(When(full_year, then="cost_in_pounds"))),
-                **{f"y{year.start_year}": of_year(year.start_year) for year in self.years},
-            )
-            .order_by("line__position", "line_id")
+            .values("finding_id")
+            .annotate(lines=Count("line_id", distinct=True), **self._finding_sums())
+            .order_by()
         )
-        return [
-            (
-                row["line_id"],
-                row["finding_id"],
-                # Each a single stored figure (conditional sums of one row), as stored.
-                Figures(
-                    fte=round_money(row["part_fte"] or ZERO, PENNY),
-                    full_year=round_money(row["part_full_year"] or ZERO, POUND),
-                    years={
-                        year: round_money(row[f"y{year.start_year}"] or ZERO, POUND)
-                        for year in self.years
-                    },
-                ),
+        return {row["finding_id"]: (row["lines"], self._figures_of(row)) for row in rows}
+
+    def finding_parts(
+        self, rank: dict[int, int], window: Window
+    ) -> list[tuple[int, int | None, Figures]]:
+        """Each line's part for each finding it answers (None: not linked to one), by
+        finding in the order of `rank` (no finding last), then in the plan's order:
+        (line id, finding id, figures); only the window's. Two queries: the parts' rows
+        of no year (one a part, with its FTE and full-year effect) ordered and cut to the
+        window, then their rows by year."""
+        rows = self.filters.stored(FindingPart, self.plan)
+        full_year = rows.filter(financial_year__isnull=True).order_by(
+            *_ranked("finding_id", rank), "line__position", "line_id"
+        )
+        if window.size is not None:
+            full_year = full_year[window.first : window.first + window.size]
+        parts: dict[tuple[int, int | None], Figures] = {
+            (line_id, finding_id): Figures(
+                fte=round_money(fte, PENNY),
+                full_year=round_money(amount, POUND),
+                years=dict.fromkeys(self.years, ZERO),
             )
-            for row in rows
-        ]
+            for line_id, finding_id, fte, amount in full_year.values_list(
+                "line_id", "finding_id", "fte", "cost_in_pounds"
+            )
+        }
+        by_year = {year.start_year: year for year in self.years}
+        year_rows = _of_page(
+            rows.filter(financial_year__isnull=False),
+            "line_id",
+            None if window.size is None else list({line_id for line_id, _ in parts}),
+        )
+        for line_id, finding_id, year, amount in year_rows.values_list(
+            "line_id", "finding_id", "financial_year", "cost_in_pounds"
+        ):
+            part = parts.get((line_id, finding_id))
+            if part is not None and year in by_year:
+                part.years[by_year[year]] = round_money(amount, POUND)
+        return [(line_id, finding_id, part) for (line_id, finding_id), part in parts.items()]
+
+    def findings_answered(self, line_ids: list[int] | None) -> dict[int, int]:
+        """How many findings each line answers, of the lines `line_ids` (None: every
+        line)."""
+        rows = _of_page(
+            self.filters.stored(FindingPart, self.plan).filter(
+                finding__isnull=False, financial_year__isnull=True
+            ),
+            "line_id",
+            line_ids,
+        )
+        return dict(
+            rows.values("line_id")
+            .annotate(ways=Count("finding_id", distinct=True))
+            .order_by()
+            .values_list("line_id", "ways")
+        )
+
+    def any_line_shared(self) -> bool:
+        """Whether any line answers more than one finding."""
+        return (
+            self.filters.stored(FindingPart, self.plan)
+            .filter(finding__isnull=False, financial_year__isnull=True)
+            .values("line_id")
+            .annotate(ways=Count("finding_id", distinct=True))
+            .filter(ways__gt=1)
+            .exists()
+        )
 
     def year_columns(self) -> list[Column]:
         return [
@@ -407,7 +659,17 @@ def resource_requirement(context: ReportContext) -> list[Table]:
         ],
         empty_message="No lines match.",
     )
-    texts = context.finding_texts()
+    page = context.workstream_page(
+        table,
+        _every_line,
+        {
+            # A line with no FTE (a non-staff cost) prints none, and adds none.
+            "fte": Sum("figures__fte", filter=Q(fte__isnull=False)),
+            "annual_cost": Sum("figures__full_year_in_pounds"),
+        },
+        {"total": Sum("cost_in_pounds")},
+    )
+    texts = context.finding_texts(_page_lines(page))
 
     def cells(item: Item) -> dict:
         line = item.line
@@ -425,7 +687,7 @@ def resource_requirement(context: ReportContext) -> list[Table]:
             "finding": join_nonempty(texts.get(line.pk, ())),
         }
 
-    _lines_by_workstream(context, table, context.items, cells)
+    _lines_by_workstream(table, page, cells)
     table.notes.extend(_stated_cost_notes(context))
     table.notes.extend(_not_costed_notes(context))
     return [table]
@@ -747,34 +1009,42 @@ def findings(context: ReportContext) -> list[Table]:
         .select_related("inspection")
         .order_by("inspection__date", "inspection_id", "position", "id")
     )
+    groups = context.finding_groups()
+    answering = [finding for finding in all_findings if finding.pk in groups]
+    rank = {finding.pk: place for place, finding in enumerate(answering)}
+    window = context.paging.window(sum(lines for lines, _ in groups.values()))
+    # A line answering several findings is shared equally (its stored parts), so the
+    # table casts.
+    parts = context.finding_parts(rank, window)
+    page_lines = None if window.size is None else list({line_id for line_id, _, _ in parts})
+    ways = context.findings_answered(page_lines)
     # Only what the table prints of each line: its title and grade.
     lines = {
         pk: (title, grade_words(kind, grade or "", from_grade or "", as_written))
-        for pk, title, kind, grade, from_grade, as_written in context.lines().values_list(
-            "pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written"
-        )
+        for pk, title, kind, grade, from_grade, as_written in _of_page(
+            context.lines(), "pk", page_lines
+        ).values_list("pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written")
     }
-    # A line answering several findings is shared equally (its stored parts), so the
-    # table casts.
-    parts = context.finding_parts()
-    ways: dict[int, int] = {}
-    for line_id, finding_id, _ in parts:
-        if finding_id is not None:
-            ways[line_id] = ways.get(line_id, 0) + 1
     by_finding: dict[int | None, list[tuple[tuple[str, str], Figures, int]]] = {}
     for line_id, finding_id, part in parts:
         by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
-    builder = TableBuilder(table)
-    shared = False
-    for finding in [*all_findings, None]:
-        entries = by_finding.get(finding.pk if finding else None)
-        if not entries:
-            continue
+    builder = TableBuilder(table, window)
+    for finding in [*answering, *([None] if None in groups else [])]:
+        key = finding.pk if finding else None
+        count, figures = groups[key]
         heading = _finding_label(finding) if finding else "Not linked to a finding"
-        builder.heading(heading)
-        for (title, grade), part, shares in entries:
+        builder.heading(
+            heading,
+            count,
+            {
+                "fte": figures.fte,
+                "annual_cost": figures.full_year,
+                **context.year_cells(figures),
+                "total": figures.total,
+            },
+        )
+        for (title, grade), part, shares in by_finding.get(key, ()):
             if shares > 1:
-                shared = True
                 title += (
                     f" (shared equally with {shares - 1} other finding{'s' if shares > 2 else ''})"
                 )
@@ -790,12 +1060,13 @@ def findings(context: ReportContext) -> list[Table]:
             )
         builder.subtotal("Subtotal")
     builder.total()
-    if shared:
+    table.window = window
+    if groups and context.any_line_shared():
         table.notes.append(
             "A line answering several findings is shared equally between them, so each "
             "line's cost is counted once."
         )
-    answered = {key for key in by_finding if key is not None}
+    answered = {key for key in groups if key is not None}
     gaps = Table(
         "finding-gaps",
         "Findings no line answers",
@@ -835,11 +1106,20 @@ def recruitment(context: ReportContext) -> list[Table]:
         ],
         empty_message="No new posts match.",
     )
-    posts = [item for item in context.items if item.line.kind == LineKind.NEW_POST]
-    _lines_by_workstream(
-        context,
+    page = context.workstream_page(
         table,
-        posts,
+        _new_posts,
+        {
+            "funded": Sum("figures__fte"),
+            "in_post": Sum("fte_in_post"),
+            "annual_cost": Sum("figures__full_year_in_pounds"),
+        },
+    )
+    for _, _, _, sums in page.groups:
+        sums["vacant"] = sums["funded"] - sums["in_post"]
+    _lines_by_workstream(
+        table,
+        page,
         lambda item: {
             "title": item.line.title,
             "status": item.line.status_label,
@@ -883,18 +1163,21 @@ def in_year_forecast_table(context: ReportContext) -> Table:
         ],
         empty_message="No new posts match.",
     )
-    posts = [
-        item
-        for item in context.items
-        if item.line.kind == LineKind.NEW_POST and not item.line.error
-    ]
-    in_year = context.in_year(year) if posts else {}
+    page = context.workstream_page(
+        table,
+        _costed_new_posts,
+        {
+            "fte": Sum("fte"),
+            "in_post": Sum("fte_in_post"),
+            "covered": Count("pk", filter=Q(agency_cover=True)),
+        },
+        {"budget": Sum("cost_in_pounds"), "forecast": Sum("forecast_in_pounds")},
+        year.start_year,
+    )
+    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
 
-    def cells(item: Item) -> dict:
-        line = item.line
-        # The forecast is stored from the actual or expected start date.
-        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
-        outlook = in_year_forecast(
+    def outlook(line: LineRow, budget: Decimal, forecast: Decimal):
+        return in_year_forecast(
             budget=budget,
             forecast=forecast,
             fte=line.fte,
@@ -904,7 +1187,32 @@ def in_year_forecast_table(context: ReportContext) -> Table:
             agency_cover=line.agency_cover,
             agency_premium=premium,
         )
-        cover = round_money(outlook.agency_cover, POUND)
+
+    # Agency cover is worked out for each line, as its row prints it: the whole table's
+    # sums of it read only the lines with cover (no other line has any), and work each
+    # out the same way.
+    covered, budgets = [], {}
+    if any([sums.pop("covered") for _, _, _, sums in page.groups]):
+        covered = context.page_of_lines(_covered_new_posts(""), {}, Window())
+        budgets = context.in_year(year, context.lines().filter(_covered_new_posts("")).values("pk"))
+    cover_by_workstream: dict[int | None, Decimal] = {}
+    for item in covered:
+        line = item.line
+        cover = round_money(outlook(line, *budgets.get(line.pk, (ZERO, ZERO))).agency_cover, POUND)
+        cover_by_workstream[line.workstream_id] = (
+            cover_by_workstream.get(line.workstream_id, ZERO) + cover
+        )
+    for key, _, _, sums in page.groups:
+        sums["slippage"] = sums["budget"] - sums["forecast"]
+        sums["cover"] = cover_by_workstream.get(key, ZERO)
+        sums["with_cover"] = sums["forecast"] + sums["cover"]
+
+    def cells(item: Item) -> dict:
+        line = item.line
+        # The forecast is stored from the actual or expected start date.
+        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
+        found = outlook(line, budget, forecast)
+        cover = round_money(found.agency_cover, POUND)
         return {
             "title": line.title,
             "fte": line.fte,
@@ -914,12 +1222,12 @@ def in_year_forecast_table(context: ReportContext) -> Table:
             "actual_start": _day(line.actual_start_date),
             "budget": budget,
             "forecast": forecast,
-            "slippage": outlook.slippage,
+            "slippage": found.slippage,
             "cover": cover,
             "with_cover": forecast + cover,
         }
 
-    _lines_by_workstream(context, table, posts, cells)
+    _lines_by_workstream(table, page, cells)
     table.notes.append(
         "The forecast costs each post from its actual start date, else its expected start "
         "date, else the budgeted one; slippage is the budget less the forecast. Where agency "
@@ -1027,29 +1335,49 @@ def establishment(context: ReportContext) -> list[Table]:
         ],
         empty_message="No lines match.",
     )
-    teams: dict[str, dict[tuple[str, str], list[Item]]] = {}
-    for item in context.items:
-        team = item.line.team or "No team"
-        teams.setdefault(team, {}).setdefault((item.line.title, item.line.grade_label), []).append(
-            item
+    # Roles are lines of one title and grade (as the tables print it) in a team, and a
+    # role's unit cost is worked out from its lines' exact costs, kept as text: neither
+    # can be added up by the database, so every line's few values here are read, and
+    # the page keeps its window of the roles.
+    teams: dict[str, dict[tuple[str, str], list[tuple]]] = {}
+    for team, title, kind, grade, from_grade, as_written, fte, full_year, exact in (
+        context.lines()
+        .order_by("position", "pk")
+        .values_list(
+            "team__name",
+            "title",
+            "kind",
+            "grade__code",
+            "from_grade__code",
+            "grade_as_written",
+            "figures__fte",
+            "figures__full_year_in_pounds",
+            "figures__full_year_exact",
         )
-    builder = TableBuilder(table)
+    ):
+        role = (title, grade_words(kind, grade or "", from_grade or "", as_written))
+        teams.setdefault(team or "No team", {}).setdefault(role, []).append(
+            (fte or ZERO, full_year or ZERO, Decimal(exact) if exact else None)
+        )
+    window = context.paging.window(sum(len(roles) for roles in teams.values()))
+    builder = TableBuilder(table, window)
     for team in sorted(teams, key=lambda name: (name == "No team", name.lower())):
         builder.heading(team)
-        for (role, grade), items in teams[team].items():
-            fte = sum((item.fte for item in items), ZERO)
-            budget = sum((item.full_year for item in items), ZERO)
+        for (role, grade), lines in teams[team].items():
+            fte = sum((line[0] for line in lines), ZERO)
+            budget = sum((line[1] for line in lines), ZERO)
             builder.line(
                 {
                     "role": f"{format_fte(fte)} {role}" if fte else role,
                     "grade": grade,
                     "fte": fte,
-                    "unit_cost": _unit_cost(items, fte),
+                    "unit_cost": _unit_cost([line[2] for line in lines], fte),
                     "budget": budget,
                 }
             )
         builder.subtotal(f"Subtotal: {team}")
     builder.total()
+    table.window = window
     table.notes.append(
         "Annual budget is the full-year effect. Unit cost is the budget per FTE, shown for "
         "reference and not added up."
@@ -1057,15 +1385,13 @@ def establishment(context: ReportContext) -> list[Table]:
     return [table]
 
 
-def _unit_cost(items: list[Item], fte: Decimal) -> Decimal | None:
-    """The full-year cost of one FTE, from the costs before rounding (a post of 0.5 FTE
-    stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded £21,207)."""
+def _unit_cost(exact: list[Decimal | None], fte: Decimal) -> Decimal | None:
+    """The full-year cost of one FTE, from the lines' costs before rounding (a post of
+    0.5 FTE stated at £42,413 for 1 FTE has a unit cost of £42,413, not twice its rounded
+    £21,207); a line that cannot be costed has none."""
     if not fte:
         return None
-    unrounded = sum(
-        (item.line.full_year_exact for item in items if item.line.full_year_exact is not None),
-        ZERO,
-    )
+    unrounded = sum((amount for amount in exact if amount is not None), ZERO)
     return round_money(unrounded / fte, POUND)
 
 
@@ -1241,40 +1567,42 @@ def _day(day) -> str:
     return f"{day:%-d %b %Y}" if day else ""
 
 
-def _by_workstream(context: ReportContext, items: list[Item]) -> list[tuple[str, list[Item]]]:
-    workstreams = context.workstreams
-    groups: dict[object, tuple[tuple, str, list[Item]]] = {}
-    for item in items:
-        key = item.line.workstream_id
-        if key not in groups:
-            if key is None:
-                groups[key] = ((1, 0, ""), NO_WORKSTREAM, [])
-            else:
-                name, position = workstreams[key]
-                groups[key] = ((0, position, name), name, [])
-        groups[key][2].append(item)
-    return [(name, members) for _, name, members in sorted(groups.values(), key=lambda g: g[0])]
+def _every_line(prefix: str) -> Q:
+    return Q()
 
 
-def _lines_by_workstream(
-    context: ReportContext, table: Table, items: list[Item], cells: Callable[[Item], dict]
-) -> None:
-    """Each workstream's lines in the order asked for, under its heading and over its
-    subtotal, then the total."""
-    builder = TableBuilder(table)
-    for name, members in _by_workstream(context, items):
-        builder.heading(name)
-        for item in _sorted(members, context.options):
+def _new_posts(prefix: str) -> Q:
+    return Q(**{f"{prefix}kind": LineKind.NEW_POST})
+
+
+def _costed_new_posts(prefix: str) -> Q:
+    """New posts that can be costed (a line's figures say why one cannot)."""
+    return _new_posts(prefix) & (
+        Q(**{f"{prefix}figures__error": ""}) | Q(**{f"{prefix}figures__isnull": True})
+    )
+
+
+def _covered_new_posts(prefix: str) -> Q:
+    """The new posts covered by agency staff until filled: the only lines with a cost of
+    cover."""
+    return _costed_new_posts(prefix) & Q(**{f"{prefix}agency_cover": True})
+
+
+def _lines_by_workstream(table: Table, page: WorkstreamPage, cells: Callable[[Item], dict]) -> None:
+    """Each workstream's lines on the page in the order asked for, under its heading and
+    over its subtotal (the whole workstream's), then the total: every line, or a window
+    of them (decision 0024)."""
+    builder = TableBuilder(table, page.window)
+    on_page: dict[int | None, list[Item]] = {}
+    for item in page.items:
+        on_page.setdefault(item.line.workstream_id, []).append(item)
+    for key, name, lines, sums in page.groups:
+        builder.heading(name, lines, sums)
+        for item in on_page.get(key, ()):
             builder.line(cells(item))
         builder.subtotal(f"Subtotal: {name}")
     builder.total()
-
-
-def _sorted(items: list[Item], options: ReportOptions) -> list[Item]:
-    key = SORTABLE.get(options.sort, SORTABLE["position"])
-    return sorted(
-        items, key=lambda item: (key(item), item.line.position), reverse=options.descending
-    )
+    table.window = page.window
 
 
 def _finding_label(finding: Finding) -> str:
@@ -1285,20 +1613,30 @@ def _finding_label(finding: Finding) -> str:
 
 
 def _stated_cost_notes(context: ReportContext) -> list[str]:
+    """The lines whose stated annual cost differs from the grade arithmetic: only lines
+    with a stated cost are read."""
     material, small = [], 0
-    for item in context.items:
-        line = item.line
-        difference = line.stated_difference
-        if line.error or difference is None:
-            continue
+    stated = (
+        context.lines()
+        .filter(figures__stated_difference_in_pounds__isnull=False, figures__error="")
+        .order_by("position", "pk")
+        .values_list(
+            "title",
+            "figures__full_year_in_pounds",
+            "figures__computed_full_year_in_pounds",
+            "figures__stated_difference_in_pounds",
+            "figures__stated_differs",
+        )
+    )
+    for title, full_year, computed, difference, differs in stated:
         if abs(difference) >= 1:
             material.append(
-                f"{line.title}: stated {format_money(item.full_year, POUND)} a "
+                f"{title}: stated {format_money(full_year or ZERO, POUND)} a "
                 f"year; the grade arithmetic gives "
-                f"{format_money(line.computed_full_year, POUND)} "
+                f"{format_money(computed, POUND)} "
                 f"(difference {format_money(difference, POUND)})."
             )
-        elif line.stated_differs:
+        elif differs:
             small += 1
     notes = []
     if material:

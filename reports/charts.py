@@ -8,7 +8,7 @@ own cells (`reports.documents`). Plain Python, no Django (decision 0030).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -264,7 +264,9 @@ def chart_of(table: Table) -> Chart | None:
     if table.slug == "funded-unfunded":
         return funding_cliff(table)
     if table.slug == "recruitment":
-        return recruitment(table)
+        # A page of the table holds only its lines' workstreams; the chart is of them all.
+        whole = table.window is None or table.window.whole
+        return recruitment(table if whole else replace(table, rows=table.outline))
     if table.slug == "variance-summary":
         return plan_against_baseline(table)
     return None

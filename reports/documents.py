@@ -35,7 +35,7 @@ from reports.builders import (
 )
 from reports.charts import Chart, chart_of
 from reports.rendering import chart_html, table_html
-from reports.tables import Kind, RowKind, Table
+from reports.tables import EVERY_PAGE, Kind, Paging, RowKind, Table
 
 # WeasyPrint lays out about fifty table rows a second here; with wrapped justification
 # text an A4 landscape page holds about eighteen of them.
@@ -130,9 +130,17 @@ class ReportDocument(Document):
     context: ReportContext | None = None
 
     @classmethod
-    def build(cls, plan: Plan, slug: str, options: ReportOptions | None = None) -> ReportDocument:
+    def build(
+        cls,
+        plan: Plan,
+        slug: str,
+        options: ReportOptions | None = None,
+        paging: Paging = EVERY_PAGE,
+    ) -> ReportDocument:
+        """The table as printed, or (with `paging`) the page of each long table of lines a
+        reader asked for."""
         options = options or ReportOptions()
-        context = ReportContext.build(plan, options)
+        context = ReportContext.build(plan, options, paging)
         return cls(
             plan=plan,
             title=REPORTS[slug].title,

@@ -61,6 +61,13 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     empty_message: str = "There is nothing to show."
+    # Where the rows are a page of a longer table's (decision 0024): which lines, of how
+    # many. None: the rows are the whole table.
+    window: Window | None = None
+    # The whole table without its lines, where the rows are a window: every heading and
+    # subtotal as the whole table prints them, and its total (what a chart of the
+    # subtotals draws from, whichever page is shown).
+    outline: list[Row] = field(default_factory=list)
 
     @property
     def summed_columns(self) -> list[Column]:
@@ -75,26 +82,106 @@ class Table:
         return sum(1 for row in self.rows if row.kind == RowKind.LINE)
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The lines of a table a page prints: `size` of them from the `first` (counted from
+    0), of the `lines` the whole table has; every line when `size` is None."""
+
+    first: int = 0
+    size: int | None = None
+    lines: int = 0
+
+    @property
+    def whole(self) -> bool:
+        return self.size is None or (self.first == 0 and self.lines <= self.size)
+
+    def holds(self, index: int) -> bool:
+        return self.size is None or self.first <= index < self.first + self.size
+
+
+EVERY_LINE = Window()
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Which page of each long table to print (decision 0024): page `number` (from 1) of
+    `size` lines, or every line (`number` None). A table of `size` lines or fewer is
+    always whole."""
+
+    number: int | None = None
+    size: int = 150
+
+    def window(self, lines: int) -> Window:
+        if self.number is None or lines <= self.size:
+            return Window(lines=lines)
+        pages = -(-lines // self.size)
+        number = min(max(self.number, 1), pages)
+        return Window((number - 1) * self.size, self.size, lines)
+
+
+EVERY_PAGE = Paging()
+
+
 class TableBuilder:
     """Adds line rows under headings and writes subtotals and the total as the sums of
     the figures already added, so the table casts by construction. A table either has a
     subtotal under every group, its total adding the subtotals, or no subtotals, its total
-    adding the lines."""
+    adding the lines.
 
-    def __init__(self, table: Table):
+    With a `window` (decision 0024) it keeps only the rows a page prints: each group
+    with a line on the page keeps its heading ("(continued)" if its first lines are on
+    an earlier page) and its subtotal, and the total is always printed; subtotals and the
+    total are the whole table's, and say so where lines of theirs are not on the page.
+    Lines are either all given, and those outside the window dropped here, or only the
+    window's are: then each group's heading says how many lines the whole group has and
+    what they add up to (`lines`, `sums`, added up by the database from the same stored,
+    printed figures), and so does the total."""
+
+    def __init__(self, table: Table, window: Window = EVERY_LINE):
         self.table = table
+        self.window = window
         self._keys = [column.key for column in table.summed_columns]
+        self._label_key = table.columns[0].key
         self._group: dict[str, Decimal] | None = None
         self._lines = dict.fromkeys(self._keys, ZERO)
         self._subtotals = dict.fromkeys(self._keys, ZERO)
         self._subtotal_count = 0
+        self._index = 0  # lines of the whole table so far, given or not
+        # The open group: its heading row, lines on the page, lines in all, lines
+        # before the page, and its sums as the database gave them (None: given whole).
+        self._open: list[Row] = []
+        self._heading: Row | None = None
+        self._in_group = self._before = 0
+        self._given: tuple[int, dict[str, Decimal]] | None = None
 
-    def heading(self, label: str) -> None:
-        self.table.rows.append(Row(RowKind.HEADING, {self.table.columns[0].key: label}))
+    def heading(
+        self, label: str, lines: int | None = None, sums: dict[str, Decimal] | None = None
+    ) -> None:
+        """A group's heading; `lines` and `sums` say what the whole group holds when only
+        its lines on the page are given."""
+        self._close()
+        self._heading = Row(RowKind.HEADING, {self._label_key: label})
+        self._open = [self._heading]
         self._group = dict.fromkeys(self._keys, ZERO)
+        self._in_group = self._before = 0
+        if lines is not None:
+            self._given = (lines, sums or {})
+            start = self._index
+            self._before = min(max(self.window.first - start, 0), lines)
+            # The first line given is the first of the group on the page.
+            self._index = max(start, self.window.first) if self.window.size else start
+            self._group_end = start + lines
+        else:
+            self._given = None
 
     def line(self, cells: dict[str, object]) -> None:
-        self.table.rows.append(Row(RowKind.LINE, cells))
+        row = Row(RowKind.LINE, cells)
+        if self._given is not None or self.window.holds(self._index):
+            (self._open if self._open else self.table.rows).append(row)
+        elif self._index < self.window.first:
+            self._before += 1
+        self._index += 1
+        self._in_group += 1
         for key in self._keys:
             amount = cells.get(key) or ZERO
             self._lines[key] += amount
@@ -104,61 +191,74 @@ class TableBuilder:
     def subtotal(self, label: str) -> None:
         if self._group is None:
             raise ValueError("a subtotal needs a heading above it")
-        self.table.rows.append(
-            Row(RowKind.SUBTOTAL, {self.table.columns[0].key: label, **self._group})
-        )
+        sums, lines = self._group, self._in_group
+        if self._given is not None:
+            lines, given = self._given
+            self._index = self._group_end
+            if len(self._open) - 1 < lines:
+                sums = {key: given.get(key) or ZERO for key in self._keys}
         for key in self._keys:
-            self._subtotals[key] += self._group[key]
+            self._subtotals[key] += sums[key]
         self._subtotal_count += 1
+        self.table.outline.extend(
+            [self._heading, Row(RowKind.SUBTOTAL, {self._label_key: label, **sums})]
+        )
+        if len(self._open) - 1 < lines:
+            label = f"{label} (all {lines:,} lines)"
+        self._close(Row(RowKind.SUBTOTAL, {self._label_key: label, **sums}))
         self._group = None
 
-    def total(self, label: str = "Total") -> None:
-        """The total row: none under a table with no rows."""
+    def _close(self, subtotal: Row | None = None) -> None:
+        """The open group's rows, if any of its lines is on the page."""
+        if len(self._open) > 1:
+            if self._before:
+                heading = self._open[0]
+                self._open[0] = Row(
+                    RowKind.HEADING,
+                    {self._label_key: f"{heading.cells[self._label_key]} (continued)"},
+                )
+            self.table.rows.extend(self._open)
+            if subtotal is not None:
+                self.table.rows.append(subtotal)
+        self._open = []
+
+    def total(
+        self, label: str = "Total", lines: int | None = None, sums: dict[str, Decimal] | None = None
+    ) -> None:
+        """The total row: none under a table with no rows. `lines` and `sums` are the whole
+        table's when only its lines on the page were given."""
+        self._close()
         if not self.table.rows:
             return
-        sums = self._subtotals if self._subtotal_count else self._lines
-        self.table.rows.append(Row(RowKind.TOTAL, {self.table.columns[0].key: label, **sums}))
+        lines = self._index if lines is None else lines
+        total = self._subtotals if self._subtotal_count else self._lines
+        shown = label
+        if not Window(self.window.first, self.window.size, lines).whole:
+            shown = f"{label} (all {lines:,} lines)"
+            if sums is not None:
+                total = {key: sums.get(key) or ZERO for key in self._keys}
+        self.table.outline.append(Row(RowKind.TOTAL, {self._label_key: label, **total}))
+        self.table.rows.append(Row(RowKind.TOTAL, {self._label_key: shown, **total}))
 
 
 def window(table: Table, first: int, size: int) -> list[Row]:
     """The rows a page prints of `size` of the table's lines from the `first` (counted
-    from 0): each group with a line shown keeps its heading and its subtotal, and the total
-    is always printed. Subtotals and the total are the table's own, of every line, so they
-    say so where lines of theirs are not on the page (decision 0024)."""
+    from 0), as `TableBuilder` keeps them with that window: the table's rows given to a
+    builder again (decision 0024)."""
+    lines = table.line_rows
+    shown = Table(table.slug, table.title, table.columns)
+    builder = TableBuilder(shown, Window(first, size, lines))
     label_key = table.columns[0].key
-    shown: list[Row] = []
-    group: list[Row] = []  # the open group's heading and its lines on the page
-    in_group = before = index = 0  # the open group's lines; those before the page; all
-
-    def relabelled(row: Row, suffix: str) -> Row:
-        return Row(row.kind, {**row.cells, label_key: f"{row.cells[label_key]} {suffix}"})
-
-    def close(subtotal: Row | None) -> None:
-        if len(group) < 2:
-            return
-        if before:
-            group[0] = relabelled(group[0], "(continued)")
-        shown.extend(group)
-        if subtotal is not None and len(group) - 1 < in_group:
-            subtotal = relabelled(subtotal, f"(all {in_group:,} lines)")
-        if subtotal is not None:
-            shown.append(subtotal)
-
     for row in table.rows:
-        if row.kind == RowKind.LINE:
-            if first <= index < first + size:
-                (group if group else shown).append(row)
-            before += index < first
-            in_group += 1
-            index += 1
-            continue
-        close(row if row.kind == RowKind.SUBTOTAL else None)
-        group, in_group, before = ([row] if row.kind == RowKind.HEADING else []), 0, 0
-        if row.kind == RowKind.TOTAL:
-            whole = first == 0 and index <= size
-            shown.append(row if whole else relabelled(row, f"(all {index:,} lines)"))
-    close(None)
-    return shown
+        if row.kind == RowKind.HEADING:
+            builder.heading(row.cells[label_key])
+        elif row.kind == RowKind.LINE:
+            builder.line(row.cells)
+        elif row.kind == RowKind.SUBTOTAL:
+            builder.subtotal(row.cells[label_key])
+        else:
+            builder.total(row.cells[label_key])
+    return shown.rows
 
 
 def casting_errors(table: Table) -> list[str]:

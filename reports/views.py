@@ -15,7 +15,7 @@ from reports.models import RenderedReport, RenderStatus
 from reports.plan_charts import chart_src
 from reports.rendering import chart_html, query_string, table_html
 from reports.services import cached_pdf, request_pdf
-from reports.tables import Table, window
+from reports.tables import Paging, Table, window
 
 # A table of more lines than this shows them this many at a time (decision 0024).
 PAGE_LINES = 150
@@ -38,7 +38,9 @@ def report(request, plan_slug, report_slug):
     plan = plan_for(request.user, plan_slug)
     definition = _report_or_404(report_slug)
     options = ReportOptions.from_query(request.GET)
-    document = ReportDocument.build(plan, report_slug, options)
+    page = request.GET.get("page", "")
+    paging = Paging(None if page == "all" else _page_number(page), PAGE_LINES)
+    document = ReportDocument.build(plan, report_slug, options, paging)
     base = reverse("reports:report", args=[plan.slug, report_slug])
 
     def sort_link(key, descending):
@@ -49,14 +51,13 @@ def report(request, plan_slug, report_slug):
         if report_slug in {"resource-requirement", "recruitment"}
         else frozenset()
     )
-    page = request.GET.get("page", "")
 
     def page_link(number):
         return base + query_string({**options.as_query(), "page": str(number)})
 
     tables = []
     for table in document.tables:
-        rows, lines = _page_of(table, page, page_link)
+        rows, lines = _page_of(table, paging, page_link)
         html = table_html(table, sort_link, options.sort, options.descending, sortable, rows)
         chart = chart_of(table)
         drawn = (
@@ -131,21 +132,27 @@ def financial_implications_page(request, plan_slug):
     )
 
 
-def _page_of(table: Table, page: str, page_link):
-    """The rows of `table` on the page asked for (None: all of them) and what the page
-    says of them: which lines it shows and the links to the others."""
-    count = table.line_rows
+def _page_number(page: str) -> int:
+    """The page asked for: the first for anything but a page number."""
+    return max(int(page) if page.isdecimal() and len(page) < 7 else 1, 1)
+
+
+def _page_of(table: Table, paging: Paging, page_link):
+    """The rows of `table` to print (None: all of them) and what the page says of them:
+    which lines it shows and the links to the others. A table of lines is read a page at
+    a time (its `window`); any other long table is built whole and a window of it kept."""
+    count = table.window.lines if table.window else table.line_rows
     if count <= PAGE_LINES:
         return None, None
-    pages = -(-count // PAGE_LINES)
-    if page == "all":
+    if paging.number is None:
         return None, {
             "label": f"All {count:,} lines",
             "title": table.title,
             "by_page": page_link(1),
         }
-    number = min(max(int(page) if page.isdecimal() and len(page) < 7 else 1, 1), pages)
-    first = (number - 1) * PAGE_LINES
+    shown = table.window or paging.window(count)
+    number, pages = shown.first // PAGE_LINES + 1, -(-count // PAGE_LINES)
+    first = shown.first
     lines = {
         "label": f"Lines {first + 1:,}–{min(first + PAGE_LINES, count):,} of {count:,}",
         "title": table.title,
@@ -153,7 +160,7 @@ def _page_of(table: Table, page: str, page_link):
         "next": page_link(number + 1) if number < pages else "",
         "all": page_link("all"),
     }
-    return window(table, first, PAGE_LINES), lines
+    return (None if table.window else window(table, first, PAGE_LINES)), lines
 
 
 def _printable_plan(request, plan_slug):

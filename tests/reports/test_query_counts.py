@@ -14,6 +14,7 @@ from figures.services import refigure_plan
 from investplan.models import Finding, Inspection, Role
 from investplan.services import approve_plan
 from posts.models import LineKind
+from reports import views
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS
 from tests.factories import (
     AllocationFactory,
@@ -93,6 +94,30 @@ def queries_for(client, plan, address: str, query: dict) -> int:
 def test_it_reads_each_committee_table_in_queries_that_do_not_grow_with_the_lines(
     client, sizes, slug, query
 ):
+    small, large = sizes
+
+    def count(plan):
+        return queries_for(client, plan, reverse("reports:report", args=[plan.slug, slug]), query)
+
+    assert count(small) == count(large)
+
+
+# The tables that list every line, a page of them read alone (decision 0024), in each way
+# of sorting them: by a figure (ordered by the database) and by text (ordered here).
+PAGED = [
+    ("resource-requirement", {"page": "2", "sort": "total", "dir": "desc"}),
+    ("resource-requirement", {"page": "2", "sort": "grade"}),
+    ("recruitment", {"page": "2", "sort": "title", "dir": "desc"}),
+    ("findings", {"page": "2"}),
+    ("establishment", {"page": "2"}),
+]
+
+
+@pytest.mark.parametrize(("slug", "query"), PAGED)
+def test_it_reads_a_page_of_a_table_of_lines_in_queries_that_do_not_grow_with_the_lines(
+    client, sizes, monkeypatch, slug, query
+):
+    monkeypatch.setattr(views, "PAGE_LINES", 1)
     small, large = sizes
 
     def count(plan):
