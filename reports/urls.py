@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:plan_slug>/reports/<slug:report_slug>/", views.report, name="report"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/pdf/", views.report_pdf, name="pdf"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/xlsx/", views.report_xlsx, name="xlsx"),
+    path("<slug:plan_slug>/reports/<slug:report_slug>/docx/", views.report_docx, name="docx"),
     path("<slug:plan_slug>/renders/<int:render_id>/", views.render_progress, name="render"),
     path(
         "<slug:plan_slug>/renders/<int:render_id>/download/",
