@@ -190,6 +190,7 @@ PAGES = [
     # A long table's page shows 150 lines (decision 0024); every line on one page:
     ("resource-requirement, all", "reports/resource-requirement/?page=all"),
     ("resource-requirement xlsx", "reports/resource-requirement/xlsx/"),
+    ("resource-requirement docx", "reports/resource-requirement/docx/"),
     ("findings xlsx", "reports/findings/xlsx/"),
 ]
 

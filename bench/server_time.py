@@ -11,6 +11,8 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# The test client asks over plain HTTP, as a proxy that ends TLS does: no redirect to HTTPS.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 import django_setup  # noqa: F401  (sets Django up)
 

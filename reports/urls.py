@@ -18,8 +18,8 @@ urlpatterns = [
     ),
 ]
 
-# Scenarios, what-ifs, approved baselines and the variance; each prints as PDF and Excel.
-for fmt in ("", "pdf", "xlsx"):
+# Scenarios, what-ifs, approved baselines and the variance; each prints as PDF, Excel, Word.
+for fmt in ("", "pdf", "xlsx", "docx"):
     suffix, name = (f"{fmt}/", f"-{fmt}") if fmt else ("", "")
     urlpatterns += [
         path(

@@ -6,10 +6,10 @@ A table is a real Word table: its header row repeats at the top of each page
 (`w:tblHeader`), no row breaks across pages, numbers are right-aligned, group headings
 span the table, subtotals and totals are bold, and its notes and the assumptions follow
 it, on A4 landscape with the PDF's margins, the council's name and the appendix in the
-page header (decision 0030). python-docx makes the document; a table's rows are written
-as WordprocessingML text and parsed once, as `reports.rendering` writes HTML, since
-python-docx's row and cell objects take seconds over the 20,000 cells of a 2,000-line
-table and offer no way to mark a header row.
+page header (decision 0030). python-docx makes the document around the tables; each
+table is written as WordprocessingML text, as `reports.rendering` writes HTML, and put in
+the place held for it as the file is saved: python-docx's row and cell objects take
+seconds over the 20,000 cells of a 2,000-line table, and offer no header row that repeats.
 
 No Django here: `reports.documents` says what goes in the header and footer.
 """
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,18 +105,19 @@ def write_tables_docx(
     if letterhead.filters:
         document.add_paragraph(_clean(letterhead.filters), style="Meta")
     width = _text_width_twips(document)
+    written: dict[str, str] = {}
     for table in tables:
         caption = document.add_paragraph(_clean(table.title), style="Caption")
         caption.paragraph_format.keep_with_next = True
-        _append(document, table_xml(table, width))
+        _set_aside(document, written, table_xml(table, width))
         for note in table.notes:
             document.add_paragraph(_clean(note), style="Table note")
     assumptions = list(assumptions)
     if assumptions:
         heading = document.add_heading("Assumptions", level=2)
         heading.paragraph_format.keep_with_next = True
-        _append(document, _pairs_xml(assumptions, width))
-    return _saved(document)
+        _set_aside(document, written, _pairs_xml(assumptions, width))
+    return _saved(document, written)
 
 
 def write_prose_docx(
@@ -164,7 +167,7 @@ def table_xml(table: Table, text_width: int) -> str:
     whole, count = sum(widths), len(columns)
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     parts = [
-        f"<w:tbl {nsdecls('w')}><w:tblPr>",
+        "<w:tbl><w:tblPr>",
         f'<w:tblStyle w:val="{TABLE_STYLE_ID}"/>',
         f'<w:tblW w:w="{whole}" w:type="dxa"/>',
         '<w:tblLayout w:type="fixed"/>',
@@ -424,13 +427,15 @@ def _field(instruction: str, placeholder: str):
     )
 
 
-def _append(document, xml: str) -> None:
-    body = document.element.body
-    element = parse_xml(xml)
-    if body.sectPr is not None:
-        body.sectPr.addprevious(element)
-    else:
-        body.append(element)
+def _set_aside(document, written: dict[str, str], xml: str) -> None:
+    """A place held in the document for a table written as text, filled as it is saved."""
+    token = f"investplan-table-{len(written)}-{secrets.token_hex(8)}"
+    document.add_paragraph(token)
+    written[_PLACE_HELD.format(token=token)] = xml
+
+
+_PLACE_HELD = "<w:p><w:r><w:t>{token}</w:t></w:r></w:p>"  # add_paragraph(token), saved
+DOCUMENT_PART = "word/document.xml"
 
 
 def _text_width_twips(document) -> int:
@@ -438,10 +443,31 @@ def _text_width_twips(document) -> int:
     return round((section.page_width - section.left_margin - section.right_margin) / EMU_PER_TWIP)
 
 
-def _saved(document) -> bytes:
+def _saved(document, written: dict[str, str] | None = None) -> bytes:
+    """The document as a .docx, each table written as text in the place held for it."""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    if not written:
+        return buffer.getvalue()
+    filled = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as saved,
+        zipfile.ZipFile(filled, "w", zipfile.ZIP_DEFLATED) as package,
+    ):
+        for item in saved.infolist():
+            content = saved.read(item)
+            if item.filename == DOCUMENT_PART:
+                content = _filled(content.decode(), written).encode()
+            package.writestr(item, content)
+    return filled.getvalue()
+
+
+def _filled(xml: str, written: dict[str, str]) -> str:
+    for place, table in written.items():
+        if xml.count(place) != 1:
+            raise ValueError("a table's place in the Word document was not kept")
+        xml = xml.replace(place, table)
+    return xml
 
 
 def _clean(text: object) -> str:

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from figures.services import refigure_plan
 from investplan.models import Role
+from investplan.services import approve_plan
 from posts.models import PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, ReportOptions
 from reports.documents import ReportDocument
@@ -278,6 +279,24 @@ def test_it_hides_another_councils_plan_from_the_word_download(client, demo):
     client.force_login(MembershipFactory(role=Role.ADMIN).user)
 
     assert client.get(url(demo)).status_code == 404
+
+
+def test_it_sends_the_variance_and_the_tables_as_approved_in_word(client, plan):
+    PlanLineFactory(plan=plan, title="Team Manager")
+    baseline = approve_plan(plan=plan)
+    client.force_login(member(plan, Role.HEAD_OF_SERVICE))
+
+    variance = client.get(reverse("reports:variance-docx", args=[plan.slug]))
+    approved = client.get(
+        reverse("reports:as-approved-docx", args=[plan.slug, baseline.pk, "resource-requirement"])
+    )
+
+    assert variance["Content-Type"] == approved["Content-Type"] == DOCX
+    assert variance["Content-Disposition"].endswith('.docx"')
+    kept = read_docx(io.BytesIO(approved.content))
+    texts = [text for row in kept.tables[0].rows for text in cell_texts(row)]
+    assert "Team Manager" in texts
+    assert "Variance" in read_docx(io.BytesIO(variance.content)).paragraphs[0].text
 
 
 # -- prose ----------------------------------------------------------------------------
