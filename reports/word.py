@@ -171,7 +171,7 @@ def table_xml(table: Table, text_width: int) -> str:
         f'<w:tblStyle w:val="{TABLE_STYLE_ID}"/>',
         f'<w:tblW w:w="{whole}" w:type="dxa"/>',
         '<w:tblLayout w:type="fixed"/>',
-        '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="1" w:firstColumn="0" '
+        '<w:tblLook w:val="0660" w:firstRow="1" w:lastRow="1" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
         f"<w:tblCaption w:val={quoteattr(_clean(table.title))}/>",
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>",
@@ -183,38 +183,64 @@ def table_xml(table: Table, text_width: int) -> str:
     if not table.rows:
         parts.append(f"{ROW}{_cell(table.empty_message, whole, span=count)}</w:tr>")
     first_key = columns[0].key
-    keyed = [
-        (column, column.key, column.numeric, width)
-        for column, width in zip(columns, widths, strict=True)
-    ]
+    # Each cell's opening by the kind of row, worked out once per column: a table of
+    # 2,000 lines has 20,000 cells. A printed figure is digits, commas, a point and a
+    # minus only, so it is written as it is, as `reports.rendering` writes it.
+    opening = {
+        kind: [
+            (
+                column,
+                column.key,
+                column.numeric,
+                _cell_opening(width, right=column.numeric, rule=rule),
+            )
+            for column, width in zip(columns, widths, strict=True)
+        ]
+        for kind, rule in ((RowKind.LINE, ""), (RowKind.SUBTOTAL, ""), (RowKind.TOTAL, TOTAL_RULE))
+    }
     for row in table.rows:
         kind, cells = row.kind, row.cells
         parts.append(ROW)
         if kind == RowKind.HEADING:
             label = cells.get(first_key, "")
             parts.append(_cell(label, whole, bold=True, span=count, fill=HEADING_FILL, keep=True))
-        else:
-            bold = kind != RowKind.LINE
-            rule = TOTAL_RULE if kind == RowKind.TOTAL else ""
-            for column, key, numeric, width in keyed:
-                text = format_cell(column, cells.get(key))
-                parts.append(_cell(text, width, right=numeric, bold=bold, rule=rule))
+            parts.append("</w:tr>")
+            continue
+        bold = kind != RowKind.LINE
+        run = BOLD_RUN if bold else RUN
+        for column, key, numeric, start in opening[kind]:
+            text = format_cell(column, cells.get(key))
+            if not text:
+                parts.append(start + CELL_END)
+            elif numeric:
+                parts.append(f"{start}{run}<w:t>{text}</w:t></w:r>{CELL_END}")
+            else:
+                parts.append(start + _runs(text, bold) + CELL_END)
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
 
 
-def _cell(
-    text: str,
+RUN = "<w:r>"
+BOLD_RUN = "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>"
+CELL_END = "</w:p></w:tc>"
+
+
+def _cell(text: str, width: int, *, bold: bool = False, **opening) -> str:
+    return _cell_opening(width, **opening) + _runs(text, bold) + CELL_END
+
+
+def _cell_opening(
     width: int,
     *,
     right: bool = False,
-    bold: bool = False,
     rule: str = "",
     span: int = 1,
     fill: str = "",
     keep: bool = False,
 ) -> str:
+    """A cell up to its paragraph's text: its width, span, rules and shading, and the
+    paragraph's style (figures right-aligned) and whether it keeps with the next row."""
     properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         properties += f'<w:gridSpan w:val="{span}"/>'
@@ -223,14 +249,14 @@ def _cell(
         properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
     style = FIGURE_STYLE_ID if right else TEXT_STYLE_ID
     paragraph = f'<w:pPr><w:pStyle w:val="{style}"/>{"<w:keepNext/>" if keep else ""}</w:pPr>'
-    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{paragraph}{_runs(text, bold)}</w:p></w:tc>"
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p>{paragraph}"
 
 
 def _runs(text: str, bold: bool = False) -> str:
     if not text:
         return ""
     text = _clean(text)
-    start = "<w:r><w:rPr><w:b/><w:bCs/></w:rPr>" if bold else "<w:r>"
+    start = BOLD_RUN if bold else RUN
     if "\n" not in text and "\t" not in text:
         return f'{start}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
     pieces = []
@@ -258,7 +284,7 @@ def _pairs_xml(pairs: list[tuple[str, str]], text_width: int) -> str:
         '<w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="113" w:type="dxa"/>'
         "</w:tblCellMar>"
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        '<w:tblLook w:val="0600" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
         '<w:tblCaption w:val="Assumptions"/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{label_width}"/><w:gridCol w:w="{text}"/></w:tblGrid>'
@@ -313,7 +339,7 @@ def _styles(document, body_size: float) -> None:
     _font(normal, body_size)
     normal.paragraph_format.space_after = Pt(body_size * 0.6)
     normal.paragraph_format.line_spacing = 1.0
-    for name, size in (("Heading 1", 14), ("Heading 2", 11), ("Title", 16)):
+    for name, size in (("Heading 1", 14), ("Heading 2", 11)):
         _font(styles[name], size, bold=True)
         styles[name].paragraph_format.space_before = Pt(size * 0.6)
         styles[name].paragraph_format.space_after = Pt(4)
