@@ -59,7 +59,8 @@ def main():
             document.docx()
         word_cpu = (time.process_time() - cpu_started) / RUNS
         print(
-            f"{slug + query:32} download: fresh process {found['first'] * 1000:5.0f} ms, "
+            f"{slug + query:32} download: fresh process {found['first'] * 1000:5.0f} ms "
+            f"(CPU {found['first_cpu'] * 1000:4.0f}), "
             f"then median {found['median'] * 1000:5.0f} ms, {found['queries']} queries; "
             f"rows {rows_median * 1000:4.0f} ms (best {rows_best * 1000:4.0f}), Word "
             f"{word_median * 1000:4.0f} ms (best {word_best * 1000:4.0f}, "
