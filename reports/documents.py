@@ -1,5 +1,5 @@
-"""A report as a document: the HTML page body, the PDF and the Excel workbook, all from
-the same rows (`reports.builders`)."""
+"""A report as a document: the HTML page body, the PDF, the Excel workbook and the Word
+document, all from the same rows (`reports.builders`)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from reports.builders import (
 from reports.charts import Chart, chart_of
 from reports.rendering import chart_html, table_html
 from reports.tables import EVERY_PAGE, Kind, Paging, RowKind, Table
+from reports.word import Letterhead, write_tables_docx
 
 # WeasyPrint lays out about fifty table rows a second here; with wrapped justification
 # text an A4 landscape page holds about eighteen of them.
@@ -107,6 +108,27 @@ class Document:
 
     def pdf(self, on_page=None, on_step=None, on_writing=None) -> bytes:
         return write_pdf(self.print_html(), on_page=on_page, on_step=on_step, on_writing=on_writing)
+
+    # -- Word ---------------------------------------------------------------------------
+
+    def letterhead(self) -> Letterhead:
+        """What the Word document says of itself, as the PDF's header and footer say it."""
+        return Letterhead(
+            council=self.plan.organisation.name,
+            title=self.title,
+            plan=self.plan.name,
+            appendix=self.appendix,
+            meeting=self.meeting,
+            period=self.plan.period_label,
+            filters=self.filters,
+            produced_at=self.produced_at,
+            produced=timezone.localtime(self.produced_at).strftime("%-d %B %Y, %H:%M"),
+            status=self.status_label or self.plan.get_status_display(),
+            status_mark=self.status_mark,
+        )
+
+    def docx(self) -> bytes:
+        return write_tables_docx(self.letterhead(), self.tables, self.assumptions)
 
     # -- Excel --------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from reports.tables import Column, Kind, Row, RowKind, Table, format_cell
+from reports.tables import Row, RowKind, Table, format_cell, width_class
 
 
 def table_html(
@@ -28,7 +28,7 @@ def table_html(
         f'<table class="report" id="{escape(table.slug)}">',
         f"<caption>{escape(table.title)}</caption>",
         "<colgroup>",
-        *(f'<col class="{_col_class(column)}">' for column in columns),
+        *(f'<col class="{width_class(column)}">' for column in columns),
         "</colgroup><thead><tr>",
     ]
     for column in columns:
@@ -77,19 +77,6 @@ def table_html(
         parts.extend(f"<li>{escape(note)}</li>" for note in table.notes)
         parts.append("</ul>")
     return mark_safe("".join(parts))
-
-
-def _col_class(column: Column) -> str:
-    """Print widths come in a few classes, so tables line up from page to page."""
-    if column.wide:
-        return "wide"
-    if column.kind == Kind.FTE:
-        return "fte"
-    if column.numeric:
-        return "number"
-    if column.width <= 8:
-        return "short"
-    return "medium" if column.width <= 18 else "text"
 
 
 def query_string(query: dict[str, str]) -> str:

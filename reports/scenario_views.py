@@ -1,6 +1,6 @@
 """Scenarios, what-ifs, approved baselines and the variance: thin views over
-`reports.comparisons` and `reports.services`. Each page prints as HTML, PDF and Excel
-from the same rows."""
+`reports.comparisons` and `reports.services`. Each page prints as HTML, PDF, Excel and
+Word from the same rows."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -28,8 +28,9 @@ from reports.documents import Document
 from reports.plan_charts import chart_src
 from reports.rendering import chart_html, query_string, table_html
 from reports.services import approved_document, baseline_keys, kept_approval
+from reports.word import CONTENT_TYPE as DOCX
 
-FORMATS = {"", "pdf", "xlsx"}
+FORMATS = {"", "pdf", "xlsx", "docx"}
 
 
 def _by(request) -> str:
@@ -60,6 +61,10 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
         )
         response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.xlsx"'
         return response
+    if fmt == "docx":
+        response = HttpResponse(document.docx(), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.docx"'
+        return response
     query = query_string(request.GET.dict())
     return render(
         request,
@@ -73,6 +78,7 @@ def _respond(request, plan, document: Document, fmt: str, page: dict):
             "powers": powers,
             "pdf": request.path + "pdf/" + query,
             "xlsx": request.path + "xlsx/" + query,
+            "docx": request.path + "docx/" + query,
             "groupings": COMPARE_BY.items(),
             "by": _by(request),
             **page,

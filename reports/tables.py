@@ -308,6 +308,20 @@ def format_cell(column: Column, value) -> str:
     return str(value)
 
 
+def width_class(column: Column) -> str:
+    """Print widths come in a few classes, so tables line up from page to page: the PDF's
+    <col> class and the Word table's column width."""
+    if column.wide:
+        return "wide"
+    if column.kind == Kind.FTE:
+        return "fte"
+    if column.numeric:
+        return "number"
+    if column.width <= 8:
+        return "short"
+    return "medium" if column.width <= 18 else "text"
+
+
 def format_fte(value: Decimal) -> str:
     text = f"{value:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:plan_slug>/reports/<slug:report_slug>/xlsx/", views.report_xlsx, name="xlsx"),
     path("<slug:plan_slug>/charts/", chart_views.charts_page, name="charts"),
     path("<slug:plan_slug>/charts/<slug:chart_slug>.svg", chart_views.chart_svg, name="chart"),
+    path("<slug:plan_slug>/reports/<slug:report_slug>/docx/", views.report_docx, name="docx"),
     path("<slug:plan_slug>/renders/<int:render_id>/", views.render_progress, name="render"),
     path(
         "<slug:plan_slug>/renders/<int:render_id>/download/",
@@ -27,8 +28,8 @@ urlpatterns = [
     ),
 ]
 
-# Scenarios, what-ifs, approved baselines and the variance; each prints as PDF and Excel.
-for fmt in ("", "pdf", "xlsx"):
+# Scenarios, what-ifs, approved baselines and the variance; each prints as PDF, Excel, Word.
+for fmt in ("", "pdf", "xlsx", "docx"):
     suffix, name = (f"{fmt}/", f"-{fmt}") if fmt else ("", "")
     urlpatterns += [
         path(

@@ -16,6 +16,7 @@ from reports.plan_charts import chart_src
 from reports.rendering import chart_html, query_string, table_html
 from reports.services import cached_pdf, request_pdf
 from reports.tables import Paging, Table, window
+from reports.word import CONTENT_TYPE as DOCX
 
 # A table of more lines than this shows them this many at a time (decision 0024).
 PAGE_LINES = 150
@@ -220,4 +221,14 @@ def report_xlsx(request, plan_slug, report_slug):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.xlsx"'
+    return response
+
+
+@login_required
+def report_docx(request, plan_slug, report_slug):
+    plan = _printable_plan(request, plan_slug)
+    _report_or_404(report_slug)
+    document = ReportDocument.build(plan, report_slug, ReportOptions.from_query(request.GET))
+    response = HttpResponse(document.docx(), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.docx"'
     return response

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from docx import Document as read_docx
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("report", ["resource-requirement", "funding", "establishment"])
 def test_it_writes_each_format(demo, tmp_path, report):
-    for format in ("html", "pdf", "xlsx"):
+    for format in ("html", "pdf", "xlsx", "docx"):
         output = tmp_path / f"out.{format}"
         call_command(
             "render_report",
@@ -30,6 +31,8 @@ def test_it_writes_each_format(demo, tmp_path, report):
             assert "Appendix 4" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
         elif format == "xlsx":
             assert "Assumptions" in load_workbook(io.BytesIO(content)).sheetnames
+        elif format == "docx":
+            assert read_docx(io.BytesIO(content)).paragraphs[0].text.startswith("Appendix 4: ")
         else:
             assert '<html lang="en-GB">' in content.decode()
 

@@ -9,12 +9,12 @@ from reports.documents import ReportDocument
 
 
 class Command(BaseCommand):
-    help = "Write one committee table of a plan as HTML, PDF or Excel."
+    help = "Write one committee table of a plan as HTML, PDF, Excel or Word."
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="the plan's slug")
         parser.add_argument("--report", required=True, help=", ".join(REPORTS))
-        parser.add_argument("--format", required=True, choices=["html", "pdf", "xlsx"])
+        parser.add_argument("--format", required=True, choices=["html", "pdf", "xlsx", "docx"])
         parser.add_argument("--output", required=True, help="the file to write")
         parser.add_argument("--appendix", default="", help="the appendix number to print")
         parser.add_argument(
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             content = document.pdf()
         elif format == "xlsx":
             content = document.xlsx()
+        elif format == "docx":
+            content = document.docx()
         else:
             content = standalone_html(document).encode("utf-8")
         Path(output).write_bytes(content)
