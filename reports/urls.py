@@ -14,6 +14,11 @@ urlpatterns = [
         views.financial_implications_page,
         name="financial-implications",
     ),
+    path(
+        "<slug:plan_slug>/reports/financial-implications/docx/",
+        views.financial_implications_docx,
+        name="financial-implications-docx",
+    ),
     path("<slug:plan_slug>/reports/<slug:report_slug>/", views.report, name="report"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/pdf/", views.report_pdf, name="pdf"),
     path("<slug:plan_slug>/reports/<slug:report_slug>/xlsx/", views.report_xlsx, name="xlsx"),

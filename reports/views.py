@@ -17,6 +17,7 @@ from reports.rendering import chart_html, query_string, table_html
 from reports.services import cached_pdf, request_pdf
 from reports.tables import Paging, Table, window
 from reports.word import CONTENT_TYPE as DOCX
+from reports.word import write_prose_docx
 
 # A table of more lines than this shows them this many at a time (decision 0024).
 PAGE_LINES = 150
@@ -129,8 +130,29 @@ def financial_implications_page(request, plan_slug):
     return render(
         request,
         "reports/financial_implications.html",
-        {"plan": plan, "reports": REPORTS.values(), "sections": sections, "tables": tables},
+        {
+            "plan": plan,
+            "reports": REPORTS.values(),
+            "sections": sections,
+            "tables": tables,
+            "powers": powers_over(request.user, plan),
+        },
     )
+
+
+@login_required
+def financial_implications_docx(request, plan_slug):
+    """The draft financial implications as a Word document, to paste into the report."""
+    plan = _printable_plan(request, plan_slug)
+    content = write_prose_docx(
+        title=f"Financial implications: {plan.name}",
+        council=plan.organisation.name,
+        sections=financial_implications(plan).prose(),
+    )
+    response = HttpResponse(content, content_type=DOCX)
+    filename = f"{plan.slug}-financial-implications.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _page_number(page: str) -> int:

@@ -2,11 +2,13 @@
 is a cell of a committee table, found again in the table the page links it to; the
 sentences say in words what a plan without funding, a baseline, lines or costs lacks."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import docx
 import pytest
 from django.urls import reverse
 
@@ -353,4 +355,41 @@ def test_it_is_linked_from_the_committee_tables(client, plan):
 def test_it_hides_another_councils_plan(client, plan):
     client.force_login(MembershipFactory(role=Role.ADMIN).user)
     response = client.get(reverse("reports:financial-implications", args=[plan.slug]))
+    assert response.status_code == 404
+
+
+def word_paragraphs(client, plan, role=Role.FINANCE_OFFICER):
+    client.force_login(reader(plan, role))
+    response = client.get(reverse("reports:financial-implications-docx", args=[plan.slug]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{plan.slug}-financial-implications.docx"'
+    )
+    return [paragraph.text for paragraph in docx.Document(io.BytesIO(response.content)).paragraphs]
+
+
+def test_it_writes_the_page_s_sentences_and_figures_into_word(client, plan):
+    _, links = figures_in(page(client, plan))
+
+    written = word_paragraphs(client, plan)
+
+    for heading, paragraphs in financial_implications(plan).prose():
+        assert heading in written
+        for paragraph in paragraphs:
+            assert paragraph in written
+    words = " ".join(written)
+    assert links and all(figure in words for figure, _ in links)
+
+
+def test_it_offers_the_word_file_to_those_who_print_and_refuses_a_viewer(client, plan):
+    address = reverse("reports:financial-implications-docx", args=[plan.slug])
+    assert address in page(client, plan, Role.HEAD_OF_SERVICE)
+    assert address not in page(client, plan, Role.VIEWER)
+
+    assert client.get(address).status_code == 403
+
+
+def test_it_hides_another_councils_plan_in_word(client, plan):
+    client.force_login(MembershipFactory(role=Role.ADMIN).user)
+    response = client.get(reverse("reports:financial-implications-docx", args=[plan.slug]))
     assert response.status_code == 404
