@@ -46,7 +46,8 @@ serve: setup
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) deploy/serve.sh
 
 # The browser the end-to-end tests drive: Debian's Chromium (never a downloaded one),
-# and poppler's pdftotext, which reads the golden tests' PDFs back as text.
+# poppler's pdftotext, which reads the golden tests' PDFs back as text, and LibreOffice,
+# which opens the Word files as Word's users' other program would.
 browser:
 	@test -x /usr/bin/chromium || { \
 		echo "Installing Debian's chromium for the browser tests"; \
@@ -54,6 +55,10 @@ browser:
 	@command -v pdftotext >/dev/null || { \
 		echo "Installing Debian's poppler-utils (pdftotext) for the golden tests"; \
 		apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v soffice >/dev/null || { \
+		echo "Installing Debian's LibreOffice Writer, which opens the Word files in the tests"; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui >/dev/null; }
 
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
 # One test process per core (pytest-xdist), each file's tests in one process, so the two
