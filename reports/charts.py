@@ -342,6 +342,9 @@ def draw_svg(chart: Chart) -> str:
         print_values=False,
         include_x_axis=True,
         margin=16,
+        # pygal makes room for the legend by whole rows of LEGEND_COLUMNS names, so an odd
+        # last name would fall below the picture: room for its row (1.5 x the font size).
+        margin_bottom=16 + (20 if len(chart.series) % LEGEND_COLUMNS else 0),
         spacing=12,
         no_data_text="Nothing to show",
         x_label_rotation=0 if chart.horizontal or len(chart.categories) <= 6 else 30,

@@ -13,9 +13,9 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from reports.builders import ReportContext, ReportOptions, build_report
-from reports.charts import chart_of, cost_by_year, funding_cliff, recruitment
+from reports.charts import chart_of, cost_by_year, draw_svg, funding_cliff, recruitment
 from reports.documents import ReportDocument
-from reports.tables import RowKind, casting_errors
+from reports.tables import Column, Kind, RowKind, Table, TableBuilder, casting_errors
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
@@ -282,3 +282,40 @@ def test_it_draws_a_plan_with_no_lines(report):
     assert svg.startswith("<svg")
     assert chart.title in texts(svg)
     assert chart.alt.startswith(chart.title)
+
+
+@pytest.mark.parametrize("series", [16, 17])
+def test_it_keeps_every_name_of_the_legend_inside_the_picture(series):
+    # pygal makes room for the legend's rows by whole rows of two: an odd last name fell
+    # below the picture.
+    table = Table(
+        "multi-year-workstream",
+        "Multi-year summary by workstream",
+        [
+            Column("name", "Workstream"),
+            Column("y2025", "2025/26 £", Kind.MONEY, summed=True),
+            Column("y2026", "2026/27 £", Kind.MONEY, summed=True),
+        ],
+    )
+    builder = TableBuilder(table)
+    for number in range(series):
+        builder.line(
+            {
+                "name": f"Workstream {number}",
+                "y2025": Decimal(1000 + number),
+                "y2026": Decimal(2000),
+            }
+        )
+    builder.total()
+    svg = etree.fromstring(draw_svg(cost_by_year(table)).encode())
+    height = float(svg.get("viewBox").split()[3])
+    legends = svg.find(".//{*}g[@class='legends']")
+    top = float(re.search(r"translate\(\d+, (\d+)\)", legends.get("transform")).group(1))
+    names = {
+        text.text: top + float(text.get("y"))
+        for text in legends.iter("{*}text")
+        if text.text and text.text.startswith("Workstream")
+    }
+
+    assert len(names) == series
+    assert max(names.values()) < height
