@@ -175,7 +175,7 @@ def financial_implications(plan: Plan) -> Implications:
         summary, _, _, difference = document.tables
         used += [(VARIANCE, summary), (VARIANCE, difference)]
         sections.append(
-            _against_baseline(baseline, Cells(VARIANCE, summary), Cells(VARIANCE, difference))
+            _against_baseline(plan, baseline, Cells(VARIANCE, summary), Cells(VARIANCE, difference))
         )
     return Implications(plan, sections, used)
 
@@ -596,12 +596,17 @@ class _Writer:
         return section
 
 
-def _against_baseline(baseline, summary: Cells, difference: Cells) -> Section:
+def _against_baseline(plan: Plan, baseline, summary: Cells, difference: Cells) -> Section:
     section = Section("Against the approved baseline")
-    when = timezone.localtime(baseline.approved_at)
-    who = f" by {baseline.approved_by.get_username()}" if baseline.approved_by else ""
+    # The committee and meeting recorded at the last approval, whose baseline this is; a
+    # councillor knows the meeting, not who pressed the button or on which day.
+    if plan.committee:
+        meeting = f" at its meeting on {plan.meeting_date:%-d %B %Y}" if plan.meeting_date else ""
+        approved = f"as {plan.committee} approved it{meeting}"
+    else:
+        approved = f"as it was approved on {timezone.localtime(baseline.approved_at):%-d %B %Y}"
     section.say(
-        f"The approved baseline is the plan as it was approved on {when:%-d %B %Y}{who}; "
+        f"The approved baseline is the plan {approved}; "
         "the variance table compares the plan now with it."
     )
     total = summary.total()

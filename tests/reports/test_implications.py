@@ -272,7 +272,7 @@ def test_it_gives_the_sections_as_headings_with_paragraphs_of_plain_text(plan):
 
 def test_it_says_how_the_plan_differs_from_the_approved_baseline(plan):
     said = sections(plan)["Against the approved baseline"]
-    assert "The approved baseline is the plan as it was approved on " in said
+    assert "The approved baseline is the plan as Cabinet approved it at its meeting on 12 " in said
     assert re.search(
         r"The plan now costs £486,975 against £387,903 approved, £99,072 more; "
         r"it has 3 FTE against 2.5 FTE approved\.",
@@ -393,3 +393,14 @@ def test_it_hides_another_councils_plan_in_word(client, plan):
     client.force_login(MembershipFactory(role=Role.ADMIN).user)
     response = client.get(reverse("reports:financial-implications-docx", args=[plan.slug]))
     assert response.status_code == 404
+
+
+def test_it_names_the_committee_and_meeting_that_approved_the_baseline(plan):
+    approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 10))
+    PlanLine.objects.filter(plan=plan).update(fte=Decimal("2"))
+    refigure_plan(plan=plan)
+
+    said = sections(plan)["Against the approved baseline"]
+
+    assert "The approved baseline is the plan as Cabinet approved it at its meeting on " in said
+    assert "10 March 2026;" in said
