@@ -61,11 +61,11 @@ browser:
 			libreoffice-writer-nogui >/dev/null; }
 
 # The whole suite. DATABASE_URL, when set, points it at PostgreSQL instead of SQLite.
-# One test process per core (pytest-xdist), each file's tests in one process, so the two
+# One test process per core (pytest-xdist), a test handed to whichever is free, so the two
 # databases' runs fit CI's twenty minutes; each process has its own test database.
 TEST_PROCESSES ?= auto
 test: setup browser
-	$(PY) -m pytest --numprocesses $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
