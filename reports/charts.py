@@ -214,7 +214,10 @@ def funding_cliff(table: Table) -> Chart:
 
 
 def recruitment(table: Table) -> Chart:
-    """FTE funded against FTE in post, by workstream: the recruitment table's subtotals."""
+    """FTE funded against FTE in post, by workstream: the recruitment table's subtotals
+    (of every workstream: a page of the table holds only its lines', its outline all)."""
+    if table.window is not None and not table.window.whole:
+        table = replace(table, rows=table.outline)
     rows = _rows_of(table, RowKind.SUBTOTAL)
     labels = []
     heading = ""
@@ -264,9 +267,7 @@ def chart_of(table: Table) -> Chart | None:
     if table.slug == "funded-unfunded":
         return funding_cliff(table)
     if table.slug == "recruitment":
-        # A page of the table holds only its lines' workstreams; the chart is of them all.
-        whole = table.window is None or table.window.whole
-        return recruitment(table if whole else replace(table, rows=table.outline))
+        return recruitment(table)
     if table.slug == "variance-summary":
         return plan_against_baseline(table)
     return None

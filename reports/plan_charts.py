@@ -5,6 +5,7 @@ approved baseline. For the plan's pages, its front page and the chart images."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +22,7 @@ from reports.builders import (
 from reports.charts import Chart
 from reports.comparisons import COMPARE_BY, variance
 from reports.rendering import chart_html, query_string, table_html
+from reports.tables import Paging
 
 
 def cost_by_year(context: ReportContext) -> Chart | None:
@@ -31,8 +33,13 @@ def funding_cliff_of(context: ReportContext) -> Chart | None:
     return charts.funding_cliff(funded_against_unfunded(context))
 
 
+# The recruitment chart is of the workstreams' subtotals: its table is read for one line
+# only, with every heading, subtotal and the total (its outline) summed by the database.
+ONE_LINE = Paging(1, 1)
+
+
 def recruitment_of(context: ReportContext) -> Chart | None:
-    return charts.recruitment(recruitment(context)[0])
+    return charts.recruitment(recruitment(replace(context, paging=ONE_LINE))[0])
 
 
 def against_baseline(context: ReportContext) -> Chart | None:

@@ -14,6 +14,7 @@ from investplan.models import Finding, Inspection
 from posts.models import LineKind, LineStatus
 from reports.builders import SORTABLE, ReportContext, ReportOptions, build_report
 from reports.charts import chart_of
+from reports.plan_charts import plan_chart
 from reports.tables import Paging, RowKind, window
 from tests.factories import (
     AllocationFactory,
@@ -188,3 +189,13 @@ def test_it_charts_every_workstream_on_each_page_of_the_recruitment_table(plan):
         )[0]
         chart = chart_of(page)
         assert (chart.categories, chart.alt) == (drawn.categories, drawn.alt), f"page {number}"
+
+
+@pytest.mark.django_db
+def test_it_draws_the_recruitment_chart_from_one_line_read_as_from_the_whole_table(plan):
+    whole = build_report("recruitment", ReportContext.build(plan, ReportOptions()))[0]
+
+    chart = plan_chart(plan, "recruitment")
+
+    assert (chart.categories, chart.alt) == (chart_of(whole).categories, chart_of(whole).alt)
+    assert [row for row in chart.table.rows if row.kind == RowKind.LINE] == []
