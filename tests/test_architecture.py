@@ -131,41 +131,29 @@ def test_it_builds_models_only_on_models():
     assert upward == []
 
 
-def test_it_loads_weasyprint_only_when_a_pdf_is_laid_out():
-    # A server process imports every view through the URLconf; WeasyPrint's 280 modules
-    # are only the PDF writer's (reports.documents.write_pdf).
-    loaded = subprocess.run(
+def _loaded_by_the_urlconf(package: str) -> str:
+    """The modules of `package` a server process holds once it has imported every view
+    through the URLconf."""
+    return subprocess.run(
         [
             sys.executable,
             "-c",
             "import sys, django; django.setup(); import config.urls; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))",
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] == {package!r}))",
         ],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
         cwd=ROOT,
-    )
+    ).stdout.strip()
 
-    assert loaded.stdout.strip() == "[]"
+
+def test_it_loads_weasyprint_only_when_a_pdf_is_laid_out():
+    # WeasyPrint's 280 modules are only the PDF writer's (reports.documents.write_pdf).
+    assert _loaded_by_the_urlconf("weasyprint") == "[]"
 
 
 def test_it_loads_pygal_only_when_a_chart_is_drawn():
-    # A server process imports every view through the URLconf; pygal (with lxml's chart
-    # drawing) is only reports.charts.draw_svg's.
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, django; django.setup(); import config.urls; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pygal'))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-        cwd=ROOT,
-    )
-
-    assert loaded.stdout.strip() == "[]"
+    # pygal (with lxml's chart drawing) is only reports.charts.draw_svg's.
+    assert _loaded_by_the_urlconf("pygal") == "[]"
