@@ -856,9 +856,9 @@ def sources_of_funding(context: ReportContext) -> list[Table]:
 def funded_against_unfunded(context: ReportContext) -> Table:
     """Each financial year's cost split into what the sources pay and what requires
     additional funding, with the sources that end in the year: the funding cliff. Funded
-    is the sources of funding table's figures for the year less the recurring pressure
-    table's; unfunded is the part no source pays plus that pressure; so the two add up to
-    the sources of funding table's total for the year."""
+    adds the paying sources' figures of the sources of funding table for the year;
+    unfunded is its "requires additional funding" row (a source pays nothing after it
+    ends); so the two add up to that table's total for the year."""
     table = Table(
         "funded-unfunded",
         "Funded and unfunded by financial year",
