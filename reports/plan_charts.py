@@ -72,12 +72,6 @@ def plan_charts(plan: Plan, options: ReportOptions | None = None) -> list[tuple[
     return [(slug, build(context)) for slug, (_, build) in CHARTS.items()]
 
 
-def funding_cliff(plan: Plan) -> Chart:
-    """The funding cliff of the whole plan: `.svg()`, `.alt` and `.table` (its figures),
-    for the plan's front page, shown there with `chart_block`."""
-    return funding_cliff_of(ReportContext.build(plan))
-
-
 def chart_src(plan: Plan, chart: Chart, options: ReportOptions | None = None) -> str:
     query = query_string(options.as_query()) if options else ""
     return reverse("reports:chart", args=[plan.slug, chart.slug]) + query

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from investplan.models import Role
 from investplan.services import approve_plan
-from reports.plan_charts import chart_block, funding_cliff
+from reports.plan_charts import chart_block, plan_chart
 from tests.factories import MembershipFactory
 from tests.reports.test_charts import funded_plan  # noqa: F401 (a fixture)
 
@@ -91,7 +91,7 @@ def test_it_shows_a_tables_chart_above_it_on_its_report_page(client, funded_plan
 
 
 def test_it_gives_the_front_page_the_funding_cliff_with_its_table(funded_plan):  # noqa: F811
-    chart = funding_cliff(funded_plan)
+    chart = plan_chart(funded_plan, "funding-cliff")
 
     block = chart_block(funded_plan, chart)
 
