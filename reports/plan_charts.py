@@ -16,30 +16,30 @@ from reports.builders import (
     ReportContext,
     ReportOptions,
     funded_against_unfunded,
-    multi_year_summary,
-    recruitment,
+    multi_year_table,
+    recruitment_table,
 )
 from reports.charts import Chart
 from reports.comparisons import COMPARE_BY, variance
 from reports.rendering import chart_html, query_string, table_html
-from reports.tables import Paging
+from reports.tables import OUTLINE
+
+# Each chart reads its own table alone, not the others of its report.
 
 
 def cost_by_year(context: ReportContext) -> Chart | None:
-    return charts.cost_by_year(multi_year_summary(context)[0])
+    return charts.cost_by_year(multi_year_table(context))
 
 
 def funding_cliff_of(context: ReportContext) -> Chart | None:
     return charts.funding_cliff(funded_against_unfunded(context))
 
 
-# The recruitment chart is of the workstreams' subtotals: its table is read for one line
-# only, with every heading, subtotal and the total (its outline) summed by the database.
-ONE_LINE = Paging(1, 1)
-
-
 def recruitment_of(context: ReportContext) -> Chart | None:
-    return charts.recruitment(recruitment(replace(context, paging=ONE_LINE))[0])
+    """The recruitment chart is of the workstreams' subtotals: its table is read for no
+    line, only every heading, subtotal and the total (its outline), summed by the
+    database."""
+    return charts.recruitment(recruitment_table(replace(context, paging=OUTLINE)))
 
 
 def against_baseline(context: ReportContext) -> Chart | None:
