@@ -492,11 +492,13 @@ class ReportContext:
             )
         }
 
-    def rollup(self, by: str) -> Rollup:
+    def rollup(self, by: str, *, errors: bool = True) -> Rollup:
+        """The plan's figures added up by `by`, and (unless `errors` is False) the lines
+        that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
-        if by not in found:
-            found[by] = rollup(self.plan, by, POUND, self.filters)
-        return found[by]
+        if (by, errors) not in found:
+            found[by, errors] = rollup(self.plan, by, POUND, self.filters, errors=errors)
+        return found[by, errors]
 
     def finding_texts(self, line_ids: list[int] | None) -> dict[int, list[str]]:
         """The text of each finding a line of the page answers, by line, in the findings'
@@ -701,10 +703,10 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
     return [multi_year_table(context), recurring_pressure(context)]
 
 
-def multi_year_table(context: ReportContext) -> Table:
+def multi_year_table(context: ReportContext, *, notes: bool = True) -> Table:
     """The plan's figures by the grouping asked for (workstream unless told) against its
-    financial years: the groups' sums, added up by the database, and the lines that
-    cannot be costed."""
+    financial years: the groups' sums, added up by the database, and (unless `notes` is
+    False: a chart's image prints none) notes of the lines that cannot be costed."""
     by = context.options.by
     label = MULTI_YEAR_GROUPINGS[by]
     table = Table(
@@ -718,7 +720,7 @@ def multi_year_table(context: ReportContext) -> Table:
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),
         ],
     )
-    result = context.rollup(by)
+    result = context.rollup(by, errors=notes)
     builder = TableBuilder(table)
     for group in result.groups:
         builder.line(
@@ -731,6 +733,8 @@ def multi_year_table(context: ReportContext) -> Table:
             }
         )
     builder.total()
+    if not notes:
+        return table
     if by == "funding":
         table.notes.append(
             "FTE is shared between sources in proportion to the full-year cost each pays."
