@@ -10,6 +10,12 @@ core. WEB_CONCURRENCY sets it; each process takes about 80-100 MB.
 import multiprocessing
 import os
 
+# pygal, which draws the charts, is loaded here in gunicorn's master, once, so that every
+# worker it starts (and restarts, below) holds it from the fork: no request waits on its
+# import, the first chart a worker draws included. The app loads it only where a chart is
+# drawn (decision 0030), so no other process pays it (decision 0035).
+import pygal  # noqa: F401
+
 bind = os.environ.get("GUNICORN_BIND") or (
     f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 )

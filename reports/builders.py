@@ -50,6 +50,7 @@ from reports.rollups import (
     UNFUNDED,
     Figures,
     LineFilters,
+    NotCosted,
     Rollup,
     funding_cliffs,
     not_costed,
@@ -437,7 +438,10 @@ class ReportContext:
 
     def page_of_lines(self, where: Q, rank: dict[int, int], window: Window) -> list[Item]:
         """The lines of the window with their figures, in the table's order: by
-        workstream, then as sorted within it (`SORTABLE`), in one or two queries."""
+        workstream, then as sorted within it (`SORTABLE`), in one or two queries (none
+        for a window of no line: `OUTLINE`)."""
+        if window.size == 0:
+            return []
         lines = self.lines().filter(where)
         sort, descending = self.options.sort, self.options.descending
         if sort in SQL_ORDER:
@@ -488,11 +492,13 @@ class ReportContext:
             )
         }
 
-    def rollup(self, by: str) -> Rollup:
+    def rollup(self, by: str, *, errors: bool = True) -> Rollup:
+        """The plan's figures added up by `by`, and (unless `errors` is False) the lines
+        that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
-        if by not in found:
-            found[by] = rollup(self.plan, by, POUND, self.filters)
-        return found[by]
+        if (by, errors) not in found:
+            found[by, errors] = rollup(self.plan, by, POUND, self.filters, errors=errors)
+        return found[by, errors]
 
     def finding_texts(self, line_ids: list[int] | None) -> dict[int, list[str]]:
         """The text of each finding a line of the page answers, by line, in the findings'
@@ -694,6 +700,13 @@ def resource_requirement(context: ReportContext) -> list[Table]:
 
 
 def multi_year_summary(context: ReportContext) -> list[Table]:
+    return [multi_year_table(context), recurring_pressure(context)]
+
+
+def multi_year_table(context: ReportContext, *, notes: bool = True) -> Table:
+    """The plan's figures by the grouping asked for (workstream unless told) against its
+    financial years: the groups' sums, added up by the database, and (unless `notes` is
+    False: a chart's image prints none) notes of the lines that cannot be costed."""
     by = context.options.by
     label = MULTI_YEAR_GROUPINGS[by]
     table = Table(
@@ -707,7 +720,7 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),
         ],
     )
-    result = context.rollup(by)
+    result = context.rollup(by, errors=notes)
     builder = TableBuilder(table)
     for group in result.groups:
         builder.line(
@@ -720,12 +733,14 @@ def multi_year_summary(context: ReportContext) -> list[Table]:
             }
         )
     builder.total()
+    if not notes:
+        return table
     if by == "funding":
         table.notes.append(
             "FTE is shared between sources in proportion to the full-year cost each pays."
         )
-    table.notes.extend(_not_costed_notes(context))
-    return [table, recurring_pressure(context)]
+    table.notes.extend(_not_costed_notes(context, result.errors))
+    return table
 
 
 def recurring_pressure(context: ReportContext) -> Table:
@@ -1093,6 +1108,11 @@ def findings(context: ReportContext) -> list[Table]:
 
 
 def recruitment(context: ReportContext) -> list[Table]:
+    return [recruitment_table(context), in_year_forecast_table(context)]
+
+
+def recruitment_table(context: ReportContext) -> Table:
+    """Each new post's FTE funded against FTE in post, by workstream."""
     table = Table(
         "recruitment",
         "Recruitment: FTE funded against FTE in post",
@@ -1130,7 +1150,7 @@ def recruitment(context: ReportContext) -> list[Table]:
         },
     )
     table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
-    return [table, in_year_forecast_table(context)]
+    return table
 
 
 def forecast_year(context: ReportContext) -> FinancialYear:
@@ -1652,13 +1672,13 @@ def _stated_cost_notes(context: ReportContext) -> list[str]:
     return notes
 
 
-def _not_costed_notes(context: ReportContext) -> list[str]:
-    """The lines that cannot be costed, and the non-staff lines with no amount: two
-    queries, so the pages that list no lines read none."""
-    notes = [
-        f"Not costed: {line.title}: {line.error}"
-        for line in not_costed(context.plan, context.filters)
-    ]
+def _not_costed_notes(context: ReportContext, errors: list[NotCosted] | None = None) -> list[str]:
+    """The lines that cannot be costed (`errors`, where a rollup has read them already),
+    and the non-staff lines with no amount: two queries at most, so the pages that list
+    no lines read none."""
+    if errors is None:
+        errors = not_costed(context.plan, context.filters)
+    notes = [f"Not costed: {line.title}: {line.error}" for line in errors]
     no_amount = (
         context.lines()
         .filter(kind=LineKind.NON_STAFF, amount__isnull=True)

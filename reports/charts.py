@@ -134,6 +134,12 @@ class Chart:
             return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
         return f"{text} FTE"
 
+    @cached_property
+    def figures_printed(self) -> dict[Decimal, str]:
+        """Each figure the chart draws as printed: written once for the text alternative
+        and the bars' values alike."""
+        return {value: self.printed(value) for one in self.series for value in one.values}
+
     # -- The text alternative ----------------------------------------------------------
 
     @cached_property
@@ -141,10 +147,10 @@ class Chart:
         """Every figure of the chart in words: the title, then each category's figures."""
         if self.empty:
             return f"{self.title}: there is nothing to show."
-        series = self.series
+        series, printed = self.series, self.figures_printed
         parts = []
         for index, category in enumerate(self.categories):
-            figures = ", ".join(f"{one.name} {self.printed(one.values[index])}" for one in series)
+            figures = ", ".join(f"{one.name} {printed[one.values[index]]}" for one in series)
             if self.stacked:
                 total = sum((one.values[index] for one in series), Decimal(0))
                 figures = f"{self.printed(total)} in all: {figures}"
@@ -377,14 +383,20 @@ def _headroom(chart: Chart) -> float:
 
 def _axis_formatter(chart: Chart):
     """Figures as the table prints them: pounds with the pound sign, FTE bare (the axis
-    title says FTE)."""
+    title says FTE). A bar's value is a figure of the table, already printed (a float
+    equal to a Decimal finds it: whole pounds and most FTE are exact); the axis's steps
+    are printed here."""
 
     money = chart.kind == Kind.MONEY
     penny = Decimal("0.01")
+    printed = chart.figures_printed if money else {}
 
     def formatted(value) -> str:
         if value is None:
             return ""
+        text = printed.get(value)
+        if text is not None:
+            return text
         figure = Decimal(repr(value)).quantize(penny).normalize()
         return chart.printed(figure) if money else format_fte(figure)
 

@@ -16,33 +16,34 @@ from reports.builders import (
     ReportContext,
     ReportOptions,
     funded_against_unfunded,
-    multi_year_summary,
-    recruitment,
+    multi_year_table,
+    recruitment_table,
 )
 from reports.charts import Chart
 from reports.comparisons import COMPARE_BY, variance
 from reports.rendering import chart_html, query_string, table_html
-from reports.tables import Paging
+from reports.tables import OUTLINE
+
+# Each chart reads its own table alone, not the others of its report; with `notes`
+# False (its image, which prints no table), without the notes that cost a query.
 
 
-def cost_by_year(context: ReportContext) -> Chart | None:
-    return charts.cost_by_year(multi_year_summary(context)[0])
+def cost_by_year(context: ReportContext, notes: bool) -> Chart | None:
+    return charts.cost_by_year(multi_year_table(context, notes=notes))
 
 
-def funding_cliff_of(context: ReportContext) -> Chart | None:
+def funding_cliff_of(context: ReportContext, notes: bool) -> Chart | None:
     return charts.funding_cliff(funded_against_unfunded(context))
 
 
-# The recruitment chart is of the workstreams' subtotals: its table is read for one line
-# only, with every heading, subtotal and the total (its outline) summed by the database.
-ONE_LINE = Paging(1, 1)
+def recruitment_of(context: ReportContext, notes: bool) -> Chart | None:
+    """The recruitment chart is of the workstreams' subtotals: its table is read for no
+    line, only every heading, subtotal and the total (its outline), summed by the
+    database."""
+    return charts.recruitment(recruitment_table(replace(context, paging=OUTLINE)))
 
 
-def recruitment_of(context: ReportContext) -> Chart | None:
-    return charts.recruitment(recruitment(replace(context, paging=ONE_LINE))[0])
-
-
-def against_baseline(context: ReportContext) -> Chart | None:
+def against_baseline(context: ReportContext, notes: bool) -> Chart | None:
     """None where the plan has no approved baseline."""
     plan = context.plan
     baseline = plan.baselines.select_related("approved_by").defer("documents").first()
@@ -52,7 +53,7 @@ def against_baseline(context: ReportContext) -> Chart | None:
     return charts.plan_against_baseline(variance(plan, baseline, by).tables[0])
 
 
-CHARTS: dict[str, tuple[str, Callable[[ReportContext], Chart | None]]] = {
+CHARTS: dict[str, tuple[str, Callable[[ReportContext, bool], Chart | None]]] = {
     "cost-by-year": ("Cost by financial year", cost_by_year),
     "funding-cliff": ("The funding cliff", funding_cliff_of),
     "recruitment": ("Recruitment", recruitment_of),
@@ -61,15 +62,17 @@ CHARTS: dict[str, tuple[str, Callable[[ReportContext], Chart | None]]] = {
 
 
 def plan_chart(plan: Plan, slug: str, options: ReportOptions | None = None) -> Chart | None:
-    """One of the plan's charts, from its table as the options filter it (None: no such
-    chart, or no baseline to chart against)."""
-    return CHARTS[slug][1](ReportContext.build(plan, options))
+    """One of the plan's charts to draw as its image, from its table as the options
+    filter it, read without its notes (None: no such chart, or no baseline to chart
+    against)."""
+    return CHARTS[slug][1](ReportContext.build(plan, options), False)
 
 
 def plan_charts(plan: Plan, options: ReportOptions | None = None) -> list[tuple[str, Chart | None]]:
-    """Every chart of the plan, by slug, its tables read from one context."""
+    """Every chart of the plan, by slug, each with its table and notes, read from one
+    context."""
     context = ReportContext.build(plan, options)
-    return [(slug, build(context)) for slug, (_, build) in CHARTS.items()]
+    return [(slug, build(context, True)) for slug, (_, build) in CHARTS.items()]
 
 
 def chart_src(plan: Plan, chart: Chart, options: ReportOptions | None = None) -> str:

@@ -145,14 +145,24 @@ def _check(by: str, quantum: Decimal) -> None:
 
 
 def rollup(
-    plan: Plan, by: str, quantum: Decimal = POUND, filters: LineFilters = EVERY_LINE
+    plan: Plan,
+    by: str,
+    quantum: Decimal = POUND,
+    filters: LineFilters = EVERY_LINE,
+    *,
+    errors: bool = True,
 ) -> Rollup:
     """The plan's stored figures (of the lines filtered) added up by `by`, in whole
-    pounds (the only precision stored)."""
+    pounds (the only precision stored), with the lines that cannot be costed (none read
+    where `errors` is False)."""
     _check(by, quantum)
     years = plan.financial_years
     return build_rollup(
-        plan, by, years, stored_sums(plan, by, quantum, years, filters), not_costed(plan, filters)
+        plan,
+        by,
+        years,
+        stored_sums(plan, by, quantum, years, filters),
+        not_costed(plan, filters) if errors else [],
     )
 
 

@@ -106,7 +106,7 @@ EVERY_LINE = Window()
 class Paging:
     """Which page of each long table to print (decision 0024): page `number` (from 1) of
     `size` lines, or every line (`number` None). A table of `size` lines or fewer is
-    always whole."""
+    always whole. `OUTLINE` (size 0) reads no line: only the table's outline."""
 
     number: int | None = None
     size: int = 150
@@ -114,12 +114,17 @@ class Paging:
     def window(self, lines: int) -> Window:
         if self.number is None or lines <= self.size:
             return Window(lines=lines)
+        if self.size == 0:
+            return Window(0, 0, lines)
         pages = -(-lines // self.size)
         number = min(max(self.number, 1), pages)
         return Window((number - 1) * self.size, self.size, lines)
 
 
 EVERY_PAGE = Paging()
+# No line of the table, only its headings, subtotals and total as the whole table prints
+# them (what a chart of the subtotals draws).
+OUTLINE = Paging(1, 0)
 
 
 class TableBuilder:
@@ -225,10 +230,11 @@ class TableBuilder:
     def total(
         self, label: str = "Total", lines: int | None = None, sums: dict[str, Decimal] | None = None
     ) -> None:
-        """The total row: none under a table with no rows. `lines` and `sums` are the whole
-        table's when only its lines on the page were given."""
+        """The total row: none under a table with no rows (but for its outline, which has
+        no line). `lines` and `sums` are the whole table's when only its lines on the page
+        were given."""
         self._close()
-        if not self.table.rows:
+        if not self.table.rows and not (self.window.size == 0 and self.table.outline):
             return
         lines = self._index if lines is None else lines
         total = self._subtotals if self._subtotal_count else self._lines

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from reports.builders import ReportContext, ReportOptions, build_report
 from reports.charts import chart_of, cost_by_year, draw_svg, funding_cliff, recruitment
 from reports.documents import ReportDocument
+from reports.plan_charts import plan_chart
 from reports.tables import Column, Kind, RowKind, Table, TableBuilder, casting_errors
 from tests.factories import (
     AllocationFactory,
@@ -83,6 +84,14 @@ def test_it_draws_cost_by_year_from_the_multi_year_table_to_the_pound(demo):
         for row in rows(table)
     }
     assert figures == expected
+
+
+def test_it_draws_the_cost_by_year_image_as_the_chart_of_the_whole_multi_year_table(demo):
+    whole = cost_by_year(table_of(demo, "multi-year", "multi-year-workstream"))
+
+    image = plan_chart(demo, "cost-by-year")
+
+    assert image.svg() == whole.svg()
 
 
 def test_it_states_every_figure_of_cost_by_year_in_its_text_alternative(demo):

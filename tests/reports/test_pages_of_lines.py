@@ -192,7 +192,7 @@ def test_it_charts_every_workstream_on_each_page_of_the_recruitment_table(plan):
 
 
 @pytest.mark.django_db
-def test_it_draws_the_recruitment_chart_from_one_line_read_as_from_the_whole_table(plan):
+def test_it_draws_the_recruitment_chart_from_its_outline_as_from_the_whole_table(plan):
     whole = build_report("recruitment", ReportContext.build(plan, ReportOptions()))[0]
 
     chart = plan_chart(plan, "recruitment")

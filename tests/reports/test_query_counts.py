@@ -15,7 +15,14 @@ from investplan.models import Finding, Inspection, Role
 from investplan.services import approve_plan
 from posts.models import LineKind
 from reports import views
-from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS
+from reports.builders import (
+    MULTI_YEAR_GROUPINGS,
+    REPORTS,
+    ReportContext,
+    ReportOptions,
+    build_report,
+)
+from reports.plan_charts import CHARTS, plan_chart
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
@@ -173,3 +180,48 @@ def test_it_writes_the_financial_implications_in_queries_that_do_not_grow_with_t
         return queries_for(client, plan, address, {})
 
     assert count(small) == count(large)
+
+
+@pytest.mark.parametrize("chart", list(CHARTS))
+def test_it_draws_each_chart_image_in_queries_that_do_not_grow_with_the_lines(client, sizes, chart):
+    small, large = sizes
+
+    def count(plan):
+        approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 12))
+        return queries_for(client, plan, reverse("reports:chart", args=[plan.slug, chart]), {})
+
+    assert count(small) == count(large)
+
+
+def chart_queries(plan, chart: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        plan_chart(plan, chart).svg()
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_it_reads_the_cost_by_year_chart_from_sums_alone_without_notes_or_the_pressure(sizes):
+    _, plan = sizes
+
+    read = chart_queries(plan, "cost-by-year")
+
+    assert len(read) == 3
+    assert all("GROUP BY" in sql or "investplan_workstream" in sql for sql in read)
+
+
+def test_it_reads_the_recruitment_chart_from_sums_alone_without_a_line_or_the_forecast(sizes):
+    _, plan = sizes
+
+    read = chart_queries(plan, "recruitment")
+
+    assert len(read) == 2
+    assert all("GROUP BY" in sql or "investplan_workstream" in sql for sql in read)
+
+
+def test_it_reads_the_lines_that_cannot_be_costed_once_for_the_multi_year_summary(sizes):
+    _, plan = sizes
+
+    with CaptureQueriesContext(connection) as queries:
+        build_report("multi-year", ReportContext.build(plan, ReportOptions()))
+
+    errors = [q for q in queries.captured_queries if '"figures_linefigures"."error"' in q["sql"]]
+    assert len(errors) == 1
