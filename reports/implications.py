@@ -420,10 +420,22 @@ class _Writer:
         if self._costs_nothing():
             section.say("As the plan has no costs yet, nothing requires additional funding.")
             return section
+        pressure = self.pressure
+        ending = pressure.total() if pressure.rows() else None
         if index is None or not (cells.value(index, "total") or cells.value(index, "full_year")):
-            section.say(
-                "Every line's cost is met by a funding source: nothing requires additional funding."
-            )
+            if ending is None:
+                section.say(
+                    "Every line's cost is met by a funding source: nothing requires additional "
+                    "funding."
+                )
+            else:
+                section.say(
+                    "Every line's cost is met by a funding source while it pays. When funding "
+                    "ends, ",
+                    pressure.figure(ending, "full_year"),
+                    " for a full year requires additional funding: the recurring pressure set "
+                    "out under “When funding ends”.",
+                )
             return section
         by_year = [" (", *self._by_year(cells, index), ")"] if len(self.years) > 1 else []
         if not self._funded_rows():
@@ -435,7 +447,8 @@ class _Writer:
                 cells.figure(index, "full_year"),
                 " for a full year.",
             )
-        else:
+            return section
+        if ending is None:
             section.say(
                 "Of the plan's cost, ",
                 cells.figure(index, "total"),
@@ -443,8 +456,28 @@ class _Writer:
                 *by_year,
                 "; ",
                 cells.figure(index, "full_year"),
-                " for a full year.",
+                " for a full year, the part of each line's cost no source is allocated to pay.",
             )
+            return section
+        # A full year's unfunded cost is of the lines as their sources pay them now: the
+        # pressure when a grant ends comes on top, and is said here so no reader takes
+        # the first figure for the whole of what needs funding.
+        section.say(
+            "Of the plan's cost, ",
+            cells.figure(index, "total"),
+            " is not met by any funding source and requires additional funding",
+            *by_year,
+            ", counting what each grant pays for from the year it ends as unfunded.",
+        )
+        section.say(
+            "In a full year, ",
+            cells.figure(index, "full_year"),
+            " requires additional funding while every grant still pays. When funding ends, a "
+            "further ",
+            pressure.figure(ending, "full_year"),
+            " for a full year requires additional funding: the recurring pressure set out "
+            "under “When funding ends”.",
+        )
         return section
 
     # -- when funding ends -------------------------------------------------------------

@@ -20,6 +20,7 @@ from reports.implications import financial_implications
 from reports.tables import format_cell
 from tests.factories import (
     AllocationFactory,
+    FundingSourceFactory,
     MembershipFactory,
     PlanFactory,
     PlanLineFactory,
@@ -343,6 +344,49 @@ def test_it_says_when_every_line_is_funded_and_no_grant_ends(client):
         "Every line's cost is met by a funding source: nothing requires additional funding."
     )
     assert said["When funding ends"].startswith("No time-limited funding source ends")
+    assert_every_figure_is_in_its_table(client, page(client, plan))
+
+
+def test_it_says_the_unfunded_full_year_is_while_grants_pay_and_adds_the_pressure_after(plan):
+    implications = financial_implications(plan)
+    section = next(s for s in implications.sections if s.heading.startswith("What requires"))
+
+    unfunded, after = section.paragraphs
+    pressure = after.figures[-1]
+    ends = sections(plan)["When funding ends"]
+    assert unfunded.text.endswith(
+        ", counting what each grant pays for from the year it ends as unfunded."
+    )
+    assert after.text.startswith(
+        "In a full year, £70,950 requires additional funding while every grant still pays."
+    )
+    assert (
+        f"When funding ends, a further {pressure.text} for a full year requires additional funding"
+        in after.text
+    )
+    assert (pressure.table, pressure.row_label, pressure.column) == (
+        "recurring-pressure",
+        "Total",
+        "full_year",
+    )
+    assert f"leaves a pressure of {pressure.text} for a full year" in ends
+
+
+def test_it_says_the_pressure_when_every_line_is_funded_until_its_grant_ends(client):
+    plan = PlanFactory(first_year=2025, last_year=2025)
+    line = PlanLineFactory(plan=plan, title="Social Worker", start_date=date(2025, 4, 1))
+    grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2026, 3, 31))
+    AllocationFactory(line=line, source=grant, percent=Decimal("100"))
+    refigure_plan(plan=plan)
+
+    said = sections(plan)["What requires additional funding"]
+
+    assert re.fullmatch(
+        r"Every line's cost is met by a funding source while it pays\. When funding ends, "
+        r"£[\d,]+ for a full year requires additional funding: the recurring pressure set out "
+        r"under “When funding ends”\.",
+        said,
+    )
     assert_every_figure_is_in_its_table(client, page(client, plan))
 
 
