@@ -143,6 +143,21 @@ class Document:
         return buffer.getvalue()
 
 
+def plan_letterhead(plan: Plan, title: str) -> Letterhead:
+    """What a document of the plan as it stands says of itself in Word, as its committee
+    tables' files say it: the DRAFT mark of a plan not approved, the committee, the status."""
+    return Document(
+        plan=plan,
+        title=title,
+        tables=[],
+        assumptions=[],
+        produced_at=timezone.now(),
+        filename_stem=plan.slug,
+        status_mark=plan_status_mark(plan),
+        approval=plan.approval,
+    ).letterhead()
+
+
 def unapproved_meeting(plan: Plan) -> str:
     """What the header of a plan not approved says of its committee. The committee and
     meeting kept on the plan are those of its last approval once it has one, so a plan

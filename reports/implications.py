@@ -82,10 +82,17 @@ class Implications:
     tables: list[tuple[str, Table]]  # (report, table) for every table a figure is from
 
     def prose(self) -> list[tuple[str, list[str]]]:
-        """As Word takes it: each heading with its paragraphs as plain text."""
+        """Each heading with its paragraphs as plain text."""
         return [
             (section.heading, [paragraph.text for paragraph in section.paragraphs])
             for section in self.sections
+        ]
+
+    def numbered_prose(self) -> list[tuple[str, list[str]]]:
+        """As Word takes it: the prose under its numbered headings, as the page heads them."""
+        return [
+            (numbered(number, heading), paragraphs)
+            for number, (heading, paragraphs) in enumerate(self.prose(), start=1)
         ]
 
     @property
@@ -96,6 +103,12 @@ class Implications:
             for paragraph in section.paragraphs
             for figure in paragraph.figures
         ]
+
+
+def numbered(number: int, heading: str) -> str:
+    """A section's heading as a council report numbers it ("2. How the plan is funded"),
+    on the page and in Word alike."""
+    return f"{number}. {heading}"
 
 
 class Cells:

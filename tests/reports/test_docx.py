@@ -26,7 +26,7 @@ from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, ReportOptions
 from reports.documents import ReportDocument
 from reports.tables import RowKind, format_cell
 from reports.views import PAGE_LINES
-from reports.word import write_prose_docx
+from reports.word import Letterhead, write_prose_docx
 from tests.factories import MembershipFactory, PlanLineFactory, WorkstreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -325,8 +325,7 @@ def test_it_sends_the_variance_and_the_tables_as_approved_in_word(client, plan):
 
 def test_it_writes_prose_sections_under_their_headings_on_a4_portrait():
     content = write_prose_docx(
-        title="Financial implications",
-        council="Wirral Council",
+        letterhead=Letterhead(council="Wirral Council", title="Financial implications"),
         sections=[
             ("Cost", ["The plan costs £1,765,417 in 2020/21.", "Full-year effect:\n£1.8m."]),
             ("Funding", ["£500,000 requires additional funding."]),

@@ -402,14 +402,52 @@ def test_it_hides_another_councils_plan(client, plan):
     assert response.status_code == 404
 
 
-def word_paragraphs(client, plan, role=Role.FINANCE_OFFICER):
+def word_of(client, plan, role=Role.FINANCE_OFFICER):
     client.force_login(reader(plan, role))
     response = client.get(reverse("reports:financial-implications-docx", args=[plan.slug]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="{plan.slug}-financial-implications.docx"'
     )
-    return [paragraph.text for paragraph in docx.Document(io.BytesIO(response.content)).paragraphs]
+    return docx.Document(io.BytesIO(response.content))
+
+
+def word_paragraphs(client, plan, role=Role.FINANCE_OFFICER):
+    return [paragraph.text for paragraph in word_of(client, plan, role).paragraphs]
+
+
+def page_headings(html: str) -> list[str]:
+    article = html[html.index("<article") : html.index("</article>")]
+    return [" ".join(h.split()) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", article, re.S)]
+
+
+def test_it_marks_a_draft_plans_word_file_draft_as_the_table_files_are(client, plan):
+    word = word_of(client, plan)
+
+    header = word.sections[0].header.paragraphs[0].text
+    assert "DRAFT" in header
+    assert word.sections[0].footer.paragraphs[0].text.endswith("Status: Draft")
+    assert "Draft (reopened): not the plan as approved by Cabinet" in word.paragraphs[1].text
+
+
+def test_it_leaves_the_draft_mark_off_an_approved_plans_word_file(client, plan):
+    approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 12))
+
+    word = word_of(client, plan)
+
+    assert "DRAFT" not in word.sections[0].header.paragraphs[0].text
+    assert "Approved by Cabinet on 12 March 2026" in word.paragraphs[1].text
+
+
+def test_it_numbers_the_headings_in_word_as_on_the_page(client, plan):
+    on_page = page_headings(page(client, plan))
+
+    word = word_of(client, plan)
+
+    in_word = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    assert in_word == on_page
+    assert in_word[:2] == ["1. The cost of the plan", "2. How the plan is funded"]
+    assert in_word[-1] == "6. Against the approved baseline"
 
 
 def test_it_writes_the_page_s_sentences_and_figures_into_word(client, plan):
@@ -417,7 +455,7 @@ def test_it_writes_the_page_s_sentences_and_figures_into_word(client, plan):
 
     written = word_paragraphs(client, plan)
 
-    for heading, paragraphs in financial_implications(plan).prose():
+    for heading, paragraphs in financial_implications(plan).numbered_prose():
         assert heading in written
         for paragraph in paragraphs:
             assert paragraph in written
