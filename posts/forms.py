@@ -165,6 +165,9 @@ class _ScopedLineForm(_CostedLineForm):
         for name, queryset in scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+        for name in ("grade", "from_grade"):
+            if name in self.fields:
+                self.fields[name].empty_label = "No grade"
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
                 self.fields[name].widget = DateInput()
