@@ -540,8 +540,12 @@ class _Writer:
                     " over the rest of the plan)",
                 ]
             parts.append(
-                ", which will need another source of funding unless the posts end with the "
-                "grant, as time-limited appointments."
+                ", which will need another source of funding unless "
+                + (
+                    "the post ends with the grant, as a time-limited appointment."
+                    if count == 1
+                    else "the posts end with the grant, as time-limited appointments."
+                )
             )
             section.say(*parts)
         total = cells.total()

@@ -390,6 +390,20 @@ def test_it_says_the_pressure_when_every_line_is_funded_until_its_grant_ends(cli
     assert_every_figure_is_in_its_table(client, page(client, plan))
 
 
+def test_it_says_one_line_outliving_its_grant_in_the_singular(client):
+    plan = PlanFactory(first_year=2025, last_year=2026)
+    line = PlanLineFactory(plan=plan, title="Social Worker", start_date=date(2025, 4, 1))
+    grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2026, 3, 31))
+    AllocationFactory(line=line, source=grant, percent=Decimal("100"))
+    refigure_plan(plan=plan)
+
+    ends = sections(plan)["When funding ends"]
+
+    assert "It pays for 1 line that continues after it ends, a permanent post." in ends
+    assert ends.endswith("unless the post ends with the grant, as a time-limited appointment.")
+    assert "the posts" not in ends
+
+
 def test_it_is_linked_from_the_committee_tables(client, plan):
     client.force_login(reader(plan))
     response = client.get(reverse("reports:report", args=[plan.slug, "resource-requirement"]))
