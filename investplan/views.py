@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from investplan.context_processors import SESSION_KEY
 from investplan.forms import (
@@ -222,11 +222,22 @@ def assumptions(request, plan_slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_status(request, plan_slug):
     """A head of service approves a plan, recording the committee and the meeting that
-    approved it (its lines are then fixed), or reopens it."""
+    approved it (its lines are then fixed), or reopens it. Asked for by GET (a bookmark,
+    the address typed), it goes to the plan's lines, where the buttons are, and says so."""
     plan = plan_for(request.user, plan_slug)
+    if request.method == "GET":
+        messages.info(
+            request,
+            f"{plan.name} is "
+            + ("a draft" if plan.status == PlanStatus.DRAFT else plan.get_status_display().lower())
+            + ". A head of service "
+            + ("reopens" if plan.status == PlanStatus.APPROVED else "approves")
+            + " it with the button on this page.",
+        )
+        return redirect("posts:workspace", plan.slug)
     if not powers_over(request.user, plan).can_approve:
         raise PermissionDenied("Only a head of service approves a plan, and not while archived.")
     if request.POST.get("action") == "reopen":

@@ -6,7 +6,7 @@ from investplan.fields import ChoicesByIdField, PoundsField
 from investplan.forms import DateInput
 from investplan.models import Finding, Team, Workstream
 from posts.limits import duration_problem, sentence
-from posts.models import Grade, LineKind, PlanLine, SpinalPoint
+from posts.models import MOST_FTE, Grade, LineKind, PlanLine, SpinalPoint
 
 # Every field a finance officer keeps on a line, in the order the line form shows them.
 LINE_FIELDS = [
@@ -122,6 +122,13 @@ def _pounds_field(model_field) -> PoundsField:
     )
 
 
+FTE_DIGITS = {
+    "max_digits": f"FTE must be between 0.01 and {MOST_FTE:,}: check it.",
+    "max_whole_digits": f"FTE must be between 0.01 and {MOST_FTE:,}: check it.",
+    "max_decimal_places": "FTE has at most two decimal places, e.g. 0.75.",
+}
+
+
 def _within_duration(months) -> None:
     if problem := duration_problem(months):
         raise forms.ValidationError(sentence(problem), code="max_value")
@@ -158,6 +165,9 @@ class _ScopedLineForm(_CostedLineForm):
         for name, queryset in scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+        for name in ("grade", "from_grade"):
+            if name in self.fields:
+                self.fields[name].empty_label = "No grade"
         for name in ("start_date", "end_date", "expected_start_date", "actual_start_date"):
             if name in self.fields:
                 self.fields[name].widget = DateInput()
@@ -168,6 +178,9 @@ class _ScopedLineForm(_CostedLineForm):
             self.fields["duration_months"].validators = [_within_duration]
         if "fte" in self.fields:
             self.fields["fte"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+            # A number too long for the column says what an FTE may be, not how many
+            # digits the database keeps (the line's own checks say the rest).
+            self.fields["fte"].error_messages.update(FTE_DIGITS)
         stated_for = self.instance.stated_cost_fte
         if "stated_annual_cost" in self.fields and stated_for is not None:
             self.fields["stated_annual_cost"].help_text = (

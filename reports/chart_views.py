@@ -9,7 +9,14 @@ from django.views.decorators.http import require_GET
 
 from investplan.permissions import plan_for, powers_over
 from reports.builders import ReportOptions
-from reports.plan_charts import CHARTS, chart_block, plan_chart, plan_charts
+from reports.plan_charts import (
+    CHARTS,
+    WHOLE_PLAN,
+    chart_block,
+    filter_notice,
+    plan_chart,
+    plan_charts,
+)
 
 
 @login_required
@@ -17,9 +24,15 @@ from reports.plan_charts import CHARTS, chart_block, plan_chart, plan_charts
 def charts_page(request, plan_slug):
     plan = plan_for(request.user, plan_slug)
     options = ReportOptions.from_query(request.GET)
+    charts = plan_charts(plan, options)
     shown = [
-        (slug, CHARTS[slug][0], chart_block(plan, chart, options) if chart else None)
-        for slug, chart in plan_charts(plan, options)
+        (
+            slug,
+            CHARTS[slug][0],
+            chart_block(plan, chart, options) if chart else None,
+            options.filtered and slug in WHOLE_PLAN,
+        )
+        for slug, chart in charts
     ]
     return render(
         request,
@@ -27,6 +40,7 @@ def charts_page(request, plan_slug):
         {
             "plan": plan,
             "charts": shown,
+            "filters": filter_notice(plan, options, [slug for slug, chart in charts if chart]),
             "powers": powers_over(request.user, plan),
             "kind": "charts",
         },

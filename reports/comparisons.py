@@ -87,9 +87,14 @@ def side_from_json(label: str, groups: list[dict], short: str = "") -> Side:
     )
 
 
-def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Table]:
+def comparison_tables(
+    *, key: str, by: str, left: Side, right: Side, titles: dict[str, str] | None = None
+) -> list[Table]:
     """Four tables: the two sides' FTE and totals side by side with the differences; each
-    side by financial year; and the difference by financial year."""
+    side by financial year; and the difference by financial year. `titles` gives the
+    tables' titles ("summary", "left", "right", "difference") where the sides' names do
+    not make them read well."""
+    titles = titles or {}
     label = COMPARE_BY[by]
     names = [name for name, _ in left.groups]
     names += [name for name, _ in right.groups if name not in set(names)]
@@ -101,7 +106,8 @@ def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Tab
     keys = "; ".join(side.key for side in (left, right) if side.key)
     summary = Table(
         f"{key}-summary",
-        f"{heads[0]} against {_within(right)}" + (f": {keys}" if keys else ""),
+        titles.get("summary")
+        or f"{heads[0]} against {_within(right)}" + (f": {keys}" if keys else ""),
         [
             Column("name", label, width=34),
             Column("fte_left", f"FTE: {heads[0]}", Kind.FTE, summed=True, width=10),
@@ -162,14 +168,16 @@ def comparison_tables(*, key: str, by: str, left: Side, right: Side) -> list[Tab
 
     for slug, side in (("left", left), ("right", right)):
         named = f": {side.label}" if side.key else ""
-        tables.append(by_year(slug, f"{side.heading} by financial year{named}", side.groups))
+        title = titles.get(slug) or f"{side.heading} by financial year{named}"
+        tables.append(by_year(slug, title, side.groups))
     differences = [
         (name, _difference(lefts.get(name, empty), rights.get(name, empty), years))
         for name in names
     ]
     difference = by_year(
         "difference",
-        f"Difference by financial year ({_within(right)} less {_within(left)})",
+        titles.get("difference")
+        or f"Difference by financial year ({_within(right)} less {_within(left)})",
         differences,
     )
     tables.append(difference)
@@ -305,12 +313,19 @@ def approved_label(baseline, start: str = "Approved") -> str:
 def variance(plan: Plan, baseline, by: str) -> Document:
     """The plan now against what committee approved."""
     context = ReportContext.build(plan)
-    when = f"{baseline.approved_at:%-d %b %Y}"
+    when = f"{timezone.localtime(baseline.approved_at):%-d %b %Y}"
     tables = comparison_tables(
         key="variance",
         by=by,
         left=side_from_json(f"Approved {when}", baseline.figures[by], short="Approved"),
         right=side_of("Now", rollup(plan, by, POUND)),
+        # As a council paper heads it: what was approved, then the plan now.
+        titles={
+            "summary": f"The baseline approved on {when} against the plan now",
+            "left": f"As approved on {when}, by financial year",
+            "right": "The plan now, by financial year",
+            "difference": "Difference by financial year (the plan now less as approved)",
+        },
     )
     changed = plan.revision != baseline.plan_revision
     tables[0].notes.append(

@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -74,14 +75,13 @@ class Document:
         """The charts of the document's tables, in the tables' order."""
         return [chart for chart in map(chart_of, self.tables) if chart is not None]
 
-    @property
+    @cached_property
     def meeting(self) -> str:
-        """The committee in the PDF's header: who approved the tables, or, for a draft,
-        the committee and meeting it goes to."""
+        """The committee in the PDF's and Word's header: who approved the tables; for a
+        plan not approved, that it is not, and what it goes to or was approved as."""
         if self.approval or self.plan.status == PlanStatus.APPROVED:
             return self.approval
-        when = f"{self.plan.meeting_date:%-d %B %Y}" if self.plan.meeting_date else ""
-        return ", ".join(part for part in (self.plan.committee, when) if part)
+        return unapproved_meeting(self.plan)
 
     # -- PDF ----------------------------------------------------------------------------
 
@@ -141,6 +141,41 @@ class Document:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def plan_letterhead(plan: Plan, title: str) -> Letterhead:
+    """What a document of the plan as it stands says of itself in Word, as its committee
+    tables' files say it: the DRAFT mark of a plan not approved, the committee, the status."""
+    return Document(
+        plan=plan,
+        title=title,
+        tables=[],
+        assumptions=[],
+        produced_at=timezone.now(),
+        filename_stem=plan.slug,
+        status_mark=plan_status_mark(plan),
+        approval=plan.approval,
+    ).letterhead()
+
+
+def unapproved_meeting(plan: Plan) -> str:
+    """What the header of a plan not approved says of its committee. The committee and
+    meeting kept on the plan are those of its last approval once it has one, so a plan
+    reopened since says it is a draft and not what was approved ("Draft (reopened): not
+    the plan as approved by Cabinet on 12 March 2026"); a plan never approved names the
+    committee it goes to ("Draft for Cabinet")."""
+    status = plan.get_status_display()
+    day = f"{plan.meeting_date:%-d %B %Y}" if plan.meeting_date else ""
+    approved_at = plan.baselines.values_list("approved_at", flat=True).first()
+    if approved_at is not None:
+        if plan.committee:
+            by = f"by {plan.committee}" + (f" on {day}" if day else "")
+        else:
+            by = f"on {timezone.localtime(approved_at):%-d %B %Y}"
+        return f"{status} (reopened): not the plan as approved {by}"
+    if plan.committee:
+        return f"{status} for {plan.committee}" + (f", {day}" if day else "")
+    return ""
 
 
 @dataclass

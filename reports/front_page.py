@@ -167,7 +167,9 @@ def costs_table(context: ReportContext, totals: Figures) -> Table:
         f"What the plan costs, {context.plan.period_label} (£, whole pounds)",
         [
             Column("name", "Lines", width=20),
-            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+            # Every line's FTE added up: released budget takes away the posts it gives up,
+            # so it can be less than the new posts' FTE funded (recruitment).
+            Column("fte", "Net FTE", Kind.FTE, summed=True, width=8),
             Column("full_year", "Full-year effect £", Kind.MONEY, summed=True, width=14),
             *context.year_columns(),
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),

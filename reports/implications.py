@@ -82,10 +82,17 @@ class Implications:
     tables: list[tuple[str, Table]]  # (report, table) for every table a figure is from
 
     def prose(self) -> list[tuple[str, list[str]]]:
-        """As Word takes it: each heading with its paragraphs as plain text."""
+        """Each heading with its paragraphs as plain text."""
         return [
             (section.heading, [paragraph.text for paragraph in section.paragraphs])
             for section in self.sections
+        ]
+
+    def numbered_prose(self) -> list[tuple[str, list[str]]]:
+        """As Word takes it: the prose under its numbered headings, as the page heads them."""
+        return [
+            (numbered(number, heading), paragraphs)
+            for number, (heading, paragraphs) in enumerate(self.prose(), start=1)
         ]
 
     @property
@@ -96,6 +103,12 @@ class Implications:
             for paragraph in section.paragraphs
             for figure in paragraph.figures
         ]
+
+
+def numbered(number: int, heading: str) -> str:
+    """A section's heading as a council report numbers it ("2. How the plan is funded"),
+    on the page and in Word alike."""
+    return f"{number}. {heading}"
 
 
 class Cells:
@@ -420,10 +433,22 @@ class _Writer:
         if self._costs_nothing():
             section.say("As the plan has no costs yet, nothing requires additional funding.")
             return section
+        pressure = self.pressure
+        ending = pressure.total() if pressure.rows() else None
         if index is None or not (cells.value(index, "total") or cells.value(index, "full_year")):
-            section.say(
-                "Every line's cost is met by a funding source: nothing requires additional funding."
-            )
+            if ending is None:
+                section.say(
+                    "Every line's cost is met by a funding source: nothing requires additional "
+                    "funding."
+                )
+            else:
+                section.say(
+                    "Every line's cost is met by a funding source while it pays. When funding "
+                    "ends, ",
+                    pressure.figure(ending, "full_year"),
+                    " for a full year requires additional funding: the recurring pressure set "
+                    "out under “When funding ends”.",
+                )
             return section
         by_year = [" (", *self._by_year(cells, index), ")"] if len(self.years) > 1 else []
         if not self._funded_rows():
@@ -435,7 +460,8 @@ class _Writer:
                 cells.figure(index, "full_year"),
                 " for a full year.",
             )
-        else:
+            return section
+        if ending is None:
             section.say(
                 "Of the plan's cost, ",
                 cells.figure(index, "total"),
@@ -443,8 +469,28 @@ class _Writer:
                 *by_year,
                 "; ",
                 cells.figure(index, "full_year"),
-                " for a full year.",
+                " for a full year, the part of each line's cost no source is allocated to pay.",
             )
+            return section
+        # A full year's unfunded cost is of the lines as their sources pay them now: the
+        # pressure when a grant ends comes on top, and is said here so no reader takes
+        # the first figure for the whole of what needs funding.
+        section.say(
+            "Of the plan's cost, ",
+            cells.figure(index, "total"),
+            " is not met by any funding source and requires additional funding",
+            *by_year,
+            ", counting what each grant pays for from the year it ends as unfunded.",
+        )
+        section.say(
+            "In a full year, ",
+            cells.figure(index, "full_year"),
+            " requires additional funding while every grant still pays. When funding ends, a "
+            "further ",
+            pressure.figure(ending, "full_year"),
+            " for a full year requires additional funding: the recurring pressure set out "
+            "under “When funding ends”.",
+        )
         return section
 
     # -- when funding ends -------------------------------------------------------------
@@ -494,8 +540,12 @@ class _Writer:
                     " over the rest of the plan)",
                 ]
             parts.append(
-                ", which will need another source of funding unless the posts end with the "
-                "grant, as time-limited appointments."
+                ", which will need another source of funding unless "
+                + (
+                    "the post ends with the grant, as a time-limited appointment."
+                    if count == 1
+                    else "the posts end with the grant, as time-limited appointments."
+                )
             )
             section.say(*parts)
         total = cells.total()

@@ -61,6 +61,40 @@ CHARTS: dict[str, tuple[str, Callable[[ReportContext, bool], Chart | None]]] = {
 }
 
 
+# The charts that show the whole plan whatever lines a reader filters to: the approved
+# baseline is kept by workstream, team and source for the whole plan, not line by line.
+WHOLE_PLAN = frozenset({"plan-against-baseline"})
+
+
+def filter_notice(plan: Plan, options: ReportOptions, shown: list[str]) -> str:
+    """What a page of the plan's charts (their slugs `shown`) says of a filter: which
+    charts it applies to and which show the whole plan ("" when nothing is filtered)."""
+    if not options.filtered:
+        return ""
+    filtered = [_named(slug) for slug in shown if slug not in WHOLE_PLAN]
+    whole = [_named(slug) for slug in shown if slug in WHOLE_PLAN]
+    notice = options.describe_filters(plan)
+    if filtered:
+        notice += f" The charts of {_listed(filtered)} show only those lines."
+    if whole:
+        notice += (
+            f" The chart {_listed(whole)} shows the whole plan: the approved baseline is "
+            "kept for the whole plan, not line by line."
+        )
+    return notice
+
+
+def _named(slug: str) -> str:
+    heading = CHARTS[slug][0]
+    return heading[0].lower() + heading[1:]
+
+
+def _listed(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def plan_chart(plan: Plan, slug: str, options: ReportOptions | None = None) -> Chart | None:
     """One of the plan's charts to draw as its image, from its table as the options
     filter it, read without its notes (None: no such chart, or no baseline to chart

@@ -9,8 +9,14 @@ from investplan.permissions import plan_for, powers_over
 from posts.models import LineStatus, PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
 from reports.charts import chart_of
-from reports.documents import ReportDocument
-from reports.implications import FUNDING, MULTI_YEAR, VARIANCE, financial_implications
+from reports.documents import ReportDocument, plan_letterhead
+from reports.implications import (
+    FUNDING,
+    MULTI_YEAR,
+    VARIANCE,
+    financial_implications,
+    numbered,
+)
 from reports.models import RenderedReport, RenderStatus
 from reports.plan_charts import chart_src
 from reports.rendering import chart_html, query_string, table_html
@@ -111,7 +117,7 @@ def financial_implications_page(request, plan_slug):
     }
     sections = [
         (
-            section.heading,
+            numbered(number, section.heading),
             [
                 [
                     (part, "", "")
@@ -122,7 +128,7 @@ def financial_implications_page(request, plan_slug):
                 for paragraph in section.paragraphs
             ],
         )
-        for section in implications.sections
+        for number, section in enumerate(implications.sections, start=1)
     ]
     tables = [
         (table.title, f"{addresses[report]}#{table.slug}") for report, table in implications.tables
@@ -145,9 +151,8 @@ def financial_implications_docx(request, plan_slug):
     """The draft financial implications as a Word document, to paste into the report."""
     plan = _printable_plan(request, plan_slug)
     content = write_prose_docx(
-        title=f"Financial implications: {plan.name}",
-        council=plan.organisation.name,
-        sections=financial_implications(plan).prose(),
+        letterhead=plan_letterhead(plan, "Financial implications"),
+        sections=financial_implications(plan).numbered_prose(),
     )
     response = HttpResponse(content, content_type=DOCX)
     filename = f"{plan.slug}-financial-implications.docx"

@@ -99,11 +99,7 @@ def write_tables_docx(
     notes, then the assumptions, on A4 landscape."""
     document = _new_document(landscape=True, body_size=9)
     _page_furniture(document, letterhead)
-    document.add_heading(_clean(letterhead.heading), level=1)
-    meta = [letterhead.council, letterhead.plan, letterhead.meeting, letterhead.period]
-    document.add_paragraph(_clean(" · ".join(part for part in meta if part)), style="Meta")
-    if letterhead.filters:
-        document.add_paragraph(_clean(letterhead.filters), style="Meta")
+    _title_and_meta(document, letterhead)
     width = _text_width_twips(document)
     written: dict[str, str] = {}
     for table in tables:
@@ -120,15 +116,13 @@ def write_tables_docx(
     return _saved(document, written)
 
 
-def write_prose_docx(
-    *, title: str, council: str, sections: Sequence[tuple[str, list[str]]]
-) -> bytes:
-    """Prose in the tables' style, on A4 portrait: the title, then each section's heading
-    (none if blank) and its paragraphs; a line break in a paragraph is kept."""
+def write_prose_docx(*, letterhead: Letterhead, sections: Sequence[tuple[str, list[str]]]) -> bytes:
+    """Prose in the tables' style, on A4 portrait, with their header and footer (the
+    DRAFT mark, the status): the title and meta line, then each section's heading (none
+    if blank) and its paragraphs; a line break in a paragraph is kept."""
     document = _new_document(landscape=False, body_size=11)
-    _page_furniture(document, Letterhead(council=council, title=title))
-    document.add_heading(_clean(title), level=1)
-    document.add_paragraph(_clean(council), style="Meta")
+    _page_furniture(document, letterhead)
+    _title_and_meta(document, letterhead)
     for heading, paragraphs in sections:
         if heading:
             document.add_heading(_clean(heading), level=2)
@@ -140,6 +134,15 @@ def write_prose_docx(
                     run.add_break()
                 run.add_text(line)
     return _saved(document)
+
+
+def _title_and_meta(document, letterhead: Letterhead) -> None:
+    """The heading and, under it, the council, plan, meeting and period; the filters."""
+    document.add_heading(_clean(letterhead.heading), level=1)
+    meta = [letterhead.council, letterhead.plan, letterhead.meeting, letterhead.period]
+    document.add_paragraph(_clean(" · ".join(part for part in meta if part)), style="Meta")
+    if letterhead.filters:
+        document.add_paragraph(_clean(letterhead.filters), style="Meta")
 
 
 # -- the table's XML ----------------------------------------------------------------------

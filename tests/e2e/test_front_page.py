@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from investplan.models import Finding, Inspection
 from investplan.services import approve_plan
+from posts.models import LineKind
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import assert_no_violations
 from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
@@ -86,3 +87,29 @@ def test_it_opens_the_workspace_from_the_front_page(page, live_server, front_pla
 
     page.wait_for_url(f"{live_server.url}/plans/{plan.slug}/lines/")
     expect(page.locator("#plan-totals")).to_be_visible()
+
+
+def test_it_labels_the_two_fte_totals_so_a_reader_sees_why_they_differ(
+    page, live_server, front_plan
+):
+    plan = front_plan["plan"]
+    PlanLineFactory(
+        plan=plan, kind=LineKind.RELEASED_BUDGET, title="Funded by: vacant post",
+        annual_salary=50000, fte=1, start_date="2025-04-01", position=5,
+    )  # fmt: skip
+    sign_in(page, live_server, "victor")
+    page.goto(f"{live_server.url}/plans/{plan.slug}/")
+
+    costs = page.locator("table#front-costs")
+    expect(costs.get_by_role("columnheader", name="Net FTE")).to_be_visible()
+    expect(costs.locator("tr.line td.num").first).to_have_text("3")
+    funded = page.locator("dt", has_text="FTE funded (new posts)").locator("+ dd")
+    expect(funded).to_have_text("4")
+    expect(
+        page.get_by_text("Net FTE adds every line's FTE: new posts add theirs (4 FTE")
+    ).to_be_visible()
+    assert_no_violations(page)
+
+    page.get_by_role("link", name="Recruitment", exact=True).click()
+
+    expect(page.locator("table#recruitment tr.total td.num").first).to_have_text("4")

@@ -119,3 +119,27 @@ def test_it_says_once_that_a_duration_of_twenty_digits_is_too_long(plan):
         "A duration of 99,999,999,999,999,999,999 months is longer than a plan line can run "
         "(100 years); leave it blank for a permanent post."
     ]
+
+
+@pytest.mark.parametrize("typed", ["1e9", "1000000000"])
+def test_it_says_in_the_users_words_that_an_fte_of_a_billion_is_out_of_range(plan, typed):
+    from posts.forms import PlanLineEditForm
+
+    data = line_form_data(plan, annual_salary="32878", fte=typed)
+    form = PlanLineEditForm(data=data, instance=PlanLine(plan=plan), plan=plan)
+
+    assert not form.is_valid()
+    assert form.errors["fte"][0] == "FTE must be between 0.01 and 1,000: check it."
+    assert not any("digits" in message for message in form.errors["fte"])
+
+
+def test_it_refuses_an_fte_of_a_billion_in_place_in_the_users_words(client, setting):
+    plan, line, user = setting
+    client.force_login(user)
+    data = in_place(line, fte="1e9")
+
+    response = client.post(reverse("posts:line-in-place", args=[plan.slug, line.pk]), data, **HTMX)
+
+    assert response.status_code == 422
+    assert "FTE must be between 0.01 and 1,000: check it." in response.content.decode()
+    assert "Ensure that there are no more than" not in response.content.decode()

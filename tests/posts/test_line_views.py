@@ -1,6 +1,7 @@
 """Editing lines (issue 5, points 2, 6 and 7): in place with htmx, on their own page, add,
 duplicate, delete with undo; a save over someone else's change refused; history and revert."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,9 +18,11 @@ from posts.workspace import build_workspace
 from tests.factories import (
     AllocationFactory,
     MembershipFactory,
+    PayScaleFactory,
     PlanFactory,
     PlanLineFactory,
     WorkstreamFactory,
+    make_grade,
 )
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +373,36 @@ def test_it_fills_every_date_of_a_line_into_its_page_as_iso(client, setting):
         ("actual_start_date", "2025-07-14"),
     ):
         assert f'name="{name}" value="{value}"' in page
+
+
+def grade_options(html: str) -> list[tuple[str, str]]:
+    select = re.search(r'<select name="grade".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_it_offers_each_grade_once_and_no_grade_by_name_in_the_row(client, setting):
+    plan, line, _, user = setting
+    scale = PayScaleFactory(organisation=plan.organisation)
+    grade = make_grade(scale, "K", ["40000", "41000"], year=2025)
+    make_grade(scale, "L", ["42000"], year=2025)
+    PlanLine.objects.filter(pk=line.pk).update(
+        grade=grade, grade_as_written="K", annual_salary=None
+    )
+    client.force_login(user)
+
+    html = client.get(reverse("posts:line-in-place", args=[plan.slug, line.pk])).content.decode()
+
+    options = grade_options(html)
+    labels = [label for _, label in options]
+    assert options[0] == ("", "No grade")
+    assert sorted(labels[1:]) == ["K", "L"]
+    assert len(set(labels)) == len(labels)
+
+
+def test_it_names_the_empty_grade_no_grade_on_the_lines_own_page(client, setting):
+    plan, line, _, user = setting
+    client.force_login(user)
+
+    html = client.get(reverse("posts:line", args=[plan.slug, line.pk])).content.decode()
+
+    assert grade_options(html)[0] == ("", "No grade")

@@ -15,6 +15,7 @@ from investplan.models import PlanStatus, Role
 from investplan.services import approve_plan, reopen_plan
 from reports.models import ApprovedBaseline
 from tests.factories import MembershipFactory, PlanFactory, PlanLineFactory
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,30 @@ def test_it_refuses_an_approval_without_a_committee_or_date_and_approves_nothing
     assert plan.status == PlanStatus.DRAFT
     assert plan.committee == ""
     assert not ApprovedBaseline.objects.exists()
+
+
+def test_it_takes_a_get_of_the_approve_address_to_the_plans_lines_and_says_why(head, plan):
+    response = head.get(reverse("plan-status", args=[plan.slug]), follow=True)
+
+    plan.refresh_from_db()
+    assert response.redirect_chain == [(reverse("posts:workspace", args=[plan.slug]), 302)]
+    text = visible_text(response.content.decode())
+    assert (
+        f"{plan.name} is a draft. A head of service approves it with the button on this page."
+        in text
+    )
+    assert "Approve the plan" in text
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_it_says_an_approved_plan_is_reopened_from_its_lines_on_a_get(head, plan):
+    approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 12))
+
+    response = head.get(reverse("plan-status", args=[plan.slug]), follow=True)
+
+    text = visible_text(response.content.decode())
+    assert f"{plan.name} is approved. A head of service reopens it with the button" in text
+    assert type(plan).objects.get(pk=plan.pk).status == PlanStatus.APPROVED
 
 
 def test_it_prints_the_approval_on_the_approved_plans_html_table(head, plan):

@@ -184,3 +184,17 @@ def test_it_writes_the_month_of_the_baseline_with_its_capital_on_the_variance(pl
     assert f"baseline approved {timezone.localtime(baseline.approved_at):%-d %B %Y}" in (
         document.status_label
     )
+
+
+def test_it_heads_the_variance_tables_as_a_council_paper_would(plan):
+    baseline = approve_plan(plan=plan)
+    when = f"{timezone.localtime(baseline.approved_at):%-d %b %Y}"
+
+    titles = [table.title for table in variance(plan, baseline, "workstream").tables]
+
+    assert titles == [
+        f"The baseline approved on {when} against the plan now",
+        f"As approved on {when}, by financial year",
+        "The plan now, by financial year",
+        "Difference by financial year (the plan now less as approved)",
+    ]

@@ -7,6 +7,7 @@ from investplan.models import Role
 from investplan.services import approve_plan
 from reports.plan_charts import chart_block, plan_chart
 from tests.factories import MembershipFactory
+from tests.pages import visible_text
 from tests.reports.test_charts import funded_plan  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,36 @@ def test_it_charts_the_plan_against_its_approved_baseline(client, funded_plan): 
     assert 'id="variance-summary"' in html
     assert svg.status_code == 200
     assert "The plan now against the approved baseline" in svg.content.decode()
+
+
+def test_it_says_which_charts_a_workstream_filter_applies_to_and_which_show_the_whole_plan(
+    client,
+    funded_plan,  # noqa: F811
+):
+    user = MembershipFactory(organisation=funded_plan.organisation, role=Role.HEAD_OF_SERVICE).user
+    approve_plan(plan=funded_plan, user=user)
+    client.force_login(user)
+    front_door = funded_plan.workstreams.get(name="Front door")
+
+    page = client.get(
+        reverse("reports:charts", args=[funded_plan.slug]), {"workstream": front_door.pk}
+    )
+
+    text = visible_text(page.content.decode())
+    assert (
+        "Showing only lines with workstream “Front door”. The charts of cost by financial "
+        "year, the funding cliff and recruitment show only those lines. The chart against the "
+        "approved baseline shows the whole plan: the approved baseline is kept for the whole "
+        "plan, not line by line."
+    ) in text
+    assert "Against the approved baseline The whole plan, not only the lines filtered to." in text
+
+
+def test_it_says_nothing_of_filters_on_the_charts_of_the_whole_plan(client, funded_plan):  # noqa: F811
+    page = signed_in(client, funded_plan).get(reverse("reports:charts", args=[funded_plan.slug]))
+
+    text = visible_text(page.content.decode())
+    assert "Showing only" not in text and "The whole plan, not only" not in text
 
 
 def test_it_answers_each_chart_as_an_svg_image_with_a_policy_of_its_own(

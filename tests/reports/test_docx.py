@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,13 +20,13 @@ from pypdf import PdfReader
 
 from figures.services import refigure_plan
 from investplan.models import Role
-from investplan.services import approve_plan
+from investplan.services import approve_plan, reopen_plan
 from posts.models import PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, ReportOptions
 from reports.documents import ReportDocument
 from reports.tables import RowKind, format_cell
 from reports.views import PAGE_LINES
-from reports.word import write_prose_docx
+from reports.word import Letterhead, write_prose_docx
 from tests.factories import MembershipFactory, PlanLineFactory, WorkstreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +212,26 @@ def test_it_names_the_council_plan_and_appendix_in_the_title_and_the_page_header
     assert word.core_properties.author == "Middlesbrough Council"
 
 
+def test_it_heads_a_plan_reopened_since_approval_as_a_draft_not_as_approved(demo):
+    approve_plan(plan=demo, committee="Cabinet", meeting_date=date(2026, 3, 12))
+    reopen_plan(plan=demo)
+
+    _, word = word_of(demo, "resource-requirement", appendix="3")
+
+    header = word.sections[0].header.paragraphs[0].text
+    said = "Draft (reopened): not the plan as approved by Cabinet on 12 March 2026"
+    assert header.endswith(f"Appendix 3 · {said}")
+    assert "DRAFT" in header
+    assert said in word.paragraphs[1].text
+    assert "Cabinet, 12 March 2026" not in header + word.paragraphs[1].text
+
+
+def test_it_names_the_committee_a_plan_never_approved_goes_to_as_a_draft_for_it(demo):
+    _, word = word_of(demo, "resource-requirement", appendix="3")
+
+    assert word.sections[0].header.paragraphs[0].text.endswith("Appendix 3 · Draft for Executive")
+
+
 def test_it_puts_the_notes_and_the_assumptions_below_the_table(demo):
     document, word = word_of(demo, "resource-requirement")
 
@@ -304,8 +325,7 @@ def test_it_sends_the_variance_and_the_tables_as_approved_in_word(client, plan):
 
 def test_it_writes_prose_sections_under_their_headings_on_a4_portrait():
     content = write_prose_docx(
-        title="Financial implications",
-        council="Wirral Council",
+        letterhead=Letterhead(council="Wirral Council", title="Financial implications"),
         sections=[
             ("Cost", ["The plan costs £1,765,417 in 2020/21.", "Full-year effect:\n£1.8m."]),
             ("Funding", ["£500,000 requires additional funding."]),

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from investplan.models import Finding, Inspection, Role
 from investplan.services import approve_plan, copy_plan_as_scenario
-from posts.models import PlanLine
+from posts.models import LineKind, PlanLine
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
@@ -213,8 +213,35 @@ def test_it_shows_recruitment_as_the_recruitment_table_totals_it(client, funded_
     assert anchor == "recruitment"
     assert total[2:5] == ["3", "0.5", "2.5"]
     assert (
-        f"FTE funded {total[2]} FTE in post {total[3]} FTE vacant {total[4]} "
+        f"FTE funded (new posts) {total[2]} FTE in post {total[3]} FTE vacant {total[4]} "
         f"Annual cost of the new posts £{total[5]}"
+    ) in text
+
+
+def test_it_labels_the_net_fte_of_every_line_apart_from_the_new_posts_fte_funded(
+    client, funded_plan
+):
+    PlanLineFactory(
+        plan=funded_plan, kind=LineKind.RELEASED_BUDGET, title="Funded by: vacant post",
+        annual_salary=Decimal("30000"), fte=Decimal("1"), start_date=date(2025, 4, 1), position=3,
+    )  # fmt: skip
+    client.force_login(member(funded_plan))
+    page = front(client, funded_plan)
+
+    summary, anchor = follow(client, page, "multi-year summary by workstream")
+    recruitment, _ = follow(client, page, "Recruitment")
+
+    (costs,) = page.rows("front-costs", "line")
+    header = page.tables["front-costs"][0][1]
+    (total,) = summary.rows(anchor, "total")
+    (funded,) = recruitment.rows("recruitment", "total")
+    text = visible_text(page.html)
+    assert header[1] == "Net FTE" and costs[1] == total[1] == "2"
+    assert funded[2] == "3"
+    assert "FTE funded (new posts) 3 " in text
+    assert (
+        "Net FTE adds every line's FTE: new posts add theirs (3 FTE funded, under Recruitment "
+        "against plan) and released budget takes away the FTE of the posts given up"
     ) in text
 
 

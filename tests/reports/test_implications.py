@@ -20,6 +20,7 @@ from reports.implications import financial_implications
 from reports.tables import format_cell
 from tests.factories import (
     AllocationFactory,
+    FundingSourceFactory,
     MembershipFactory,
     PlanFactory,
     PlanLineFactory,
@@ -346,6 +347,63 @@ def test_it_says_when_every_line_is_funded_and_no_grant_ends(client):
     assert_every_figure_is_in_its_table(client, page(client, plan))
 
 
+def test_it_says_the_unfunded_full_year_is_while_grants_pay_and_adds_the_pressure_after(plan):
+    implications = financial_implications(plan)
+    section = next(s for s in implications.sections if s.heading.startswith("What requires"))
+
+    unfunded, after = section.paragraphs
+    pressure = after.figures[-1]
+    ends = sections(plan)["When funding ends"]
+    assert unfunded.text.endswith(
+        ", counting what each grant pays for from the year it ends as unfunded."
+    )
+    assert after.text.startswith(
+        "In a full year, £70,950 requires additional funding while every grant still pays."
+    )
+    assert (
+        f"When funding ends, a further {pressure.text} for a full year requires additional funding"
+        in after.text
+    )
+    assert (pressure.table, pressure.row_label, pressure.column) == (
+        "recurring-pressure",
+        "Total",
+        "full_year",
+    )
+    assert f"leaves a pressure of {pressure.text} for a full year" in ends
+
+
+def test_it_says_the_pressure_when_every_line_is_funded_until_its_grant_ends(client):
+    plan = PlanFactory(first_year=2025, last_year=2025)
+    line = PlanLineFactory(plan=plan, title="Social Worker", start_date=date(2025, 4, 1))
+    grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2026, 3, 31))
+    AllocationFactory(line=line, source=grant, percent=Decimal("100"))
+    refigure_plan(plan=plan)
+
+    said = sections(plan)["What requires additional funding"]
+
+    assert re.fullmatch(
+        r"Every line's cost is met by a funding source while it pays\. When funding ends, "
+        r"£[\d,]+ for a full year requires additional funding: the recurring pressure set out "
+        r"under “When funding ends”\.",
+        said,
+    )
+    assert_every_figure_is_in_its_table(client, page(client, plan))
+
+
+def test_it_says_one_line_outliving_its_grant_in_the_singular(client):
+    plan = PlanFactory(first_year=2025, last_year=2026)
+    line = PlanLineFactory(plan=plan, title="Social Worker", start_date=date(2025, 4, 1))
+    grant = FundingSourceFactory(organisation=plan.organisation, end_date=date(2026, 3, 31))
+    AllocationFactory(line=line, source=grant, percent=Decimal("100"))
+    refigure_plan(plan=plan)
+
+    ends = sections(plan)["When funding ends"]
+
+    assert "It pays for 1 line that continues after it ends, a permanent post." in ends
+    assert ends.endswith("unless the post ends with the grant, as a time-limited appointment.")
+    assert "the posts" not in ends
+
+
 def test_it_is_linked_from_the_committee_tables(client, plan):
     client.force_login(reader(plan))
     response = client.get(reverse("reports:report", args=[plan.slug, "resource-requirement"]))
@@ -358,14 +416,52 @@ def test_it_hides_another_councils_plan(client, plan):
     assert response.status_code == 404
 
 
-def word_paragraphs(client, plan, role=Role.FINANCE_OFFICER):
+def word_of(client, plan, role=Role.FINANCE_OFFICER):
     client.force_login(reader(plan, role))
     response = client.get(reverse("reports:financial-implications-docx", args=[plan.slug]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="{plan.slug}-financial-implications.docx"'
     )
-    return [paragraph.text for paragraph in docx.Document(io.BytesIO(response.content)).paragraphs]
+    return docx.Document(io.BytesIO(response.content))
+
+
+def word_paragraphs(client, plan, role=Role.FINANCE_OFFICER):
+    return [paragraph.text for paragraph in word_of(client, plan, role).paragraphs]
+
+
+def page_headings(html: str) -> list[str]:
+    article = html[html.index("<article") : html.index("</article>")]
+    return [" ".join(h.split()) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", article, re.S)]
+
+
+def test_it_marks_a_draft_plans_word_file_draft_as_the_table_files_are(client, plan):
+    word = word_of(client, plan)
+
+    header = word.sections[0].header.paragraphs[0].text
+    assert "DRAFT" in header
+    assert word.sections[0].footer.paragraphs[0].text.endswith("Status: Draft")
+    assert "Draft (reopened): not the plan as approved by Cabinet" in word.paragraphs[1].text
+
+
+def test_it_leaves_the_draft_mark_off_an_approved_plans_word_file(client, plan):
+    approve_plan(plan=plan, committee="Cabinet", meeting_date=date(2026, 3, 12))
+
+    word = word_of(client, plan)
+
+    assert "DRAFT" not in word.sections[0].header.paragraphs[0].text
+    assert "Approved by Cabinet on 12 March 2026" in word.paragraphs[1].text
+
+
+def test_it_numbers_the_headings_in_word_as_on_the_page(client, plan):
+    on_page = page_headings(page(client, plan))
+
+    word = word_of(client, plan)
+
+    in_word = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    assert in_word == on_page
+    assert in_word[:2] == ["1. The cost of the plan", "2. How the plan is funded"]
+    assert in_word[-1] == "6. Against the approved baseline"
 
 
 def test_it_writes_the_page_s_sentences_and_figures_into_word(client, plan):
@@ -373,7 +469,7 @@ def test_it_writes_the_page_s_sentences_and_figures_into_word(client, plan):
 
     written = word_paragraphs(client, plan)
 
-    for heading, paragraphs in financial_implications(plan).prose():
+    for heading, paragraphs in financial_implications(plan).numbered_prose():
         assert heading in written
         for paragraph in paragraphs:
             assert paragraph in written

@@ -4,11 +4,14 @@ the assumptions, and PDF/UA tagging with title and language."""
 import io
 import logging
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
 from investplan.models import PlanStatus
+from investplan.services import approve_plan, reopen_plan
+from posts.models import PlanLine
 from reports.builders import ReportOptions
 from reports.documents import ReportDocument
 from reports.models import RenderedReport
@@ -86,6 +89,19 @@ def test_it_leaves_the_draft_mark_off_an_approved_plan(demo):
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "DRAFT" not in text
     assert "Status: Approved" in text
+
+
+def test_it_heads_a_plan_reopened_since_approval_as_a_draft_not_as_approved(demo):
+    approve_plan(plan=demo, committee="Cabinet", meeting_date=date(2026, 3, 12))
+    reopen_plan(plan=demo)
+    PlanLine.objects.filter(plan=demo).update(fte_in_post=1)
+
+    text = PdfReader(io.BytesIO(ReportDocument.build(demo, "multi-year").pdf())).pages[0]
+    text = " ".join(text.extract_text().split())
+
+    assert "Draft (reopened): not the plan as approved by Cabinet on 12 March 2026" in text
+    assert "Cabinet, 12 March 2026" not in text
+    assert "Status: Draft" in text
 
 
 def test_it_reports_layout_progress_page_by_page(demo):
