@@ -32,11 +32,17 @@ def save_plan_line(
     this transaction (`LineChanges.coster`), to check the line against; else read here."""
     if line is None:
         line = PlanLine(plan=plan)
+    held = {field: getattr(line, field.attname) for field in _FOREIGN_KEYS} if line.pk else {}
     _set_fields(line, fields)
     # clean() states every rule the table's check constraints hold, in the users' words
     # (tests/posts/test_line_rules.py proves it); checking the constraints again here
-    # would cost a query each, and the database still holds them.
-    line.full_clean(validate_constraints=False)
+    # would cost a query each, and the database still holds them. Nor is a foreign key
+    # the change leaves as it was looked up again (a query each): it was checked when it
+    # was set, and the database's foreign key keeps it pointing at a row that exists.
+    unchanged = [
+        field.name for field, value in held.items() if getattr(line, field.attname) == value
+    ]
+    line.full_clean(exclude=unchanged, validate_constraints=False)
     # Costed against its plan: a missing salary is a clear message, not a 500.
     message = line_cost_error(line) if coster is None else coster.cost(line)[1]
     if message:
@@ -45,6 +51,9 @@ def save_plan_line(
     if findings is not None:
         line.findings.set(findings)
     return line
+
+
+_FOREIGN_KEYS = [field for field in PlanLine._meta.concrete_fields if field.many_to_one]
 
 
 def _amount(money):
