@@ -7,9 +7,11 @@ saves it in place. On two saturated cores what bounds its throughput is the CPU 
 those takes, database included when the database is on the same machine, so this
 measures `time.process_time()` of this process (the app's share; PostgreSQL's own CPU is
 another process's) for each, warm (each request made twice first, untimed), best and
-median of `--runs`, with its query count. "The middleware" is what a request costs
-outside the view: the whole request's CPU less the view's (`BaseHandler._get_response`
-timed by wrapping it here, in the bench only), and whether the request wrote the session.
+median of `--runs`, with its query count and the Python function calls of one more
+(cProfile's count: the same under any load, where CPU time on a shared machine is not).
+"Outside the view" is what the middleware costs: the whole request's CPU less the view's
+(`BaseHandler._get_response` timed by wrapping it, here in the bench only); "session
+writes", how many of the runs wrote the session row.
 
     .venv/bin/python bench/request_cpu.py prepare   # the demo, a 2,000-line plan, a person
     .venv/bin/python bench/request_cpu.py [--runs 30] [--profile NAME]
@@ -154,7 +156,15 @@ def measure() -> None:
             session_writes += any(
                 re.match(r"\s*(UPDATE|INSERT)", sql) and session_table in sql for sql in executed
             )
+        # Python function calls of one more request: a count, the same under any load,
+        # where CPU time on a shared machine is not.
+        counter = cProfile.Profile()
+        call = save() if request is None else request
+        counter.enable()
+        call()
+        counter.disable()
         results[name] = {
+            "calls": pstats.Stats(counter).total_calls,
             "best": min(cpu),
             "median": statistics.median(cpu),
             "outside_view": statistics.median(a - b for a, b in zip(cpu, view, strict=True)),
@@ -187,13 +197,13 @@ def main() -> None:
     )
     print(
         f"{'request':30} {'best':>6} {'median':>7} {'outside view':>13} {'queries':>8} "
-        f"{'session writes':>15} {'bytes':>9}"
+        f"{'session writes':>15} {'bytes':>9} {'Python calls':>13}"
     )
     for name, result in found["results"].items():
         print(
             f"{name:30} {result['best'] * 1000:6.1f} {result['median'] * 1000:7.1f} "
             f"{result['outside_view'] * 1000:13.1f} {result['queries']:8.0f} "
-            f"{result['session_writes']:15} {result['bytes']:9,}"
+            f"{result['session_writes']:15} {result['bytes']:9,} {result['calls']:13,}"
         )
 
 
