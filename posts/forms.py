@@ -62,7 +62,7 @@ class _CostedLineForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         line = self.instance
-        if not self.checks_cost or self.errors or not line.plan_id:
+        if not (self.checks_cost and line.plan_id) or self.errors:
             return
         if line.kind not in LineKind.values:
             return

@@ -200,11 +200,10 @@ class WorkspaceRow:
     @cached_property
     def cells_html(self) -> str:
         """The money cells as the row prints them, each a link to its part of the line's
-        working: one string for the template to print, where a loop writing three
-        variables a cell was a third of a row's time (docs/performance.md, issue 18).
-        The address is escaped already (`address`), each amount is escaped here (the
-        standard library's escape, which Django's wraps), and the anchors are our own
-        ("full-year", "y2025", "total")."""
+        working: one string for the template to print, not a loop writing three variables
+        a cell (docs/performance.md, issue 18; decision 0035). The address is escaped
+        already (`address`), each amount is escaped here (the standard library's escape,
+        which Django's wraps), and the anchors are our own ("full-year", "y2025")."""
         address = self.address
         return mark_safe(
             "".join(
@@ -497,7 +496,7 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
         group = groups.get(row.line.workstream_id)
         if group is not None:
             group.rows.append(row)
-    # Two addresses reversed per page, the rest by suffix (posts/urls.py).
+    # Each workstream's "Show more" addresses, from the page's two reversed once.
     page = reverse("posts:workspace", args=[plan.slug])
     more_rows = reverse("posts:workspace-more", args=[plan.slug])
     options = sheet.options
