@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -206,14 +207,15 @@ def _forget(**where) -> None:
 
 
 @transaction.atomic
-def refigure_lines(*, plan: Plan, line_ids: Iterable[int]) -> int:
+def refigure_lines(*, plan: Plan, line_ids: Iterable[int], coster: PlanCoster | None = None) -> int:
     """Work out and store again the figures of these lines of the plan (those still in it);
-    how many were stored."""
+    how many were stored. `coster`: the plan's, if the caller has read it in this
+    transaction already."""
     line_ids = sorted(set(line_ids))
     if not line_ids:
         return 0
     _forget(line_id__in=line_ids)
-    return _store(plan, lines_for_costing(plan, line_ids), PlanCoster(plan))
+    return _store(plan, lines_for_costing(plan, line_ids), coster or PlanCoster(plan))
 
 
 @transaction.atomic
@@ -245,8 +247,17 @@ class LineChanges:
     """The lines a change saved, to refigure as it commits (deleted lines' figures go with
     them)."""
 
+    plan_id: int
     saved: set[int] = field(default_factory=set)
     removed: set[int] = field(default_factory=set)
+
+    @cached_property
+    def coster(self) -> PlanCoster:
+        """The plan, its assumptions and its council's pay scales, read once in the
+        change's transaction, after the plan's row is locked: what a save checks a line
+        can be costed against, and what its figures are worked out with at the end.
+        Nothing plan-wide changes inside `refiguring_lines`, so it is the same both times."""
+        return PlanCoster(Plan.objects.get(pk=self.plan_id))
 
 
 @contextmanager
@@ -257,10 +268,11 @@ def refiguring_lines(plan_id: int) -> Iterator[LineChanges]:
     if not connection.in_atomic_block:
         raise RuntimeError("refiguring_lines needs a transaction")
     Plan.bump_revision(plan_id)
-    changes = LineChanges()
+    changes = LineChanges(plan_id)
     yield changes
     if changes.saved:
-        refigure_lines(plan=Plan.objects.get(pk=plan_id), line_ids=changes.saved)
+        coster = changes.coster
+        refigure_lines(plan=coster.plan, line_ids=changes.saved, coster=coster)
 
 
 @transaction.atomic

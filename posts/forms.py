@@ -55,10 +55,16 @@ class _CostedLineForm(forms.ModelForm):
     a grade with no salary for a year the line spans is a message on the grade, not a
     500 (the services check it again on saving)."""
 
+    # False where the form's values go straight to a save service, which costs the line
+    # in its own transaction and puts the same message on the same field.
+    checks_cost = True
+
     def _post_clean(self):
         super()._post_clean()
         line = self.instance
-        if self.errors or not line.plan_id or line.kind not in LineKind.values:
+        if not (self.checks_cost and line.plan_id) or self.errors:
+            return
+        if line.kind not in LineKind.values:
             return
         message = line_cost_error(line)
         if message:

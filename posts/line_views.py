@@ -43,6 +43,7 @@ from posts.workspace import (
     WorkspaceOptions,
     build_workspace,
     workspace_line,
+    workspace_row,
     workspace_rows,
 )
 from reports.rendering import query_string
@@ -152,14 +153,17 @@ def workspace_more(request, plan_slug):
     )
 
 
-def _saved_row_response(request, plan, line_id: int, *, focus: bool = True) -> HttpResponse:
-    """The line's row, its group's subtotal and the plan totals, as the user sees them."""
+def _saved_row_response(
+    request, plan, line_id: int, *, focus: bool = True, powers=None
+) -> HttpResponse:
+    """The line's row, its group's subtotal and the plan totals, as the user sees them
+    (`powers`: the user's over the plan, if the view has them already)."""
     sheet = workspace_line(plan, _options_of(request), line_id)
     found = sheet.group_of(line_id)
     context = {
         "plan": plan,
         "sheet": sheet,
-        "powers": powers_over(request.user, plan),
+        "powers": powers or powers_over(request.user, plan),
         "focus": focus,
         "group": found[0] if found else None,
         "rows": [found[1]] if found else [],
@@ -179,12 +183,15 @@ def line_row(request, plan_slug, line_id):
 @login_required
 def line_in_place(request, plan_slug, line_id):
     """Edit a line in its row. GET gives the editing row; POST saves it."""
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, powers = plan_to_edit(request.user, plan_slug)
     line = _line_of(plan, line_id)
     if request.method == "GET":
         form = LineInPlaceForm(instance=line, plan=plan, initial={"version": line_version(line)})
         return _edit_row(request, plan, line, form)
     form = LineInPlaceForm(request.POST, instance=line, plan=plan)
+    # update_plan_line costs the line in its transaction, and a line that cannot be costed
+    # is its ValidationError on the same field: the form need not cost it first as well.
+    form.checks_cost = False
     status = 422
     if form.is_valid():
         try:
@@ -201,7 +208,7 @@ def line_in_place(request, plan_slug, line_id):
             form.add_error(None, error)
         else:
             if request.htmx:
-                return _saved_row_response(request, plan, line.pk)
+                return _saved_row_response(request, plan, line.pk, powers=powers)
             messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
             return redirect("posts:workspace", plan.slug)
     return _edit_row(request, plan, line, form, status=status)
@@ -218,8 +225,8 @@ def _refuse_as_changed(form, conflict: LineChangedElsewhere, line) -> None:
 
 
 def _edit_row(request, plan, line, form, status=200):
-    sheet = workspace_line(plan, _options_of(request), line.pk)
-    found = sheet.group_of(line.pk)
+    """The editing row, with the line's figures as stored beside its boxes (no sums: the
+    subtotal and totals are not swapped until it is saved)."""
     return render(
         request,
         "posts/_line_edit_row.html",
@@ -227,8 +234,8 @@ def _edit_row(request, plan, line, form, status=200):
             "plan": plan,
             "line": line,
             "form": form,
-            "sheet": sheet,
-            "row": found[1] if found else None,
+            "years": plan.financial_years,
+            "row": workspace_row(plan, _options_of(request), line.pk),
         },
         status=status,
     )

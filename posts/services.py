@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from figures.costing import line_cost_error
+from figures.costing import PlanCoster, line_cost_error
 from figures.services import recost_council, refiguring_lines
 from funding.models import Allocation
 from investplan.services import save_formsets
@@ -19,24 +19,41 @@ from posts.models import PlanLine, SpinalSalary
 
 
 @transaction.atomic
-def save_plan_line(*, line: PlanLine | None = None, plan=None, findings=None, **fields) -> PlanLine:
+def save_plan_line(
+    *,
+    line: PlanLine | None = None,
+    plan=None,
+    findings=None,
+    coster: PlanCoster | None = None,
+    **fields,
+) -> PlanLine:
     """Create a line (pass `plan`) or change one (pass `line`), validated by the same rules
-    as the form; a ValidationError leaves nothing saved."""
+    as the form; a ValidationError leaves nothing saved. `coster`: the plan's, read in
+    this transaction (`LineChanges.coster`), to check the line against; else read here."""
     if line is None:
         line = PlanLine(plan=plan)
+    held = {field: getattr(line, field.attname) for field in _FOREIGN_KEYS} if line.pk else {}
     _set_fields(line, fields)
     # clean() states every rule the table's check constraints hold, in the users' words
     # (tests/posts/test_line_rules.py proves it); checking the constraints again here
-    # would cost a query each, and the database still holds them.
-    line.full_clean(validate_constraints=False)
+    # would cost a query each, and the database still holds them. Nor is a foreign key
+    # the change leaves as it was looked up again (a query each): it was checked when it
+    # was set, and the database's foreign key keeps it pointing at a row that exists.
+    unchanged = [
+        field.name for field, value in held.items() if getattr(line, field.attname) == value
+    ]
+    line.full_clean(exclude=unchanged, validate_constraints=False)
     # Costed against its plan: a missing salary is a clear message, not a 500.
-    message = line_cost_error(line)
+    message = line_cost_error(line) if coster is None else coster.cost(line)[1]
     if message:
         raise ValidationError({"grade" if line.is_staff else "amount": message})
     line.save()
     if findings is not None:
         line.findings.set(findings)
     return line
+
+
+_FOREIGN_KEYS = [field for field in PlanLine._meta.concrete_fields if field.many_to_one]
 
 
 def _amount(money):
@@ -89,7 +106,13 @@ def line_version(line: PlanLine) -> int | None:
 def _locked_as_seen(line_id: int, seen_version: int | None) -> PlanLine:
     """The line, locked until the transaction ends, if nobody has saved it since the
     editor read it at `seen_version`; LineChangedElsewhere if somebody has."""
-    line = PlanLine.objects.select_for_update().get(pk=line_id)
+    # With what its rules (`PlanLine.clean`) read besides the grade, which the editor's
+    # form hands over already read; only the line's own row is locked.
+    line = (
+        PlanLine.objects.select_for_update(of=("self",))
+        .select_related("plan", "workstream", "team", "point")
+        .get(pk=line_id)
+    )
     if line_version(line) != seen_version:
         raise _changed_elsewhere(line, seen_version)
     return line
@@ -117,18 +140,18 @@ def update_plan_line(
     with refiguring_lines(line.plan_id) as changes:
         line = _locked_as_seen(line_id, seen_version)
         line._history_user = user
-        save_plan_line(line=line, findings=findings, **fields)
+        save_plan_line(line=line, findings=findings, coster=changes.coster, **fields)
         changes.saved.add(line.pk)
     return line
 
 
 def _would_change(line: PlanLine, *, findings, fields: dict) -> bool:
     """Whether saving `fields` (and `findings`, unless None) changes anything stored of the
-    line, the FTE its cost is stated for included. `line` is not changed."""
-    stored = PlanLine.objects.get(pk=line.pk)
-    before = {field.attname: getattr(stored, field.attname) for field in _CONCRETE}
-    _set_fields(stored, fields)
-    if any(getattr(stored, field.attname) != before[field.attname] for field in _CONCRETE):
+    line, the FTE its cost is stated for included. `fields` are set on `line`, a copy read
+    for this question (a line saved unchanged is those values again)."""
+    before = {field.attname: getattr(line, field.attname) for field in _CONCRETE}
+    _set_fields(line, fields)
+    if any(getattr(line, field.attname) != before[field.attname] for field in _CONCRETE):
         return True
     if findings is None:
         return False
@@ -168,7 +191,7 @@ def add_plan_line(*, plan, user=None, findings=None, **fields) -> PlanLine:
         last = PlanLine.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
         line = PlanLine(plan=plan, position=0 if last is None else last + 1)
         line._history_user = user
-        save_plan_line(line=line, findings=findings, **fields)
+        save_plan_line(line=line, findings=findings, coster=changes.coster, **fields)
         changes.saved.add(line.pk)
     return line
 

@@ -11,6 +11,7 @@ per line; subtotals and totals add those figures, so the page casts."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -166,6 +167,10 @@ class WorkspaceOptions:
         return [key.desc() if self.descending else key.asc() for key in keys]
 
 
+# A row's money cell, linked to its part of the line's working (`WorkspaceRow.cells_html`).
+MONEY_CELL = '<td class="num"><a href="{}working/#{}">{}</a></td>'
+
+
 @dataclass
 class WorkspaceRow:
     line: PlanLine
@@ -191,6 +196,21 @@ class WorkspaceRow:
             ),
             ("total", format_money(figures.total, POUND, symbol="")),
         ]
+
+    @cached_property
+    def cells_html(self) -> str:
+        """The money cells as the row prints them, each a link to its part of the line's
+        working: one string for the template to print, not a loop writing three variables
+        a cell (docs/performance.md, issue 18; decision 0035). The address is escaped
+        already (`address`), each amount is escaped here (the standard library's escape,
+        which Django's wraps), and the anchors are our own ("full-year", "y2025")."""
+        address = self.address
+        return mark_safe(
+            "".join(
+                MONEY_CELL.format(address, anchor, html.escape(amount))
+                for anchor, amount in self.cells
+            )
+        )
 
     @cached_property
     def start_text(self) -> str:
@@ -376,6 +396,13 @@ def workspace_line(plan: Plan, options: WorkspaceOptions, line_id: int) -> Works
     return sheet
 
 
+def workspace_row(plan: Plan, options: WorkspaceOptions, line_id: int) -> WorkspaceRow | None:
+    """The row of one line as the workspace prints it, if it matches the filters and its
+    figures are stored, without the sums: what the Edit row shows beside its boxes."""
+    rows = _rows(plan, plan.financial_years, options.matching(plan).filter(pk=line_id))
+    return rows[0] if rows else None
+
+
 def _ordered(lines: QuerySet[PlanLine], options: WorkspaceOptions) -> QuerySet[PlanLine]:
     if options.sort == "total":
         lines = lines.annotate(
@@ -462,9 +489,33 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
 
 
 def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
-    """Read these lines, in order, with their stored figures, into their groups' rows.
-    The figures, team and grade come as columns of the one query, not as objects."""
-    plan, years = sheet.plan, sheet.years
+    """Read these lines, in order, with their stored figures, into their groups' rows."""
+    plan = sheet.plan
+    groups = {group.key: group for group in sheet.groups}
+    for row in _rows(plan, sheet.years, lines):
+        group = groups.get(row.line.workstream_id)
+        if group is not None:
+            group.rows.append(row)
+    # Each workstream's "Show more" addresses, from the page's two reversed once.
+    page = reverse("posts:workspace", args=[plan.slug])
+    more_rows = reverse("posts:workspace-more", args=[plan.slug])
+    options = sheet.options
+    for group in sheet.groups:
+        shown = group.rows_shown
+        group.more_rows = more_rows + _query(
+            options.as_query(group=group.param, **{"from": str(shown)})
+        )
+        group.more_page = (
+            page
+            + _query(options.as_query(open=group.param, upto=str(shown + group.next_rows)))
+            + f"#{group.dom_id}"
+        )
+
+
+def _rows(plan: Plan, years: list[FinancialYear], lines: QuerySet[PlanLine]) -> list[WorkspaceRow]:
+    """These lines, in order, with their stored figures, as rows (a line whose figures are
+    not stored yet has none). The figures, team and grade come as columns of the one
+    query, not as objects."""
     lines = list(
         lines.only(*ROW_FIELDS)
         .annotate(
@@ -489,20 +540,18 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
         "line_id", "financial_year", "cost_in_pounds"
     ):
         by_year[line_id][year] = cost
-    groups = {group.key: group for group in sheet.groups}
-    # Three addresses reversed per page, the rest by suffix (posts/urls.py): reversing each
-    # row's and each workstream's addresses cost more than reading them. The workspace is
-    # the plan's lines/, and each line's address is beneath it.
-    page = lines_address = reverse("posts:workspace", args=[plan.slug])
-    more_rows = reverse("posts:workspace-more", args=[plan.slug])
+    # One address reversed, the rest by suffix (posts/urls.py): reversing each row's
+    # addresses cost more than reading them. The workspace is the plan's lines/, and
+    # each line's address is beneath it.
+    lines_address = reverse("posts:workspace", args=[plan.slug])
     first_year, last_year = plan.first_year, plan.last_year
+    rows = []
     for line in lines:
-        group = groups.get(line.workstream_id)
-        if group is None or line.stored is None:  # its figures are not stored yet
+        if line.stored is None:  # its figures are not stored yet
             continue
         line.plan = plan
         costs = by_year[line.pk]
-        group.rows.append(
+        rows.append(
             WorkspaceRow(
                 line,
                 Figures(
@@ -517,17 +566,7 @@ def _fill_rows(sheet: Workspace, lines: QuerySet[PlanLine]) -> None:
                 scaling=line.stated_cost_scaling,
             )
         )
-    options = sheet.options
-    for group in sheet.groups:
-        shown = group.rows_shown
-        group.more_rows = more_rows + _query(
-            options.as_query(group=group.param, **{"from": str(shown)})
-        )
-        group.more_page = (
-            page
-            + _query(options.as_query(open=group.param, upto=str(shown + group.next_rows)))
-            + f"#{group.dom_id}"
-        )
+    return rows
 
 
 def _query(values: dict[str, str]) -> str:

@@ -1,0 +1,84 @@
+"""Saving a line in place, and its Edit row, read what they need once (issue 18, point 6;
+decision 0035): the plan's assumptions once a save, no sums for the Edit row, and a line
+that cannot be costed is still refused with its message on the grade."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from investplan.models import Role
+from posts.models import PlanLine
+from tests.factories import (
+    MembershipFactory,
+    PayScaleFactory,
+    PlanFactory,
+    PlanLineFactory,
+    WorkstreamFactory,
+    make_grade,
+    refigured,
+)
+from tests.posts.test_line_views import HTMX, in_place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(client):
+    plan = PlanFactory(first_year=2025, last_year=2026)
+    line = PlanLineFactory(
+        plan=plan,
+        title="Social Worker",
+        workstream=WorkstreamFactory(plan=plan, name="Front door"),
+        annual_salary=Decimal("40000"),
+        start_date="2025-04-01",
+    )
+    refigured(plan)
+    client.force_login(
+        MembershipFactory(organisation=plan.organisation, role=Role.FINANCE_OFFICER).user
+    )
+    return plan, line
+
+
+def _reading(sql: str, table: str) -> bool:
+    return f'FROM "{table}"' in sql
+
+
+def test_it_reads_the_plans_assumptions_once_to_save_a_line_in_place(client, setting):
+    plan, line = setting
+    address, data = in_place(plan, line, fte="0.5")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(address, data, **HTMX)
+
+    assert response.status_code == 200
+    assert PlanLine.objects.get(pk=line.pk).fte == Decimal("0.5")
+    read = [query["sql"] for query in queries if _reading(query["sql"], "investplan_assumptions")]
+    assert len(read) == 1
+
+
+def test_it_answers_the_edit_row_without_adding_up_the_plan(client, setting):
+    plan, line = setting
+    address, _ = in_place(plan, line)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address, **HTMX)
+
+    assert response.status_code == 200
+    assert 'name="fte"' in response.content.decode()
+    assert not [query["sql"] for query in queries if "GROUP BY" in query["sql"]]
+
+
+def test_it_refuses_an_in_place_save_it_cannot_cost_with_the_reason_on_the_grade(client, setting):
+    plan, line = setting
+    grade = make_grade(PayScaleFactory(organisation=plan.organisation), "K", [30000], year=2030)
+    address, data = in_place(plan, line, grade=str(grade.pk))
+
+    response = client.post(address, data, **HTMX)
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Grade K has no salary for point K1 in 2025/26 or any earlier year" in page
+    assert 'for="grade-' in page.split("has no salary")[0].rsplit("<td", 1)[1]
+    assert PlanLine.objects.get(pk=line.pk).grade_id is None
