@@ -201,7 +201,7 @@ class WorkspaceRow:
     def cells_html(self) -> str:
         """The money cells as the row prints them, each a link to its part of the line's
         working: one string for the template to print, not a loop writing three variables
-        a cell (docs/performance.md, issue 18; decision 0035). The address is escaped
+        a cell (docs/performance.md, issue 18; decision 0036). The address is escaped
         already (`address`), each amount is escaped here (the standard library's escape,
         which Django's wraps), and the anchors are our own ("full-year", "y2025")."""
         address = self.address

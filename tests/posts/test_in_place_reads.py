@@ -1,5 +1,5 @@
 """Saving a line in place, and its Edit row, read what they need once (issue 18, point 6;
-decision 0035): the plan's assumptions once a save, no sums for the Edit row, and a line
+decision 0036): the plan's assumptions once a save, no sums for the Edit row, and a line
 that cannot be costed is still refused with its message on the grade."""
 
 from decimal import Decimal
