@@ -2,6 +2,8 @@
 working in, and what their role there lets them do (so controls they may not use are not
 shown)."""
 
+from django.utils.functional import SimpleLazyObject
+
 from investplan.models import Membership
 from investplan.permissions import powers_in
 
@@ -27,12 +29,20 @@ def current_membership(request):
 
 
 def organisations(request):
-    membership, memberships = current_membership(request)
-    if membership is None:
-        return {"memberships": memberships}
+    """The header's councils and powers, read only when a template prints them: a part of
+    a page answered to htmx (a row, its totals, a preview) has no header, so it reads no
+    memberships (docs/performance.md, issue 18)."""
+    chosen = SimpleLazyObject(lambda: current_membership(request))
     return {
-        "memberships": memberships,
-        "current_organisation": membership.organisation,
-        "current_powers": powers_in(membership),
-        "current_role_label": membership.get_role_display(),
+        "memberships": SimpleLazyObject(lambda: chosen[1]),
+        "current_organisation": SimpleLazyObject(lambda: _of(chosen[0], "organisation")),
+        "current_powers": SimpleLazyObject(lambda: chosen[0] and powers_in(chosen[0])),
+        "current_role_label": SimpleLazyObject(lambda: _of(chosen[0], "get_role_display")),
     }
+
+
+def _of(membership, name: str):
+    if membership is None:
+        return ""
+    value = getattr(membership, name)
+    return value() if callable(value) else value

@@ -133,10 +133,11 @@ def update_plan_line(
     """Change a line as an editor who read it at `seen_version`; LineChangedElsewhere if
     someone saved it since, naming who and what they changed."""
     line = PlanLine.objects.get(pk=line_id)
-    if line_version(line) != seen_version:
-        raise _changed_elsewhere(line, seen_version)
     if not _would_change(line, findings=findings, fields=fields):
+        if line_version(line) != seen_version:
+            raise _changed_elsewhere(line, seen_version)
         return line  # saved unchanged: nothing on record, the plan's revision unmoved
+    # A change is checked against the version once, under the line's lock.
     with refiguring_lines(line.plan_id) as changes:
         line = _locked_as_seen(line_id, seen_version)
         line._history_user = user

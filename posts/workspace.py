@@ -297,9 +297,25 @@ class Workspace:
     groups: list[WorkspaceGroup]
     totals: Figures
     lines_in_plan: int
-    errors: list[Uncosted]  # the plan's lines that cannot be costed, in plan order
-    recalculating: bool = False
     workstreams: list[Workstream] = field(default_factory=list)  # all the plan's, in order
+
+    # Read when the page prints them: a saved row, with its subtotal and the totals, does
+    # not (docs/performance.md, issue 18).
+    @cached_property
+    def errors(self) -> list[Uncosted]:
+        """The plan's lines that cannot be costed, in plan order."""
+        return [
+            Uncosted(*row)
+            for row in LineFigures.objects.filter(plan=self.plan)
+            .exclude(error="")
+            .order_by("line__position", "line_id")
+            .values_list("line_id", "line__position", "line__title", "error")
+        ]
+
+    @cached_property
+    def recalculating(self) -> bool:
+        """Whether the plan's figures are being worked out again by the background worker."""
+        return PlanFigures.objects.filter(plan=self.plan, wanted__gt=F("done")).exists()
 
     @property
     def first_rows(self) -> int:
@@ -466,13 +482,6 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
     totals = Figures(years=dict.fromkeys(years, ZERO))
     for group in ordered:
         totals.add(group.subtotal)
-    errors = [
-        Uncosted(*row)
-        for row in LineFigures.objects.filter(plan=plan)
-        .exclude(error="")
-        .order_by("line__position", "line_id")
-        .values_list("line_id", "line__position", "line__title", "error")
-    ]
     if lines_in_plan is None:
         lines_in_plan = sum(group.lines for group in ordered)
     return Workspace(
@@ -482,8 +491,6 @@ def _sums(plan: Plan, options: WorkspaceOptions) -> Workspace:
         groups=ordered,
         totals=totals,
         lines_in_plan=lines_in_plan,
-        errors=errors,
-        recalculating=PlanFigures.objects.filter(plan=plan, wanted__gt=F("done")).exists(),
         workstreams=workstreams,
     )
 

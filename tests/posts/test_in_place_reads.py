@@ -82,3 +82,40 @@ def test_it_refuses_an_in_place_save_it_cannot_cost_with_the_reason_on_the_grade
     assert "Grade K has no salary for point K1 in 2025/26 or any earlier year" in page
     assert 'for="grade-' in page.split("has no salary")[0].rsplit("<td", 1)[1]
     assert PlanLine.objects.get(pk=line.pk).grade_id is None
+
+
+def _saving_reads(client, plan, line) -> list[str]:
+    """The SQL of saving the line's FTE in place, once it has answered its row."""
+    address, data = in_place(plan, line, fte="0.5")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(address, data, **HTMX)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def _answering_edit_reads(client, plan, line) -> list[str]:
+    address, _ = in_place(plan, line)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address, **HTMX)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_it_reads_the_lines_version_once_to_save_a_change_in_place(client, setting):
+    read = _saving_reads(client, *setting)
+
+    assert len([sql for sql in read if _reading(sql, "posts_historicalplanline")]) == 1
+
+
+def test_it_answers_a_saved_row_without_listing_the_lines_that_cannot_be_costed(client, setting):
+    read = _saving_reads(client, *setting)
+
+    assert not [sql for sql in read if 'NOT ("figures_linefigures"."error"' in sql]
+    assert not [sql for sql in read if _reading(sql, "figures_planfigures")]
+
+
+def test_it_answers_the_edit_row_without_reading_the_headers_councils(client, setting):
+    read = _answering_edit_reads(client, *setting)
+
+    memberships = [sql for sql in read if _reading(sql, "investplan_membership")]
+    assert not [sql for sql in memberships if "investplan_organisation" in sql]
