@@ -236,6 +236,12 @@ class LineInPlaceForm(_ScopedLineForm):
         if "grade" in self.fields:
             self.fields["grade"].required = False
 
+    @property
+    def grade_choices(self) -> list:
+        """The grade's choices as a list, read in one query: a template's loop over the
+        field's own choices (or `list` of them) counts them in another first."""
+        return list(iter(self.fields["grade"].choices))
+
     def clean(self):
         cleaned = super().clean()
         grade = cleaned.get("grade")

@@ -119,3 +119,9 @@ def test_it_answers_the_edit_row_without_reading_the_headers_councils(client, se
 
     memberships = [sql for sql in read if _reading(sql, "investplan_membership")]
     assert not [sql for sql in memberships if "investplan_organisation" in sql]
+
+
+def test_it_reads_the_grades_of_the_edit_row_once(client, setting):
+    read = _answering_edit_reads(client, *setting)
+
+    assert len([sql for sql in read if _reading(sql, "posts_grade")]) == 1
