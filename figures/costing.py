@@ -17,7 +17,15 @@ from figures.costs.printed import Allocation, LineFacts, PrintedLine, printed_li
 from figures.costs.true_cost import TrueCostAssumptions
 from funding.models import Allocation as AllocationRow
 from investplan.models import Assumptions, OnCostMethod, Plan
-from posts.models import Grade, LineKind, PayScale, PlanLine, SpinalPoint, SpinalSalary
+from posts.models import (
+    Grade,
+    LineKind,
+    LineValues,
+    PayScale,
+    PlanLine,
+    SpinalPoint,
+    SpinalSalary,
+)
 
 
 def engine_assumptions(plan: Plan, assumptions: Assumptions | None = None) -> engine.Assumptions:
@@ -154,9 +162,10 @@ def engine_line(line, spine: Spine) -> engine.Line:
 class LinesToCost:
     """Lines of one plan with what their printed figures rest on besides the line: its
     allocations (source, percent, amount, the source's end date) and its findings in the
-    order they are printed. Four queries, however many lines."""
+    order they are printed. Four queries, however many lines. An import's new lines are
+    `LineValues`, costed as they were inserted."""
 
-    lines: list[PlanLine]
+    lines: list[PlanLine | LineValues]
     allocations: dict[int, list[Allocation]]
     findings: dict[int, list[int]]
 

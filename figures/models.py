@@ -71,8 +71,13 @@ class LineFigures(models.Model):
 class LineYearFigure(models.Model):
     """One line's cost in one financial year of its plan."""
 
-    line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="year_figures")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: `one_figure_a_year` leads with the line and
+    # `year_figures_of_plan` with the plan, and every import writes these rows by the ten
+    # thousand (docs/performance.md, issue 17).
+    line = models.ForeignKey(
+        PlanLine, on_delete=models.CASCADE, related_name="year_figures", db_index=False
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     financial_year = FinancialYearField()
     cost_in_pounds = _money("cost, in whole pounds")
     # The in-year forecast: the cost had the post started when it actually did, or is
@@ -103,7 +108,8 @@ class FundingPart(models.Model):
     effect), where the line outlives it: the recurring pressure."""
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="funding_parts")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # Found by `funding_parts_of_plan`, which leads with it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     # The line's FTE shared in proportion to what each source pays of its full-year effect.
@@ -124,7 +130,8 @@ class FindingPart(models.Model):
     answering several findings is shared between them equally."""
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="finding_parts")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # Found by `finding_parts_of_plan`, which leads with it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     fte = _fte("FTE")

@@ -71,6 +71,7 @@ from posts.models import (
     Grade,
     ImportStatus,
     LineKind,
+    LineValues,
     PlanLine,
     SpinalPoint,
     SpinalSalary,
@@ -841,7 +842,7 @@ class _Importer:
                 self.next_position += 1
                 new_rows.append(values)
                 new_numbers.append(reading.number)
-                line = PlanLine(**values)
+                line = LineValues.of(values)  # costed as inserted: no model per row
                 new_lines.append(line)
             else:
                 for name, value in values.items():
@@ -991,7 +992,7 @@ class _Importer:
             "source_row": reading.number,
         }, words
 
-    def _say_if_outside_the_years(self, reading: RowReading, line: PlanLine) -> None:
+    def _say_if_outside_the_years(self, reading: RowReading, line: PlanLine | LineValues) -> None:
         """A line wholly outside the plan's years costs nothing in it (decision 0016): the
         preview says so before it is added, not the workspace after."""
         plan = self.report.plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from djmoney.models.fields import MoneyField
 from djmoney.models.validators import MinMoneyValidator
+from djmoney.money import Money
 from simple_history.models import HistoricalRecords
 
 from figures.costs.engine import LineKind as EngineLineKind
@@ -509,6 +511,65 @@ class PlanLine(models.Model):
                     add(field, "This grade is on another council's pay scale.")
         if errors:
             raise ValidationError(errors)
+
+
+# What a line is costed from, of the fields a new line's row carries (`LineValues`).
+COSTED_FIELDS = (
+    "kind", "fte", "headcount", "start_date", "end_date", "duration_months", "one_off",
+    "grade_id", "point_id", "annual_salary", "from_grade_id", "from_point_id", "amount",
+    "stated_annual_cost", "stated_cost_fte", "social_worker", "reward_scheme",
+    "expected_start_date", "actual_start_date",
+)  # fmt: skip
+_MONEY_FIELDS = ("annual_salary", "amount", "stated_annual_cost")
+
+
+@dataclass(slots=True)
+class LineValues:
+    """A new plan line as the column values it is inserted with, read by the costing as a
+    `PlanLine` is: an import makes thousands of lines, and its figures need these values,
+    not a model each (decision 0007). Money is a `Money`, as a model's field gives it;
+    a value the row leaves out is the field's default."""
+
+    kind: str
+    fte: Decimal | None
+    headcount: int | None
+    start_date: date
+    end_date: date | None
+    duration_months: int | None
+    one_off: bool
+    grade_id: int | None
+    point_id: int | None
+    annual_salary: Money | None
+    from_grade_id: int | None
+    from_point_id: int | None
+    amount: Money | None
+    stated_annual_cost: Money | None
+    stated_cost_fte: Decimal | None
+    social_worker: bool
+    reward_scheme: bool
+    expected_start_date: date | None
+    actual_start_date: date | None
+    pk: int | None = None  # once inserted
+
+    # The line's own rules, as the model has them.
+    effective_end_date = PlanLine.effective_end_date
+    is_outside_years = PlanLine.is_outside_years
+
+    @classmethod
+    def of(cls, row: dict) -> LineValues:
+        """From a row of column values (field attnames) as `insert_rows` takes them."""
+        values = [row.get(name, default) for name, default in _COSTED_DEFAULTS]
+        for index in _MONEY_INDEXES:
+            if values[index] is not None:
+                values[index] = Money(values[index], "GBP")
+        return cls(*values)
+
+
+_COSTED_DEFAULTS = [
+    (name, PlanLine._meta.get_field(name.removesuffix("_id")).get_default())
+    for name in COSTED_FIELDS
+]
+_MONEY_INDEXES = [COSTED_FIELDS.index(name) for name in _MONEY_FIELDS]
 
 
 def _days_in_month(year: int, month: int) -> int:
