@@ -189,7 +189,9 @@ def test_it_says_what_the_plan_costs_each_year_and_in_total(plan):
         cost,
     )
     assert "Its full-year effect" in cost
-    assert "its posts come to 3 FTE" in cost
+    assert (
+        "its lines come to a net 3 FTE (new posts, less any posts given up to pay for them)"
+    ) in cost
 
 
 def test_it_says_what_each_source_meets_and_what_requires_additional_funding(plan):
@@ -324,10 +326,10 @@ def test_it_names_the_lines_that_cannot_be_costed(client):
     assert "None of the plan's lines has a cost yet, so the plan costs nothing" in text
     assert "As the plan has no costs yet, nothing requires additional funding." in text
     assert (
-        "1 line cannot be costed yet and is not included in these figures: Head of Service ("
+        "One line cannot be costed yet and is not included in these figures: Head of Service ("
     ) in text
     assert (
-        "1 non-staff cost has no amount stated yet and is counted as nothing: Audit resource."
+        "One non-staff cost has no amount stated yet and is counted as nothing: Audit resource."
     ) in text
 
 
