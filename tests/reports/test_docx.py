@@ -355,15 +355,10 @@ def test_it_writes_prose_sections_under_their_headings_on_a4_portrait():
 SOFFICE = shutil.which("soffice")
 
 
-@pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui gives soffice)",
-)
-def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_row(demo, tmp_path):
-    document = ReportDocument.build(demo, "resource-requirement", ReportOptions(appendix="3"))
-    source = tmp_path / "table.docx"
-    source.write_bytes(document.docx())
-
+def printed_by_libreoffice(content: bytes, tmp_path):
+    """The Word document converted to PDF by LibreOffice headless: the PDF's path."""
+    source = tmp_path / "word.docx"
+    source.write_bytes(content)
     subprocess.run(
         [
             SOFFICE,
@@ -379,8 +374,16 @@ def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_ro
         capture_output=True,
         timeout=120,
     )
+    return tmp_path / "word.pdf"
 
-    reader = PdfReader(tmp_path / "table.pdf")
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui gives soffice)",
+)
+def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_row(demo, tmp_path):
+    document = ReportDocument.build(demo, "resource-requirement", ReportOptions(appendix="3"))
+    reader = PdfReader(printed_by_libreoffice(document.docx(), tmp_path))
     texts = [page.extract_text() for page in reader.pages]
     assert len(texts) > 1
     assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
@@ -400,25 +403,9 @@ def words_placed_by_libreoffice(content: bytes, tmp_path) -> list[tuple[str, flo
     """The Word document as LibreOffice prints it, read back by pdftotext: each word of
     its first page with where its top and left edges are (points from the page's top
     left)."""
-    source = tmp_path / "prose.docx"
-    source.write_bytes(content)
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    printed = printed_by_libreoffice(content, tmp_path)
     placed = subprocess.run(
-        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(tmp_path / "prose.pdf"), "-"],
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(printed), "-"],
         check=True,
         capture_output=True,
         text=True,
