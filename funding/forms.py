@@ -99,6 +99,7 @@ def allocation_formset(line, data=None):
     sources = FundingSource.objects.filter(organisation_id=line.plan.organisation_id)
     for form in [*formset.forms, formset.empty_form]:
         form.fields["source"].queryset = sources
+        form.fields["source"].empty_label = "Choose a source"
     return formset
 
 
@@ -107,3 +108,9 @@ class FundingSourceForm(forms.ModelForm):
         model = FundingSource
         fields = ["name", "kind", "end_date"]
         widgets = {"end_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The empty choice in words, as the line's grade says "No grade", not dashes.
+        kinds = [choice for choice in self.fields["kind"].choices if choice[0]]
+        self.fields["kind"].choices = [("", "Choose a kind"), *kinds]

@@ -59,6 +59,20 @@ class _CostedLineForm(forms.ModelForm):
     # in its own transaction and puts the same message on the same field.
     checks_cost = True
 
+    def add_error(self, field, error):
+        """The model's rules, which run after the fields' own checks, see a field those
+        refused as blank: an FTE typed out of range would also be "A post needs an FTE".
+        A field already refused keeps its own message alone."""
+        if field is None and hasattr(error, "error_dict"):
+            error = {
+                name: messages
+                for name, messages in error.error_dict.items()
+                if name not in self._errors
+            }
+            if not error:
+                return
+        super().add_error(field, error)
+
     def _post_clean(self):
         super()._post_clean()
         line = self.instance

@@ -714,7 +714,7 @@ def multi_year_table(context: ReportContext, *, notes: bool = True) -> Table:
         f"Multi-year summary by {label.lower()}",
         [
             Column("name", label, width=36),
-            Column("fte", "FTE", Kind.FTE, summed=True, width=8),
+            Column("fte", "Net FTE", Kind.FTE, summed=True, width=8),
             Column("full_year", "Full-year effect £", Kind.MONEY, summed=True, width=14),
             *context.year_columns(),
             Column("total", "Total £", Kind.MONEY, summed=True, width=14),

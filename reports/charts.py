@@ -8,11 +8,20 @@ own cells (`reports.documents`). Plain Python, no Django (decision 0030).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from reports.tables import Column, Kind, Row, RowKind, Table, format_cell, format_fte
+from reports.tables import (
+    Column,
+    Kind,
+    Row,
+    RowKind,
+    Table,
+    by_group,
+    format_cell,
+    format_fte,
+)
 
 WIDTH = 800
 PLOT_HEIGHT = 360  # the plot and its axes; the legend adds rows below
@@ -222,17 +231,22 @@ def funding_cliff(table: Table) -> Chart:
 def recruitment(table: Table) -> Chart:
     """FTE funded against FTE in post, by workstream: the recruitment table's subtotals
     (of every workstream: a page of the table holds only its lines', its outline all)."""
+    labels: list[str] | None = None
     if table.window is not None and not table.window.whole:
-        table = replace(table, rows=table.outline)
-    rows = _rows_of(table, RowKind.SUBTOTAL)
-    labels = []
-    heading = ""
-    key = table.columns[0].key
-    for index, row in enumerate(table.rows):
-        if row.kind == RowKind.HEADING:
-            heading = str(row.cells.get(key, ""))
-        elif index in rows:
-            labels.append(heading)
+        # Read without its lines: printed as a row a workstream, not a heading and its
+        # subtotal with nothing between.
+        table = by_group(table, "Workstream")
+        rows = _rows_of(table, RowKind.LINE)
+    else:
+        rows = _rows_of(table, RowKind.SUBTOTAL)
+        labels = []
+        heading = ""
+        key = table.columns[0].key
+        for index, row in enumerate(table.rows):
+            if row.kind == RowKind.HEADING:
+                heading = str(row.cells.get(key, ""))
+            elif index in rows:
+                labels.append(heading)
     return Chart(
         slug="recruitment",
         title="FTE funded against FTE in post, by workstream",

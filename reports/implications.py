@@ -217,6 +217,12 @@ def _plural(count: int, one: str) -> str:
     return f"{count:,} {one if count == 1 else one + 's'}"
 
 
+def _opening(count: int, one: str) -> str:
+    """A count that opens a sentence, in words up to ten: "One line", "12 lines"."""
+    words = _plural_words(count, one)
+    return words[0].upper() + words[1:]
+
+
 class _Writer:
     def __init__(
         self,
@@ -289,7 +295,11 @@ class _Writer:
             else:
                 section.say("The plan costs ", cells.figure(total, "total"), f" {self._period()}.")
             posts = (
-                ["; its posts come to ", cells.figure(total, "fte")]
+                [
+                    "; its lines come to a net ",
+                    cells.figure(total, "fte"),
+                    " (new posts, less any posts given up to pay for them)",
+                ]
                 if cells.value(total, "fte")
                 else []
             )
@@ -328,7 +338,7 @@ class _Writer:
         missing = not_costed(self.plan)
         if missing:
             section.say(
-                f"{_plural(len(missing), 'line')} cannot be costed yet and "
+                f"{_opening(len(missing), 'line')} cannot be costed yet and "
                 f"{'is' if len(missing) == 1 else 'are'} not included in these figures: "
                 + "; ".join(f"{line.title} ({line.error.rstrip('.')})" for line in missing)
                 + "."
@@ -340,7 +350,7 @@ class _Writer:
         )
         if no_amount:
             section.say(
-                f"{_plural(len(no_amount), 'non-staff cost')} "
+                f"{_opening(len(no_amount), 'non-staff cost')} "
                 f"{'has' if len(no_amount) == 1 else 'have'} no amount stated yet and "
                 f"{'is' if len(no_amount) == 1 else 'are'} counted as nothing: "
                 + "; ".join(no_amount)
@@ -741,7 +751,7 @@ def _against_baseline(plan: Plan, baseline, summary: Cells, difference: Cells) -
     if len(changed) > WORKSTREAMS_NAMED:
         others = len(changed) - WORKSTREAMS_NAMED
         section.say(
-            f"{_plural(others, 'other workstream')} {'has' if others == 1 else 'have'} changed; "
+            f"{_opening(others, 'other workstream')} {'has' if others == 1 else 'have'} changed; "
             "the variance table lists every workstream."
         )
     return section

@@ -9,7 +9,7 @@ builders make every subtotal and total the sum of the printed figures above it, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -265,6 +265,29 @@ def window(table: Table, first: int, size: int) -> list[Row]:
         else:
             builder.total(row.cells[label_key])
     return shown.rows
+
+
+def by_group(table: Table, label: str) -> Table:
+    """A table's outline as a table of its groups: a row for each, named by its heading
+    and holding its subtotal's figures, then the total; the first column headed `label`
+    and only the summed columns beside it. What the subtotals of a table read without
+    its lines print as (a heading and its subtotal with nothing between reads as an empty
+    group). The rows are given to a builder again, so it casts as the outline does."""
+    first, *_ = table.columns
+    columns = [replace(first, label=label), *table.summed_columns]
+    grouped = Table(
+        table.slug, f"{table.title}, by {label.lower()}", columns, notes=list(table.notes)
+    )
+    builder = TableBuilder(grouped)
+    heading = ""
+    for row in table.outline:
+        if row.kind == RowKind.HEADING:
+            heading = str(row.cells[first.key])
+        elif row.kind == RowKind.SUBTOTAL:
+            builder.line({**row.cells, first.key: heading})
+        elif row.kind == RowKind.TOTAL:
+            builder.total(str(row.cells[first.key]))
+    return grouped
 
 
 def casting_errors(table: Table) -> list[str]:

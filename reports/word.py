@@ -416,20 +416,52 @@ def _font(style, size: float, bold: bool | None = None) -> None:
             fonts.attrib.pop(qn(attribute), None)
 
 
+# The page header's three parts, as shares of the text's width: the council and plan,
+# which may take two lines, the status mark, and the appendix and its meeting.
+HEADER_SHARES = (0.6, 0.12, 0.28)
+
+
+def _header_cells(document, section):
+    """The page header as a table of one row without borders, a paragraph in each cell
+    (left, centred, right), so a long plan name wraps in its own cell instead of pushing
+    the mark and the appendix onto a line of their own, in portrait as in landscape. The
+    header's own paragraph, which Word needs after a table, is left empty and small."""
+    width = _text_width_twips(document)
+    table = section.header.add_table(1, len(HEADER_SHARES), Emu(width * EMU_PER_TWIP))
+    table.autofit = False
+    paragraphs = []
+    for column, cell, share, alignment in zip(
+        table.columns,
+        table.rows[0].cells,
+        HEADER_SHARES,
+        (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT),
+        strict=True,
+    ):
+        column.width = cell.width = Emu(round(width * share) * EMU_PER_TWIP)
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles["Header"]
+        paragraph.alignment = alignment
+        paragraphs.append(paragraph)
+    after = section.header.paragraphs[0]
+    after._p.addprevious(table._tbl)
+    after.paragraph_format.space_after = Pt(0)
+    after.paragraph_format.line_spacing = Pt(1)
+    return paragraphs
+
+
 def _page_furniture(document, letterhead: Letterhead) -> None:
     """The running header and footer of the PDF: the council and plan, the status mark and
     the appendix with its meeting above; when it was produced, the page of how many and
     the plan's status below."""
     section = document.sections[0]
-    header = section.header.paragraphs[0]
-    header.add_run(_clean(letterhead.running_title))
-    header.add_run("\t")
+    left, centre, right = _header_cells(document, section)
+    left.add_run(_clean(letterhead.running_title))
     if letterhead.status_mark:
-        mark = header.add_run(_clean(letterhead.status_mark))
+        mark = centre.add_run(_clean(letterhead.status_mark))
         mark.bold = True
         mark.font.size = Pt(13)
         mark.font.color.rgb = MARK_RED
-    header.add_run("\t" + _clean(letterhead.running_appendix or letterhead.title))
+    right.add_run(_clean(letterhead.running_appendix or letterhead.title))
     footer = section.footer.paragraphs[0]
     footer.add_run(_clean(f"Produced {letterhead.produced}" if letterhead.produced else ""))
     footer.add_run("\tPage ")

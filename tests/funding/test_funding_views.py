@@ -210,3 +210,23 @@ def test_it_keeps_what_each_source_has_typed_with_pound_signs_and_commas(client,
     assert {
         (a.source_id, a.financial_year, a.amount.amount) for a in FundingAvailability.objects.all()
     } == {(grant.pk, 2025, Decimal("250000.00")), (base.pk, 2026, Decimal("125000.50"))}
+
+
+def test_it_offers_a_line_no_source_in_words_not_dashes(client, funded):
+    plan, line, _, _, user = funded
+    client.force_login(user)
+
+    html = client.get(reverse("funding:line", args=[plan.slug, line.pk])).content.decode()
+
+    assert "---------" not in html
+    assert '<option value="" selected>Choose a source</option>' in html
+
+
+def test_it_asks_for_a_new_sources_kind_in_words_not_dashes(client, funded):
+    plan, _, _, _, user = funded
+    client.force_login(user)
+
+    page = client.get(reverse("funding:sources", args=[plan.organisation.slug]))
+
+    assert "---------" not in page.content.decode()
+    assert '<option value="" selected>Choose a kind</option>' in page.content.decode()

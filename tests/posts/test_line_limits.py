@@ -143,3 +143,23 @@ def test_it_refuses_an_fte_of_a_billion_in_place_in_the_users_words(client, sett
     assert response.status_code == 422
     assert "FTE must be between 0.01 and 1,000: check it." in response.content.decode()
     assert "Ensure that there are no more than" not in response.content.decode()
+
+
+def test_it_gives_a_new_post_typed_with_an_fte_of_a_billion_one_message(plan):
+    from posts.forms import PlanLineEditForm
+
+    data = line_form_data(plan, annual_salary="32878", fte="1e9")
+    form = PlanLineEditForm(data=data, instance=PlanLine(plan=plan), plan=plan)
+
+    assert not form.is_valid()
+    assert form.errors["fte"] == ["FTE must be between 0.01 and 1,000: check it."]
+
+
+def test_it_still_says_a_post_needs_an_fte_when_none_is_typed(plan):
+    from posts.forms import PlanLineEditForm
+
+    data = line_form_data(plan, annual_salary="32878", fte="")
+    form = PlanLineEditForm(data=data, instance=PlanLine(plan=plan), plan=plan)
+
+    assert not form.is_valid()
+    assert form.errors["fte"] == ["A post needs an FTE."]

@@ -70,3 +70,8 @@ def funded_and_changed_plan():
     refigure_plan(plan=plan)
     plan.refresh_from_db()
     return plan
+
+
+def page_header(section) -> str:
+    """A Word section's page header as read across: its table's three parts, by tabs."""
+    return "\t".join(cell.text for cell in section.header.tables[0].rows[0].cells)

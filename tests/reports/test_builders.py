@@ -194,3 +194,9 @@ def test_it_summarises_years_by_phase_and_by_status(demo, by, names):
     assert [cells["name"] for cells in rows(table)] == names
     assert rows(table, RowKind.TOTAL)[0]["total"] == D("3094223")
     assert casting_errors(table) == []
+
+
+def test_it_heads_the_multi_year_summarys_fte_as_net(demo):
+    summary, _ = tables_of(demo, "multi-year")
+
+    assert [column.label for column in summary.columns][:2] == ["Workstream", "Net FTE"]

@@ -131,3 +131,18 @@ def test_it_gives_the_front_page_the_funding_cliff_with_its_table(funded_plan): 
     assert "Families First ends 31 Mar 2021" in chart.alt
     assert f'src="/plans/{funded_plan.slug}/charts/funding-cliff.svg"' in block
     assert '<table class="report" id="funded-unfunded">' in block
+
+
+def test_it_prints_the_recruitment_charts_table_a_row_a_workstream_not_headings_and_subtotals(
+    client,
+    funded_plan,  # noqa: F811
+):
+    html = signed_in(client, funded_plan).get(reverse("reports:charts", args=[funded_plan.slug]))
+    html = html.content.decode()
+
+    table = html[html.index('<table class="report" id="recruitment">') :]
+    table = table[: table.index("</table>")]
+    assert "Subtotal" not in table
+    assert 'class="heading"' not in table
+    assert ">Workstream</th>" in table
+    assert ">Front door</" in table and ">Total</" in table

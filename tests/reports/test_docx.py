@@ -28,6 +28,7 @@ from reports.tables import RowKind, format_cell
 from reports.views import PAGE_LINES
 from reports.word import Letterhead, write_prose_docx
 from tests.factories import MembershipFactory, PlanLineFactory, WorkstreamFactory
+from tests.reports.helpers import page_header
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +199,7 @@ def test_it_lays_out_a4_landscape_with_the_pdfs_margins(demo):
 def test_it_names_the_council_plan_and_appendix_in_the_title_and_the_page_header(demo):
     _, word = word_of(demo, "resource-requirement", appendix="3")
 
-    header = word.sections[0].header.paragraphs[0].text
+    header = page_header(word.sections[0])
     footer = word.sections[0].footer.paragraphs[0]
     assert word.paragraphs[0].text == "Appendix 3: Resource requirement"
     assert word.paragraphs[0].style.name == "Heading 1"
@@ -218,7 +219,7 @@ def test_it_heads_a_plan_reopened_since_approval_as_a_draft_not_as_approved(demo
 
     _, word = word_of(demo, "resource-requirement", appendix="3")
 
-    header = word.sections[0].header.paragraphs[0].text
+    header = page_header(word.sections[0])
     said = "Draft (reopened): not the plan as approved by Cabinet on 12 March 2026"
     assert header.endswith(f"Appendix 3 · {said}")
     assert "DRAFT" in header
@@ -229,7 +230,7 @@ def test_it_heads_a_plan_reopened_since_approval_as_a_draft_not_as_approved(demo
 def test_it_names_the_committee_a_plan_never_approved_goes_to_as_a_draft_for_it(demo):
     _, word = word_of(demo, "resource-requirement", appendix="3")
 
-    assert word.sections[0].header.paragraphs[0].text.endswith("Appendix 3 · Draft for Executive")
+    assert page_header(word.sections[0]).endswith("Appendix 3 · Draft for Executive")
 
 
 def test_it_puts_the_notes_and_the_assumptions_below_the_table(demo):
@@ -346,7 +347,7 @@ def test_it_writes_prose_sections_under_their_headings_on_a4_portrait():
     section = word.sections[0]
     assert section.orientation == WD_ORIENT.PORTRAIT
     assert round(section.page_width.mm) == 210
-    assert section.header.paragraphs[0].text.startswith("Wirral Council")
+    assert page_header(section).startswith("Wirral Council")
 
 
 # -- LibreOffice ------------------------------------------------------------------------
@@ -354,15 +355,10 @@ def test_it_writes_prose_sections_under_their_headings_on_a4_portrait():
 SOFFICE = shutil.which("soffice")
 
 
-@pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui gives soffice)",
-)
-def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_row(demo, tmp_path):
-    document = ReportDocument.build(demo, "resource-requirement", ReportOptions(appendix="3"))
-    source = tmp_path / "table.docx"
-    source.write_bytes(document.docx())
-
+def printed_by_libreoffice(content: bytes, tmp_path):
+    """The Word document converted to PDF by LibreOffice headless: the PDF's path."""
+    source = tmp_path / "word.docx"
+    source.write_bytes(content)
     subprocess.run(
         [
             SOFFICE,
@@ -378,8 +374,16 @@ def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_ro
         capture_output=True,
         timeout=120,
     )
+    return tmp_path / "word.pdf"
 
-    reader = PdfReader(tmp_path / "table.pdf")
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui gives soffice)",
+)
+def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_row(demo, tmp_path):
+    document = ReportDocument.build(demo, "resource-requirement", ReportOptions(appendix="3"))
+    reader = PdfReader(printed_by_libreoffice(document.docx(), tmp_path))
     texts = [page.extract_text() for page in reader.pages]
     assert len(texts) > 1
     assert {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages} == {
@@ -393,3 +397,46 @@ def test_it_opens_in_libreoffice_with_its_figures_header_and_repeating_header_ro
     whole = "\n".join(texts)
     assert "1,765,417" in whole and "3,094,223" in whole
     assert "A flat 29% of pay." in whole
+
+
+def words_placed_by_libreoffice(content: bytes, tmp_path) -> list[tuple[str, float, float]]:
+    """The Word document as LibreOffice prints it, read back by pdftotext: each word of
+    its first page with where its top and left edges are (points from the page's top
+    left)."""
+    printed = printed_by_libreoffice(content, tmp_path)
+    placed = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(printed), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [
+        (word, float(top), float(left))
+        for left, top, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', placed.stdout
+        )
+    ]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice and pdftotext are not installed (make browser installs them)",
+)
+def test_it_keeps_a_long_plan_names_portrait_header_on_one_line_with_the_mark(tmp_path):
+    content = write_prose_docx(
+        letterhead=Letterhead(
+            council="Middlesbrough Council",
+            plan="Resource Requirement for Improvement in Children's Services",
+            title="Financial implications",
+            meeting="Draft for Executive",
+            status_mark="DRAFT",
+        ),
+        sections=[("The cost of the plan", ["The plan costs £3,094,223."])],
+    )
+
+    words = words_placed_by_libreoffice(content, tmp_path)
+
+    top = {word: (y, x) for word, y, x in reversed(words)}  # each word's first place
+    assert abs(top["Executive"][0] - top["Middlesbrough"][0]) < 1
+    assert abs(top["DRAFT"][0] - top["Middlesbrough"][0]) < 1
+    assert top["Middlesbrough"][1] < top["DRAFT"][1] < top["Executive"][1]

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from figures.services import refigure_plan
 from investplan.models import Finding, Inspection, Role
 from investplan.services import approve_plan, copy_plan_as_scenario
 from posts.models import LineKind, PlanLine
@@ -387,3 +388,15 @@ def test_it_reads_the_front_page_in_queries_that_do_not_grow_with_the_lines(clie
     many = _front_queries(client, funded_plan)
 
     assert many == few
+
+
+def test_it_says_no_source_pays_for_any_line_when_none_is_allocated(client, db):
+    plan = PlanFactory(first_year=2025, last_year=2026)
+    PlanLineFactory(plan=plan, annual_salary=Decimal("40000"), start_date="2025-04-01")
+    refigure_plan(plan=plan)
+    client.force_login(member(plan))
+
+    text = visible_text(front(client, plan).html)
+
+    assert "No funding source pays for any line yet" in text
+    assert "No line outlives a funding source that ends." not in text

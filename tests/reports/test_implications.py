@@ -26,7 +26,7 @@ from tests.factories import (
     PlanLineFactory,
 )
 from tests.pages import visible_text
-from tests.reports.helpers import funded_and_changed_plan
+from tests.reports.helpers import funded_and_changed_plan, page_header
 from tests.reports.test_query_counts import made_plan
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,9 @@ def test_it_says_what_the_plan_costs_each_year_and_in_total(plan):
         cost,
     )
     assert "Its full-year effect" in cost
-    assert "its posts come to 3 FTE" in cost
+    assert (
+        "its lines come to a net 3 FTE (new posts, less any posts given up to pay for them)"
+    ) in cost
 
 
 def test_it_says_what_each_source_meets_and_what_requires_additional_funding(plan):
@@ -324,10 +326,10 @@ def test_it_names_the_lines_that_cannot_be_costed(client):
     assert "None of the plan's lines has a cost yet, so the plan costs nothing" in text
     assert "As the plan has no costs yet, nothing requires additional funding." in text
     assert (
-        "1 line cannot be costed yet and is not included in these figures: Head of Service ("
+        "One line cannot be costed yet and is not included in these figures: Head of Service ("
     ) in text
     assert (
-        "1 non-staff cost has no amount stated yet and is counted as nothing: Audit resource."
+        "One non-staff cost has no amount stated yet and is counted as nothing: Audit resource."
     ) in text
 
 
@@ -438,7 +440,7 @@ def page_headings(html: str) -> list[str]:
 def test_it_marks_a_draft_plans_word_file_draft_as_the_table_files_are(client, plan):
     word = word_of(client, plan)
 
-    header = word.sections[0].header.paragraphs[0].text
+    header = page_header(word.sections[0])
     assert "DRAFT" in header
     assert word.sections[0].footer.paragraphs[0].text.endswith("Status: Draft")
     assert "Draft (reopened): not the plan as approved by Cabinet" in word.paragraphs[1].text
@@ -449,7 +451,7 @@ def test_it_leaves_the_draft_mark_off_an_approved_plans_word_file(client, plan):
 
     word = word_of(client, plan)
 
-    assert "DRAFT" not in word.sections[0].header.paragraphs[0].text
+    assert "DRAFT" not in page_header(word.sections[0])
     assert "Approved by Cabinet on 12 March 2026" in word.paragraphs[1].text
 
 

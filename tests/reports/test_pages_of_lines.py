@@ -198,4 +198,6 @@ def test_it_draws_the_recruitment_chart_from_its_outline_as_from_the_whole_table
     chart = plan_chart(plan, "recruitment")
 
     assert (chart.categories, chart.alt) == (chart_of(whole).categories, chart_of(whole).alt)
-    assert [row for row in chart.table.rows if row.kind == RowKind.LINE] == []
+    subtotals = [row.cells for row in whole.rows if row.kind == RowKind.SUBTOTAL]
+    groups = [row.cells for row in chart.table.rows if row.kind == RowKind.LINE]
+    assert [cells["funded"] for cells in groups] == [cells["funded"] for cells in subtotals]

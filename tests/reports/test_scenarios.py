@@ -227,3 +227,14 @@ def test_it_names_a_what_if_that_is_not_a_percentage(client, improvement):
 
     assert response.status_code == 422
     assert "Pay award: “lots” is not a percentage, like 2 or 3.5" in response.content.decode()
+
+
+@pytest.mark.parametrize("page, words", [("what-if", "What if"), ("variance", "Variance")])
+def test_it_names_the_what_if_and_variance_pages_in_the_browsers_title(
+    client, improvement, page, words
+):
+    client.force_login(member(improvement, Role.VIEWER))
+
+    html = client.get(reverse(f"reports:{page}", args=[improvement.slug])).content.decode()
+
+    assert f"<title>{words} – Improvement structure – InvestPlan</title>" in html
