@@ -32,7 +32,6 @@ from figures.costs import engine
 from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
-from figures.costs.true_cost import in_year_forecast
 from figures.models import FindingPart, FundingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
@@ -515,18 +514,18 @@ class ReportContext:
             texts.setdefault(line_id, []).append(text)
         return texts
 
-    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal]]:
-        """Each line of the page's cost in the year and its forecast from its start date,
-        by line."""
+    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+        """Each line of the page's cost in the year, its forecast from its start date and
+        the cost of agency cover until it is filled, by line."""
         rows = _of_page(
             self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year),
             "line_id",
             line_ids,
         )
         return {
-            line_id: (cost, forecast)
-            for line_id, cost, forecast in rows.values_list(
-                "line_id", "cost_in_pounds", "forecast_in_pounds"
+            line_id: (cost, forecast, cover)
+            for line_id, cost, forecast, cover in rows.values_list(
+                "line_id", "cost_in_pounds", "forecast_in_pounds", "agency_cover_in_pounds"
             )
         }
 
@@ -1186,53 +1185,24 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     page = context.workstream_page(
         table,
         _costed_new_posts,
+        {"fte": Sum("fte"), "in_post": Sum("fte_in_post")},
         {
-            "fte": Sum("fte"),
-            "in_post": Sum("fte_in_post"),
-            "covered": Count("pk", filter=Q(agency_cover=True)),
+            "budget": Sum("cost_in_pounds"),
+            "forecast": Sum("forecast_in_pounds"),
+            "cover": Sum("agency_cover_in_pounds"),
         },
-        {"budget": Sum("cost_in_pounds"), "forecast": Sum("forecast_in_pounds")},
         year.start_year,
     )
-    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
-
-    def outlook(line: LineRow, budget: Decimal, forecast: Decimal):
-        return in_year_forecast(
-            budget=budget,
-            forecast=forecast,
-            fte=line.fte,
-            budgeted_start=line.start_date,
-            forecast_start=line.actual_start_date or line.expected_start_date or line.start_date,
-            year=year,
-            agency_cover=line.agency_cover,
-            agency_premium=premium,
-        )
-
-    # Agency cover is worked out for each line, as its row prints it: the whole table's
-    # sums of it read only the lines with cover (no other line has any), and work each
-    # out the same way.
-    covered, budgets = [], {}
-    if any([sums.pop("covered") for _, _, _, sums in page.groups]):
-        covered = context.page_of_lines(_covered_new_posts(""), {}, Window())
-        budgets = context.in_year(year, context.lines().filter(_covered_new_posts("")).values("pk"))
-    cover_by_workstream: dict[int | None, Decimal] = {}
-    for item in covered:
-        line = item.line
-        cover = round_money(outlook(line, *budgets.get(line.pk, (ZERO, ZERO))).agency_cover, POUND)
-        cover_by_workstream[line.workstream_id] = (
-            cover_by_workstream.get(line.workstream_id, ZERO) + cover
-        )
-    for key, _, _, sums in page.groups:
+    for _, _, _, sums in page.groups:
         sums["slippage"] = sums["budget"] - sums["forecast"]
-        sums["cover"] = cover_by_workstream.get(key, ZERO)
         sums["with_cover"] = sums["forecast"] + sums["cover"]
+    # The forecast is stored from the actual or expected start date, and the cover with
+    # it (`figures.costs.printed`).
+    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
 
     def cells(item: Item) -> dict:
         line = item.line
-        # The forecast is stored from the actual or expected start date.
-        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
-        found = outlook(line, budget, forecast)
-        cover = round_money(found.agency_cover, POUND)
+        budget, forecast, cover = in_year.get(line.pk, (ZERO, ZERO, ZERO))
         return {
             "title": line.title,
             "fte": line.fte,
@@ -1242,7 +1212,7 @@ def in_year_forecast_table(context: ReportContext) -> Table:
             "actual_start": _day(line.actual_start_date),
             "budget": budget,
             "forecast": forecast,
-            "slippage": found.slippage,
+            "slippage": budget - forecast,
             "cover": cover,
             "with_cover": forecast + cover,
         }
@@ -1600,12 +1570,6 @@ def _costed_new_posts(prefix: str) -> Q:
     return _new_posts(prefix) & (
         Q(**{f"{prefix}figures__error": ""}) | Q(**{f"{prefix}figures__isnull": True})
     )
-
-
-def _covered_new_posts(prefix: str) -> Q:
-    """The new posts covered by agency staff until filled: the only lines with a cost of
-    cover."""
-    return _costed_new_posts(prefix) & Q(**{f"{prefix}agency_cover": True})
 
 
 def _lines_by_workstream(table: Table, page: WorkstreamPage, cells: Callable[[Item], dict]) -> None:
