@@ -11,12 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
@@ -285,19 +287,19 @@ def _line_row(row: dict) -> LineRow:
     )
 
 
-def _ranked(column: str, rank: dict[int, int]) -> list:
-    """An ordering by the place `rank` gives each value of `column` (any other last); none
-    if it ranks nothing (a CASE of no WHEN is a constant, which PostgreSQL would take for
-    a column's number)."""
-    if not rank:
-        return []
-    return [
-        Case(
-            *[When(**{column: pk}, then=Value(place)) for pk, place in rank.items()],
-            default=Value(len(rank)),
-            output_field=IntegerField(),
-        )
-    ]
+# The findings' order in the findings table: by inspection, then as the inspection lists them.
+FINDING_ORDER = ("inspection__date", "inspection__id", "position", "id")
+
+
+def _by_workstream() -> list:
+    """A line's workstream's place as SQL, as `ReportContext.workstream_rank` gives it:
+    by position, then name compared as Python compares text (code point by code point:
+    SQLite's own comparison, PostgreSQL's "C" collation); no workstream last. Through a
+    join, where a `CASE` of one `WHEN` a workstream was compiled for every query."""
+    name = F("workstream__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return [F("workstream__position").asc(nulls_last=True), name.asc()]
 
 
 def _page_lines(page: WorkstreamPage) -> list[int] | None:
@@ -446,7 +448,7 @@ class ReportContext:
         if sort in SQL_ORDER:
             key, position = SQL_ORDER[sort](), F("position")
             order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
-            order = [*_ranked("workstream_id", rank), *order, "pk"]
+            order = [*_by_workstream(), *order, "pk"]
             if window.size is not None:
                 # The window's ids ordered and cut by the database first, so that only
                 # its lines are read whole, with their totals (as a list, not a subquery:
@@ -563,17 +565,19 @@ class ReportContext:
         )
         return {row["finding_id"]: (row["lines"], self._figures_of(row)) for row in rows}
 
-    def finding_parts(
-        self, rank: dict[int, int], window: Window
-    ) -> list[tuple[int, int | None, Figures]]:
+    def finding_parts(self, window: Window) -> list[tuple[int, int | None, Figures]]:
         """Each line's part for each finding it answers (None: not linked to one), by
-        finding in the order of `rank` (no finding last), then in the plan's order:
+        finding in the table's order (`FINDING_ORDER`; no finding last), then in the
+        plan's order:
         (line id, finding id, figures); only the window's. Two queries: the parts' rows
         of no year (one a part, with its FTE and full-year effect) ordered and cut to the
         window, then their rows by year."""
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
-            *_ranked("finding_id", rank), "line__position", "line_id"
+            ExpressionWrapper(Q(finding__isnull=True), output_field=BooleanField()),
+            *(f"finding__{key}" for key in FINDING_ORDER),
+            "line__position",
+            "line_id",
         )
         if window.size is not None:
             full_year = full_year[window.first : window.first + window.size]
@@ -1021,15 +1025,14 @@ def findings(context: ReportContext) -> list[Table]:
     all_findings = list(
         Finding.objects.filter(inspection__organisation_id=context.plan.organisation_id)
         .select_related("inspection")
-        .order_by("inspection__date", "inspection_id", "position", "id")
+        .order_by(*FINDING_ORDER)
     )
     groups = context.finding_groups()
     answering = [finding for finding in all_findings if finding.pk in groups]
-    rank = {finding.pk: place for place, finding in enumerate(answering)}
     window = context.paging.window(sum(lines for lines, _ in groups.values()))
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
-    parts = context.finding_parts(rank, window)
+    parts = context.finding_parts(window)
     page_lines = None if window.size is None else list({line_id for line_id, _, _ in parts})
     ways = context.findings_answered(page_lines)
     # Only what the table prints of each line: its title and grade.
