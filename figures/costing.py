@@ -205,7 +205,15 @@ def line_facts(line: PlanLine, plan: Plan, read: LinesToCost) -> LineFacts:
         headcount=line.headcount,
         social_worker=line.social_worker,
         reward_scheme=line.reward_scheme,
+        agency_cover=line.agency_cover,
+        forecast_start=forecast_start(line),
     )
+
+
+def forecast_start(line: PlanLine):
+    """The date the in-year forecast costs a post from: when it actually started, else
+    when it is now expected to, else its budgeted start."""
+    return line.actual_start_date or line.expected_start_date or line.start_date
 
 
 class PlanCoster:
@@ -251,7 +259,7 @@ class PlanCoster:
         to, its end unchanged: the in-year forecast of a post filled late."""
         if cost is None or line.kind != LineKind.NEW_POST:
             return None
-        start = line.actual_start_date or line.expected_start_date or line.start_date
+        start = forecast_start(line)
         if start == line.start_date:
             return None
         try:

@@ -88,6 +88,9 @@ class LineYearFigure(models.Model):
     recruitment = _money("recruitment payments, in whole pounds")
     retention = _money("retention payments, in whole pounds")
     vacancy_factor = _money("vacancy factor, in whole pounds")
+    # What agency staff covering a post filled late cost in the year (the in-year
+    # forecast's cover), from the year's printed cost and forecast.
+    agency_cover_in_pounds = _money("agency cover until filled, in whole pounds")
 
     class Meta:
         constraints = [

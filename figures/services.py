@@ -69,6 +69,8 @@ COLUMNS = {
         "retention_currency",
         "vacancy_factor",
         "vacancy_factor_currency",
+        "agency_cover_in_pounds",
+        "agency_cover_in_pounds_currency",
     ),
     FundingPart: (
         "line_id",
@@ -125,7 +127,8 @@ def figure_rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict
     for year in years:
         agency, recruitment, retention, vacancy = printed.true_cost[year]
         cost, forecast = figures.years[year], printed.forecast[year]
-        if not (cost or forecast or agency or recruitment or retention or vacancy):
+        cover = printed.agency_cover.get(year, ZERO)
+        if not (cost or forecast or agency or recruitment or retention or vacancy or cover):
             continue
         year_rows.append(
             (
@@ -143,6 +146,8 @@ def figure_rows(plan_id: int, line_id: int, printed: PrintedLine, years) -> dict
                 retention,
                 GBP,
                 vacancy,
+                GBP,
+                cover,
                 GBP,
             )
         )

@@ -11,12 +11,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -24,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 from django.utils import timezone
 
 from figures.costing import engine_assumptions, true_cost_assumptions
@@ -32,7 +34,6 @@ from figures.costs import engine
 from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import PENNY, POUND, ZERO, format_money, round_money
-from figures.costs.true_cost import in_year_forecast
 from figures.models import FindingPart, FundingPart, LineYearFigure
 from funding.models import FundingAvailability, FundingSource
 from investplan.models import Finding, Plan, PlanStatus, Workstream
@@ -286,19 +287,19 @@ def _line_row(row: dict) -> LineRow:
     )
 
 
-def _ranked(column: str, rank: dict[int, int]) -> list:
-    """An ordering by the place `rank` gives each value of `column` (any other last); none
-    if it ranks nothing (a CASE of no WHEN is a constant, which PostgreSQL would take for
-    a column's number)."""
-    if not rank:
-        return []
-    return [
-        Case(
-            *[When(**{column: pk}, then=Value(place)) for pk, place in rank.items()],
-            default=Value(len(rank)),
-            output_field=IntegerField(),
-        )
-    ]
+# The findings' order in the findings table: by inspection, then as the inspection lists them.
+FINDING_ORDER = ("inspection__date", "inspection__id", "position", "id")
+
+
+def _by_workstream() -> list:
+    """A line's workstream's place as SQL, as `ReportContext.workstream_rank` gives it:
+    by position, then name compared as Python compares text (code point by code point:
+    SQLite's own comparison, PostgreSQL's "C" collation); no workstream last. Through a
+    join, where a `CASE` of one `WHEN` a workstream was compiled for every query."""
+    name = F("workstream__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return [F("workstream__position").asc(nulls_last=True), name.asc()]
 
 
 def _page_lines(page: WorkstreamPage) -> list[int] | None:
@@ -447,7 +448,7 @@ class ReportContext:
         if sort in SQL_ORDER:
             key, position = SQL_ORDER[sort](), F("position")
             order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
-            order = [*_ranked("workstream_id", rank), *order, "pk"]
+            order = [*_by_workstream(), *order, "pk"]
             if window.size is not None:
                 # The window's ids ordered and cut by the database first, so that only
                 # its lines are read whole, with their totals (as a list, not a subquery:
@@ -515,18 +516,18 @@ class ReportContext:
             texts.setdefault(line_id, []).append(text)
         return texts
 
-    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal]]:
-        """Each line of the page's cost in the year and its forecast from its start date,
-        by line."""
+    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+        """Each line of the page's cost in the year, its forecast from its start date and
+        the cost of agency cover until it is filled, by line."""
         rows = _of_page(
             self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year),
             "line_id",
             line_ids,
         )
         return {
-            line_id: (cost, forecast)
-            for line_id, cost, forecast in rows.values_list(
-                "line_id", "cost_in_pounds", "forecast_in_pounds"
+            line_id: (cost, forecast, cover)
+            for line_id, cost, forecast, cover in rows.values_list(
+                "line_id", "cost_in_pounds", "forecast_in_pounds", "agency_cover_in_pounds"
             )
         }
 
@@ -564,17 +565,19 @@ class ReportContext:
         )
         return {row["finding_id"]: (row["lines"], self._figures_of(row)) for row in rows}
 
-    def finding_parts(
-        self, rank: dict[int, int], window: Window
-    ) -> list[tuple[int, int | None, Figures]]:
+    def finding_parts(self, window: Window) -> list[tuple[int, int | None, Figures]]:
         """Each line's part for each finding it answers (None: not linked to one), by
-        finding in the order of `rank` (no finding last), then in the plan's order:
+        finding in the table's order (`FINDING_ORDER`; no finding last), then in the
+        plan's order:
         (line id, finding id, figures); only the window's. Two queries: the parts' rows
         of no year (one a part, with its FTE and full-year effect) ordered and cut to the
         window, then their rows by year."""
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
-            *_ranked("finding_id", rank), "line__position", "line_id"
+            ExpressionWrapper(Q(finding__isnull=True), output_field=BooleanField()),
+            *(f"finding__{key}" for key in FINDING_ORDER),
+            "line__position",
+            "line_id",
         )
         if window.size is not None:
             full_year = full_year[window.first : window.first + window.size]
@@ -1022,15 +1025,14 @@ def findings(context: ReportContext) -> list[Table]:
     all_findings = list(
         Finding.objects.filter(inspection__organisation_id=context.plan.organisation_id)
         .select_related("inspection")
-        .order_by("inspection__date", "inspection_id", "position", "id")
+        .order_by(*FINDING_ORDER)
     )
     groups = context.finding_groups()
     answering = [finding for finding in all_findings if finding.pk in groups]
-    rank = {finding.pk: place for place, finding in enumerate(answering)}
     window = context.paging.window(sum(lines for lines, _ in groups.values()))
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
-    parts = context.finding_parts(rank, window)
+    parts = context.finding_parts(window)
     page_lines = None if window.size is None else list({line_id for line_id, _, _ in parts})
     ways = context.findings_answered(page_lines)
     # Only what the table prints of each line: its title and grade.
@@ -1186,53 +1188,24 @@ def in_year_forecast_table(context: ReportContext) -> Table:
     page = context.workstream_page(
         table,
         _costed_new_posts,
+        {"fte": Sum("fte"), "in_post": Sum("fte_in_post")},
         {
-            "fte": Sum("fte"),
-            "in_post": Sum("fte_in_post"),
-            "covered": Count("pk", filter=Q(agency_cover=True)),
+            "budget": Sum("cost_in_pounds"),
+            "forecast": Sum("forecast_in_pounds"),
+            "cover": Sum("agency_cover_in_pounds"),
         },
-        {"budget": Sum("cost_in_pounds"), "forecast": Sum("forecast_in_pounds")},
         year.start_year,
     )
-    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
-
-    def outlook(line: LineRow, budget: Decimal, forecast: Decimal):
-        return in_year_forecast(
-            budget=budget,
-            forecast=forecast,
-            fte=line.fte,
-            budgeted_start=line.start_date,
-            forecast_start=line.actual_start_date or line.expected_start_date or line.start_date,
-            year=year,
-            agency_cover=line.agency_cover,
-            agency_premium=premium,
-        )
-
-    # Agency cover is worked out for each line, as its row prints it: the whole table's
-    # sums of it read only the lines with cover (no other line has any), and work each
-    # out the same way.
-    covered, budgets = [], {}
-    if any([sums.pop("covered") for _, _, _, sums in page.groups]):
-        covered = context.page_of_lines(_covered_new_posts(""), {}, Window())
-        budgets = context.in_year(year, context.lines().filter(_covered_new_posts("")).values("pk"))
-    cover_by_workstream: dict[int | None, Decimal] = {}
-    for item in covered:
-        line = item.line
-        cover = round_money(outlook(line, *budgets.get(line.pk, (ZERO, ZERO))).agency_cover, POUND)
-        cover_by_workstream[line.workstream_id] = (
-            cover_by_workstream.get(line.workstream_id, ZERO) + cover
-        )
-    for key, _, _, sums in page.groups:
+    for _, _, _, sums in page.groups:
         sums["slippage"] = sums["budget"] - sums["forecast"]
-        sums["cover"] = cover_by_workstream.get(key, ZERO)
         sums["with_cover"] = sums["forecast"] + sums["cover"]
+    # The forecast is stored from the actual or expected start date, and the cover with
+    # it (`figures.costs.printed`).
+    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
 
     def cells(item: Item) -> dict:
         line = item.line
-        # The forecast is stored from the actual or expected start date.
-        budget, forecast = in_year.get(line.pk, (ZERO, ZERO))
-        found = outlook(line, budget, forecast)
-        cover = round_money(found.agency_cover, POUND)
+        budget, forecast, cover = in_year.get(line.pk, (ZERO, ZERO, ZERO))
         return {
             "title": line.title,
             "fte": line.fte,
@@ -1242,7 +1215,7 @@ def in_year_forecast_table(context: ReportContext) -> Table:
             "actual_start": _day(line.actual_start_date),
             "budget": budget,
             "forecast": forecast,
-            "slippage": found.slippage,
+            "slippage": budget - forecast,
             "cover": cover,
             "with_cover": forecast + cover,
         }
@@ -1600,12 +1573,6 @@ def _costed_new_posts(prefix: str) -> Q:
     return _new_posts(prefix) & (
         Q(**{f"{prefix}figures__error": ""}) | Q(**{f"{prefix}figures__isnull": True})
     )
-
-
-def _covered_new_posts(prefix: str) -> Q:
-    """The new posts covered by agency staff until filled: the only lines with a cost of
-    cover."""
-    return _costed_new_posts(prefix) & Q(**{f"{prefix}agency_cover": True})
 
 
 def _lines_by_workstream(table: Table, page: WorkstreamPage, cells: Callable[[Item], dict]) -> None:

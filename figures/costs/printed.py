@@ -17,7 +17,7 @@ from decimal import Decimal
 from .engine import LineCost, LineKind
 from .financial_year import FinancialYear
 from .money import PENNY, POUND, ZERO, Share, apportion, round_money, split_money
-from .true_cost import TrueCostAssumptions, TrueCostPost, true_cost_parts
+from .true_cost import TrueCostAssumptions, TrueCostPost, in_year_forecast, true_cost_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ class LineFacts:
     headcount: int | None = None
     social_worker: bool = False
     reward_scheme: bool = False
+    agency_cover: bool = False  # agency staff cover the post until it is filled
+    forecast_start: date | None = None  # the actual start, else the expected, else `start`
 
 
 @dataclass(slots=True)
@@ -91,6 +93,8 @@ class PrintedLine:
     findings: list[Part]
     forecast: dict[FinancialYear, Decimal]
     true_cost: dict[FinancialYear, tuple[Decimal, Decimal, Decimal, Decimal]]
+    # What agency staff covering a post filled late cost in each year, in whole pounds.
+    agency_cover: dict[FinancialYear, Decimal] = field(default_factory=dict)
     full_year_exact: str = ""  # the engine's exact full-year effect, as a decimal string
     salary: Decimal | None = None
     computed_full_year: Decimal | None = None
@@ -132,12 +136,14 @@ def printed_line(
             round_money(cost.full_year_effect, POUND),
             {year: round_money(cost.years.get(year, ZERO), POUND) for year in years},
         )
+    forecast = _forecast(cost, forecast_cost, pounds, years)
     printed = PrintedLine(
         figures=pounds,
         funding=_funding_parts(facts, cost, pounds, years),
         findings=_finding_parts(facts, pounds),
-        forecast=_forecast(cost, forecast_cost, pounds, years),
+        forecast=forecast,
         true_cost=_true_cost(facts, cost, years, true_cost),
+        agency_cover=_agency_cover(facts, cost, pounds, forecast, years, true_cost),
         error=error,
     )
     if cost is not None:
@@ -156,6 +162,36 @@ def _forecast(cost, forecast_cost, pounds: Figures, years) -> dict[FinancialYear
     if cost is None or not forecast_cost:
         return dict(pounds.years)
     return {year: round_money(forecast_cost.get(year, ZERO), POUND) for year in years}
+
+
+def _agency_cover(facts: LineFacts, cost, pounds: Figures, forecast, years, assumptions) -> dict:
+    """Each year's cost of agency staff covering a new post until it is filled, from the
+    year's printed budget and forecast: what the in-year forecast prints beside them."""
+    if (
+        facts.kind != LineKind.NEW_POST
+        or cost is None
+        or not facts.agency_cover
+        or facts.start is None
+        or facts.forecast_start is None
+    ):
+        return dict.fromkeys(years, ZERO)
+    premium = assumptions.agency_premium if assumptions is not None else ZERO
+    return {
+        year: round_money(
+            in_year_forecast(
+                budget=pounds.years[year],
+                forecast=forecast[year],
+                fte=facts.fte or ZERO,
+                budgeted_start=facts.start,
+                forecast_start=facts.forecast_start,
+                year=year,
+                agency_cover=True,
+                agency_premium=premium,
+            ).agency_cover,
+            POUND,
+        )
+        for year in years
+    }
 
 
 # A plan that assumes no agency share, payments or vacancy factor adds nothing to any

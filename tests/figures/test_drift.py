@@ -211,6 +211,7 @@ class PlansEdited(RuleBasedStateMachine):
                 social_worker=data.draw(st.booleans()),
                 reward_scheme=data.draw(st.booleans()),
                 expected_start_date=data.draw(st.sampled_from([None, date(2025, 2, 1)])),
+                agency_cover=data.draw(st.booleans()),
             )
         findings = data.draw(st.lists(st.sampled_from(self.findings), unique=True, max_size=2))
         with saved_or_refused("add a line"):
@@ -240,6 +241,7 @@ class PlansEdited(RuleBasedStateMachine):
                 social_worker=data.draw(st.booleans()),
                 reward_scheme=data.draw(st.booleans()),
                 actual_start_date=data.draw(st.sampled_from([None, date(2025, 6, 1)])),
+                agency_cover=data.draw(st.booleans()),
             )
         else:
             fields["headcount"] = data.draw(st.sampled_from([None, 1, 3]))

@@ -12,6 +12,7 @@ from figures.costs.engine import LineCost, LineKind
 from figures.costs.financial_year import FinancialYear as FY
 from figures.costs.money import ZERO
 from figures.costs.printed import Allocation, LineFacts, printed_line
+from figures.costs.true_cost import TrueCostAssumptions
 
 YEARS = [FY(2024), FY(2025), FY(2026)]
 GRANT_A, GRANT_B, BASE = 1, 2, 3
@@ -180,6 +181,38 @@ def test_it_counts_a_post_that_cannot_be_costed_at_its_fte_with_no_cost():
     assert printed.figures.years == dict.fromkeys(YEARS, ZERO)
     assert sum(part.figures.fte for part in printed.funding) == D("0.5")
     assert all(part.cliff is None for part in printed.funding)
+
+
+def filled_late(*, covered: bool):
+    # Budgeted from 1 April 2024, filled on 1 August: 122 days of 2024/25 empty.
+    facts = LineFacts(
+        kind=LineKind.NEW_POST,
+        fte=D("1"),
+        start=date(2024, 4, 1),
+        end=None,
+        outside_years=False,
+        agency_cover=covered,
+        forecast_start=date(2024, 8, 1),
+    )
+    return printed_line(
+        facts,
+        cost("40000", "40000", "40000"),
+        YEARS[:2],
+        forecast_cost={YEARS[0]: D("26630.14"), YEARS[1]: D("40000")},
+        true_cost=TrueCostAssumptions(agency_premium=D("30000")),
+    )
+
+
+def test_it_costs_agency_cover_until_a_late_post_is_filled_from_its_printed_budget():
+    printed = filled_late(covered=True)
+
+    # £40,000 less £26,630 of slippage, plus £30,000 a year for 122 of 365 days, once
+    # rounded: £13,370 + £10,027.40.
+    assert printed.agency_cover == {YEARS[0]: D("23397"), YEARS[1]: ZERO}
+
+
+def test_it_costs_no_agency_cover_for_a_post_not_covered():
+    assert filled_late(covered=False).agency_cover == dict.fromkeys(YEARS[:2], ZERO)
 
 
 # -- properties -----------------------------------------------------------------------
