@@ -26,7 +26,7 @@ def mark_plans_with_agency_cover(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("figures", "0002_plans_await_recosting"),
+        ("figures", "0003_figure_rows_without_redundant_indexes"),
         ("posts", "0010_spine_salary_checked_as_money"),
     ]
 
