@@ -518,7 +518,7 @@ COSTED_FIELDS = (
     "kind", "fte", "headcount", "start_date", "end_date", "duration_months", "one_off",
     "grade_id", "point_id", "annual_salary", "from_grade_id", "from_point_id", "amount",
     "stated_annual_cost", "stated_cost_fte", "social_worker", "reward_scheme",
-    "expected_start_date", "actual_start_date",
+    "expected_start_date", "actual_start_date", "agency_cover",
 )  # fmt: skip
 _MONEY_FIELDS = ("annual_salary", "amount", "stated_annual_cost")
 
@@ -549,6 +549,7 @@ class LineValues:
     reward_scheme: bool
     expected_start_date: date | None
     actual_start_date: date | None
+    agency_cover: bool  # the in-year forecast's agency cover is stored (decision 0039)
     pk: int | None = None  # once inserted
 
     # The line's own rules, as the model has them.
