@@ -35,7 +35,7 @@ def save_plan_line(
     held = {field: getattr(line, field.attname) for field in _FOREIGN_KEYS} if line.pk else {}
     _set_fields(line, fields)
     # clean() states every rule the table's check constraints hold, in the users' words
-    # (tests/posts/test_line_rules.py proves it); checking the constraints again here
+    # (tests/posts/test_line_validation.py proves it); checking the constraints again here
     # would cost a query each, and the database still holds them. Nor is a foreign key
     # the change leaves as it was looked up again (a query each): it was checked when it
     # was set, and the database's foreign key keeps it pointing at a row that exists.

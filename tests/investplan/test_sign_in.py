@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -43,3 +45,14 @@ def test_it_says_why_a_sign_in_failed(client):
     response = client.post(reverse("sign-in"), {"username": "nobody", "password": "wrong"})
 
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_it_links_the_sites_icon_and_serves_it(client):
+    page = client.get(reverse("sign-in")).content.decode()
+    address = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)[1]
+
+    icon = client.get(address)
+
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
