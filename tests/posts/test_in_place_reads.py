@@ -146,3 +146,11 @@ def test_it_reads_a_grades_points_and_pay_scale_with_it_to_save_in_place(client,
         if _reading(query["sql"], "posts_spinalpoint") or _reading(query["sql"], "posts_payscale")
     ]
     assert not [sql for sql in by_id if '"id" = ' in sql.split("WHERE", 1)[-1]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_saves_a_line_in_place_in_one_transaction_without_savepoints(client, setting):
+    # A test transaction around it would make the save's own transaction a savepoint.
+    read = _saving_reads(client, *setting)
+
+    assert not [sql for sql in read if "SAVEPOINT" in sql]
