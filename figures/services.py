@@ -211,7 +211,9 @@ def _forget(**where) -> None:
         model.objects.filter(**where).delete()
 
 
-@transaction.atomic
+# No savepoint when nested (in `refiguring_lines`, at the end of a change): a failure
+# undoes the change's whole transaction, and a savepoint was two more round trips.
+@transaction.atomic(savepoint=False)
 def refigure_lines(*, plan: Plan, line_ids: Iterable[int], coster: PlanCoster | None = None) -> int:
     """Work out and store again the figures of these lines of the plan (those still in it);
     how many were stored. `coster`: the plan's, if the caller has read it in this

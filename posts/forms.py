@@ -182,6 +182,11 @@ class _ScopedLineForm(_CostedLineForm):
                 inspection__organisation_id=plan.organisation_id
             ).select_related("inspection"),
         }
+        if self.is_bound:
+            # What the line's rules read of a grade chosen (`PlanLine.clean`, `Grade.spans`):
+            # its pay scale and its bottom and top points, read with it, not a query each.
+            for name in ("grade", "from_grade"):
+                scoped[name] = scoped[name].select_related("pay_scale", "bottom_point", "top_point")
         for name, queryset in scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset

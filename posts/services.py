@@ -18,7 +18,10 @@ from posts.history import FieldChange, field_changes
 from posts.models import PlanLine, SpinalSalary
 
 
-@transaction.atomic
+# No savepoint when nested (in update_plan_line, add_plan_line): a ValidationError undoes
+# the caller's whole transaction, which no caller goes on with, and a savepoint and its
+# release were two more round trips a save.
+@transaction.atomic(savepoint=False)
 def save_plan_line(
     *,
     line: PlanLine | None = None,

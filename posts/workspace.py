@@ -41,7 +41,7 @@ from django.utils.safestring import mark_safe
 from figures.costs.financial_year import FinancialYear
 from figures.costs.money import POUND, ZERO, format_money
 from figures.costs.printed import Figures
-from figures.models import LineFigures, LineYearFigure, PlanFigures
+from figures.models import LineFigures, LineYearFigure
 from funding.models import Allocation
 from investplan.models import Plan, Workstream
 from investplan.reading import read_id, read_text
@@ -311,11 +311,6 @@ class Workspace:
             .order_by("line__position", "line_id")
             .values_list("line_id", "line__position", "line__title", "error")
         ]
-
-    @cached_property
-    def recalculating(self) -> bool:
-        """Whether the plan's figures are being worked out again by the background worker."""
-        return PlanFigures.objects.filter(plan=self.plan, wanted__gt=F("done")).exists()
 
     @property
     def first_rows(self) -> int:

@@ -125,3 +125,32 @@ def test_it_reads_the_grades_of_the_edit_row_once(client, setting):
     read = _answering_edit_reads(client, *setting)
 
     assert len([sql for sql in read if _reading(sql, "posts_grade")]) == 1
+
+
+def test_it_reads_a_grades_points_and_pay_scale_with_it_to_save_in_place(client, setting):
+    plan, line = setting
+    grade = make_grade(PayScaleFactory(organisation=plan.organisation), "K", [30000], year=2025)
+    point = grade.bottom_point
+    PlanLine.objects.filter(pk=line.pk).update(grade=grade, point=point, annual_salary=None)
+    line.refresh_from_db()
+    address, data = in_place(plan, line, fte="0.5", grade=str(grade.pk))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(address, data, **HTMX)
+
+    assert response.status_code == 200
+    assert PlanLine.objects.get(pk=line.pk).fte == Decimal("0.5")
+    by_id = [
+        query["sql"]
+        for query in queries
+        if _reading(query["sql"], "posts_spinalpoint") or _reading(query["sql"], "posts_payscale")
+    ]
+    assert not [sql for sql in by_id if '"id" = ' in sql.split("WHERE", 1)[-1]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_saves_a_line_in_place_in_one_transaction_without_savepoints(client, setting):
+    # A test transaction around it would make the save's own transaction a savepoint.
+    read = _saving_reads(client, *setting)
+
+    assert not [sql for sql in read if "SAVEPOINT" in sql]

@@ -252,6 +252,14 @@ def test_it_says_when_the_figures_are_being_recalculated(officer, plan):
     assert "Figures are being recalculated" in page
 
 
+def test_it_says_once_that_the_figures_are_being_recalculated(officer, plan):
+    PlanFigures.objects.create(plan=plan, wanted=2, done=1)
+
+    page = officer.get(reverse("posts:workspace", args=[plan.slug])).content.decode()
+
+    assert page.count("being recalculated") == 1
+
+
 def test_it_searches_every_word_in_any_field_in_any_case(plan):
     scale = PayScaleFactory(organisation=plan.organisation)
     grade = make_grade(scale, "K9", ["40000"], year=2025)
