@@ -1297,44 +1297,51 @@ def establishment(context: ReportContext) -> list[Table]:
     )
     # Roles are lines of one title and grade (as the tables print it) in a team, and a
     # role's unit cost is worked out from its lines' exact costs, kept as text: neither
-    # can be added up by the database, so every line's few values here are read, and
-    # the page keeps its window of the roles.
-    teams: dict[str, dict[tuple[str, str], list[tuple]]] = {}
+    # can be added up by the database, so every line's few values here are read. Each
+    # role's FTE and budget are added up here, and only the roles of the page's window
+    # are written as rows, each team's heading saying what all its roles add up to.
+    teams: dict[str, dict[tuple[str, str], list]] = {}
     for team, title, kind, grade, from_grade, as_written, fte, full_year, exact in (
         context.lines()
         .order_by("position", "pk")
         .values_list(
             "team__name",
             "title",
-            "kind",
-            "grade__code",
-            "from_grade__code",
-            "grade_as_written",
+            *GRADE_VALUES,
             "figures__fte",
             "figures__full_year_in_pounds",
             "figures__full_year_exact",
         )
     ):
-        role = (title, grade_words(kind, grade or "", from_grade or "", as_written))
-        teams.setdefault(team or "No team", {}).setdefault(role, []).append(
-            (fte or ZERO, full_year or ZERO, Decimal(exact) if exact else None)
-        )
+        roles = teams.setdefault(team or "No team", {})
+        role = roles.get(key := (title, _grade(kind, grade, from_grade, as_written)))
+        if role is None:
+            role = roles[key] = [ZERO, ZERO, []]  # FTE, budget, exact costs
+        role[0] += fte or ZERO
+        role[1] += full_year or ZERO
+        role[2].append(exact)
     window = context.paging.window(sum(len(roles) for roles in teams.values()))
     builder = TableBuilder(table, window)
+    first = 0  # the index of the team's first role in the whole table
     for team in sorted(teams, key=lambda name: (name == "No team", name.lower())):
-        builder.heading(team)
-        for (role, grade), lines in teams[team].items():
-            fte = sum((line[0] for line in lines), ZERO)
-            budget = sum((line[1] for line in lines), ZERO)
-            builder.line(
-                {
-                    "role": f"{format_fte(fte)} {role}" if fte else role,
-                    "grade": grade,
-                    "fte": fte,
-                    "unit_cost": _unit_cost([line[2] for line in lines], fte),
-                    "budget": budget,
-                }
-            )
+        roles = teams[team]
+        sums = {
+            "fte": sum((fte for fte, _, _ in roles.values()), ZERO),
+            "budget": sum((budget for _, budget, _ in roles.values()), ZERO),
+        }
+        builder.heading(team, len(roles), sums)
+        for index, ((role, grade), (fte, budget, exact)) in enumerate(roles.items(), first):
+            if window.holds(index):
+                builder.line(
+                    {
+                        "role": f"{format_fte(fte)} {role}" if fte else role,
+                        "grade": grade,
+                        "fte": fte,
+                        "unit_cost": _unit_cost([Decimal(cost) for cost in exact if cost], fte),
+                        "budget": budget,
+                    }
+                )
+        first += len(roles)
         builder.subtotal(f"Subtotal: {team}")
     builder.total()
     table.window = window
