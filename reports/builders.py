@@ -521,13 +521,17 @@ class ReportContext:
         )
         return {row["finding_id"]: (row["lines"], self._figures_of(row)) for row in rows}
 
-    def finding_parts(self, window: Window) -> list[tuple[int, int | None, Figures]]:
+    def finding_parts(
+        self, window: Window
+    ) -> list[tuple[int | None, tuple[str, str], Figures, int]]:
         """Each line's part for each finding it answers (None: not linked to one), by
         finding in the table's order (`FINDING_ORDER`; no finding last), then in the
-        plan's order:
-        (line id, finding id, figures); only the window's. Two queries: the parts' rows
-        of no year (one a part, with its FTE and full-year effect) ordered and cut to the
-        window, then their rows by year."""
+        plan's order, only the window's: (finding id, the line's title and grade, the
+        part's figures, how many findings the line answers).
+        Two queries: the parts' rows of no year (one a part, with its FTE and full-year
+        effect) with their lines' title and grade, ordered and cut to the window; then
+        every row of those lines' parts: each part's years, and the findings of each
+        line."""
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
             ExpressionWrapper(Q(finding__isnull=True), output_field=BooleanField()),
@@ -537,46 +541,38 @@ class ReportContext:
         )
         if window.size is not None:
             full_year = full_year[window.first : window.first + window.size]
-        parts: dict[tuple[int, int | None], Figures] = {
-            (line_id, finding_id): Figures(
+        parts: dict[tuple[int, int | None], Figures] = {}
+        lines: dict[int, tuple[str, str]] = {}
+        for line_id, finding_id, fte, amount, title, *grade in full_year.values_list(
+            "line_id",
+            "finding_id",
+            "fte",
+            "cost_in_pounds",
+            "line__title",
+            *(f"line__{name}" for name in GRADE_VALUES),
+        ):
+            parts[line_id, finding_id] = Figures(
                 fte=round_money(fte, PENNY),
                 full_year=round_money(amount, POUND),
                 years=dict.fromkeys(self.years, ZERO),
             )
-            for line_id, finding_id, fte, amount in full_year.values_list(
-                "line_id", "finding_id", "fte", "cost_in_pounds"
-            )
-        }
+            lines[line_id] = (title, _grade(*grade))
         by_year = {year.start_year: year for year in self.years}
-        year_rows = _of_page(
-            rows.filter(financial_year__isnull=False),
-            "line_id",
-            None if window.size is None else list({line_id for line_id, _ in parts}),
-        )
-        for line_id, finding_id, year, amount in year_rows.values_list(
-            "line_id", "finding_id", "financial_year", "cost_in_pounds"
-        ):
+        answers: dict[int, set[int]] = {}
+        for line_id, finding_id, year, amount in _of_page(
+            rows, "line_id", None if window.size is None else list(lines)
+        ).values_list("line_id", "finding_id", "financial_year", "cost_in_pounds"):
+            if year is None:
+                if finding_id is not None:
+                    answers.setdefault(line_id, set()).add(finding_id)
+                continue
             part = parts.get((line_id, finding_id))
             if part is not None and year in by_year:
                 part.years[by_year[year]] = round_money(amount, POUND)
-        return [(line_id, finding_id, part) for (line_id, finding_id), part in parts.items()]
-
-    def findings_answered(self, line_ids: list[int] | None) -> dict[int, int]:
-        """How many findings each line answers, of the lines `line_ids` (None: every
-        line)."""
-        rows = _of_page(
-            self.filters.stored(FindingPart, self.plan).filter(
-                finding__isnull=False, financial_year__isnull=True
-            ),
-            "line_id",
-            line_ids,
-        )
-        return dict(
-            rows.values("line_id")
-            .annotate(ways=Count("finding_id", distinct=True))
-            .order_by()
-            .values_list("line_id", "ways")
-        )
+        return [
+            (finding_id, lines[line_id], part, len(answers.get(line_id, ())) or 1)
+            for (line_id, finding_id), part in parts.items()
+        ]
 
     def any_line_shared(self) -> bool:
         """Whether any line answers more than one finding."""
@@ -998,18 +994,9 @@ def findings(context: ReportContext) -> list[Table]:
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
     parts = context.finding_parts(window)
-    page_lines = None if window.size is None else list({line_id for line_id, _, _ in parts})
-    ways = context.findings_answered(page_lines)
-    # Only what the table prints of each line: its title and grade.
-    lines = {
-        pk: (title, grade_words(kind, grade or "", from_grade or "", as_written))
-        for pk, title, kind, grade, from_grade, as_written in _of_page(
-            context.lines(), "pk", page_lines
-        ).values_list("pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written")
-    }
     by_finding: dict[int | None, list[tuple[tuple[str, str], Figures, int]]] = {}
-    for line_id, finding_id, part in parts:
-        by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
+    for finding_id, line, part, ways in parts:
+        by_finding.setdefault(finding_id, []).append((line, part, ways))
     builder = TableBuilder(table, window)
     for finding in [*answering, *([None] if None in groups else [])]:
         key = finding.pk if finding else None
