@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -216,6 +217,10 @@ FORECAST_VALUES = (
     "start_date",
     "expected_start_date",
     "actual_start_date",
+    # The line's stored figures of the forecast's year (`in_year`, joined one to one).
+    "in_year__cost_in_pounds",
+    "in_year__forecast_in_pounds",
+    "in_year__agency_cover_in_pounds",
 )
 
 
@@ -317,13 +322,14 @@ class ReportContext:
         *,
         reads: tuple[str, ...],
         total: bool = False,
+        joins: dict[str, FilteredRelation] | None = None,
     ) -> WorkstreamPage:
         """The lines `where(prefix)` picks, by workstream, as the page reads them: each
         workstream's count and `line_sums` (aggregates of the line's row and its stored
         figures) and `year_sums` (of its stored year figures, in `year` or every year),
         then the window's lines (`paging`), sorted as the options ask within each
-        workstream: their `reads` and (with `total`) their cost over the plan's years.
-        Four queries at most, however many lines."""
+        workstream: their `reads` (which may read through `joins`) and (with `total`)
+        their cost over the plan's years. Four queries at most, however many lines."""
         found: dict[int | None, dict] = {}
         rows = self.lines().filter(where("")).values("workstream_id")
         for values in (
@@ -364,7 +370,7 @@ class ReportContext:
             name = NO_WORKSTREAM if key is None else self.workstreams[key][0]
             groups.append((key, name, lines, sums))
         window = self.paging.window(sum(lines for _, _, lines, _ in groups))
-        items = self.page_of_lines(where(""), rank, window, reads, total=total)
+        items = self.page_of_lines(where(""), rank, window, reads, total=total, joins=joins)
         return WorkstreamPage(window, groups, items)
 
     def workstream_rank(self) -> dict[int, int]:
@@ -381,6 +387,7 @@ class ReportContext:
         reads: tuple[str, ...],
         *,
         total: bool = False,
+        joins: dict[str, FilteredRelation] | None = None,
     ) -> list[dict]:
         """The lines of the window, each as its `reads` (and with `total`, its cost over
         the plan's years as `line_total`, in whole pounds), in the table's order: by
@@ -390,6 +397,7 @@ class ReportContext:
         if window.size == 0:
             return []
         lines = self.lines().filter(where)
+        read = lines.annotate(**joins) if joins else lines
         sort, descending = self.options.sort, self.options.descending
         if sort in SQL_ORDER:
             key, position = SQL_ORDER[sort](), F("position")
@@ -401,14 +409,14 @@ class ReportContext:
                 else slice(window.first, window.first + window.size)
             )
             if not total:
-                return list(lines.order_by(*order).values(*reads)[cut])
+                return list(read.order_by(*order).values(*reads)[cut])
             if window.size is not None:
                 # The window's ids ordered and cut by the database first, so that only
                 # its lines' totals are added up (as a list, not a subquery: PostgreSQL's
                 # plan for that was a nested loop over every line).
                 ids = lines.order_by(*order).values_list("pk", flat=True)
-                lines = lines.filter(pk__in=list(ids[cut]))
-            return _totalled(lines.annotate(line_total=_line_total()).order_by(*order), reads)
+                read = read.filter(pk__in=list(ids[cut]))
+            return _totalled(read.annotate(line_total=_line_total()).order_by(*order), reads)
         # Sorted by text: every line's key alone read and ordered here, then the window's
         # lines read.
         fields, text_key = TEXT_ORDER[sort]
@@ -426,13 +434,13 @@ class ReportContext:
         ]
         if window.size is not None:
             ordered = ordered[window.first : window.first + window.size]
-            lines = lines.filter(pk__in=ordered)
+            read = read.filter(pk__in=ordered)
         if total:
             found = {
-                row["pk"]: row for row in _totalled(lines.annotate(line_total=_line_total()), reads)
+                row["pk"]: row for row in _totalled(read.annotate(line_total=_line_total()), reads)
             }
         else:
-            found = {row["pk"]: row for row in lines.values(*reads)}
+            found = {row["pk"]: row for row in read.values(*reads)}
         return [found[pk] for pk in ordered]
 
     @cached_property
@@ -471,21 +479,6 @@ class ReportContext:
         for line_id, text in answered.values_list("planline_id", "finding__text"):
             texts.setdefault(line_id, []).append(text)
         return texts
-
-    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-        """Each line of the page's cost in the year, its forecast from its start date and
-        the cost of agency cover until it is filled, by line."""
-        rows = _of_page(
-            self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year),
-            "line_id",
-            line_ids,
-        )
-        return {
-            line_id: (cost, forecast, cover)
-            for line_id, cost, forecast, cover in rows.values_list(
-                "line_id", "cost_in_pounds", "forecast_in_pounds", "agency_cover_in_pounds"
-            )
-        }
 
     def _finding_sums(self) -> dict:
         """A finding part's figures as conditional sums of its stored rows: FTE and the
@@ -1150,16 +1143,28 @@ def in_year_forecast_table(context: ReportContext) -> Table:
         },
         year.start_year,
         reads=FORECAST_VALUES,
+        joins={
+            "in_year": FilteredRelation(
+                "year_figures", condition=Q(year_figures__financial_year=year.start_year)
+            )
+        },
     )
     for _, _, _, sums in page.groups:
         sums["slippage"] = sums["budget"] - sums["forecast"]
         sums["with_cover"] = sums["forecast"] + sums["cover"]
     # The forecast is stored from the actual or expected start date, and the cover with
     # it (`figures.costs.printed`).
-    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
 
     def cells(line: dict) -> dict:
-        budget, forecast, cover = in_year.get(line["pk"], (ZERO, ZERO, ZERO))
+        # No figures of the year (a post not in it): nothing.
+        budget, forecast, cover = (
+            ZERO if amount is None else amount
+            for amount in (
+                line["in_year__cost_in_pounds"],
+                line["in_year__forecast_in_pounds"],
+                line["in_year__agency_cover_in_pounds"],
+            )
+        )
         return {
             "title": line["title"],
             "fte": line["fte"],
@@ -1426,9 +1431,10 @@ def assumption_lines(
     lines = [("Financial years", f"{first} to {last}, each 1 April to 31 March.")]
     spine_years = sorted(
         set(
-            SpinalSalary.objects.filter(
-                point__pay_scale__organisation_id=plan.organisation_id
-            ).values_list("financial_year", flat=True)
+            SpinalSalary.objects.filter(point__pay_scale__organisation_id=plan.organisation_id)
+            .values_list("financial_year", flat=True)
+            .order_by()
+            .distinct()
         )
     )
     stated = (
