@@ -462,8 +462,27 @@ class ReportContext:
         that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
         if (by, errors) not in found:
-            found[by, errors] = rollup(self.plan, by, POUND, self.filters, errors=errors)
+            result = rollup(self.plan, by, POUND, self.filters, errors=False)
+            if errors:
+                result.errors = list(self.not_costed)
+            found[by, errors] = result
         return found[by, errors]
+
+    @cached_property
+    def not_costed(self) -> list[NotCosted]:
+        """The lines that cannot be costed, in the plan's order: read once, however many
+        of the context's tables and rollups list them."""
+        return not_costed(self.plan, self.filters)
+
+    @cached_property
+    def no_amount(self) -> list[str]:
+        """The titles of the non-staff lines with no amount stated, in the plan's order."""
+        return list(
+            self.lines()
+            .filter(kind=LineKind.NON_STAFF, amount__isnull=True)
+            .order_by("position", "pk")
+            .values_list("title", flat=True)
+        )
 
     def finding_texts(self, line_ids: list[int] | None) -> dict[int, list[str]]:
         """The text of each finding a line of the page answers, by line, in the findings'
@@ -1611,15 +1630,9 @@ def _not_costed_notes(context: ReportContext, errors: list[NotCosted] | None = N
     and the non-staff lines with no amount: two queries at most, so the pages that list
     no lines read none."""
     if errors is None:
-        errors = not_costed(context.plan, context.filters)
+        errors = context.not_costed
     notes = [f"Not costed: {line.title}: {line.error}" for line in errors]
-    no_amount = (
-        context.lines()
-        .filter(kind=LineKind.NON_STAFF, amount__isnull=True)
-        .order_by("position", "pk")
-        .values_list("title", flat=True)
-    )
-    notes.extend(f"No amount stated: {title} (counted as £0)." for title in no_amount)
+    notes.extend(f"No amount stated: {title} (counted as £0)." for title in context.no_amount)
     return notes
 
 
