@@ -541,9 +541,10 @@ class ReportContext:
         plan's order, only the window's: (finding id, the line's title and grade, the
         part's figures, how many findings the line answers).
         Two queries: the parts' rows of no year (one a part, with its FTE and full-year
-        effect) with their lines' title and grade, ordered and cut to the window; then
-        every row of those lines' parts: each part's years, and the findings of each
-        line."""
+        effect) ordered and cut to the window; then every row of those lines' parts, with
+        the line's title and grade: each part's years, and the findings of each line.
+        (The title and grade are not read in the first: PostgreSQL joins them for every
+        line before it sorts and cuts.)"""
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
             ExpressionWrapper(Q(finding__isnull=True), output_field=BooleanField()),
@@ -553,28 +554,32 @@ class ReportContext:
         )
         if window.size is not None:
             full_year = full_year[window.first : window.first + window.size]
-        parts: dict[tuple[int, int | None], Figures] = {}
-        lines: dict[int, tuple[str, str]] = {}
-        for line_id, finding_id, fte, amount, title, *grade in full_year.values_list(
-            "line_id",
-            "finding_id",
-            "fte",
-            "cost_in_pounds",
-            "line__title",
-            *(f"line__{name}" for name in GRADE_VALUES),
-        ):
-            parts[line_id, finding_id] = Figures(
+        parts: dict[tuple[int, int | None], Figures] = {
+            (line_id, finding_id): Figures(
                 fte=round_money(fte, PENNY),
                 full_year=round_money(amount, POUND),
                 years=dict.fromkeys(self.years, ZERO),
             )
-            lines[line_id] = (title, _grade(*grade))
+            for line_id, finding_id, fte, amount in full_year.values_list(
+                "line_id", "finding_id", "fte", "cost_in_pounds"
+            )
+        }
         by_year = {year.start_year: year for year in self.years}
+        lines: dict[int, tuple[str, str]] = {}
         answers: dict[int, set[int]] = {}
-        for line_id, finding_id, year, amount in _of_page(
-            rows, "line_id", None if window.size is None else list(lines)
-        ).values_list("line_id", "finding_id", "financial_year", "cost_in_pounds"):
+        for line_id, finding_id, year, amount, title, *grade in _of_page(
+            rows, "line_id", None if window.size is None else list({key for key, _ in parts})
+        ).values_list(
+            "line_id",
+            "finding_id",
+            "financial_year",
+            "cost_in_pounds",
+            "line__title",
+            *(f"line__{name}" for name in GRADE_VALUES),
+        ):
             if year is None:
+                # Each part has its row of no year: the line's title and grade once.
+                lines[line_id] = (title, _grade(*grade))
                 if finding_id is not None:
                     answers.setdefault(line_id, set()).add(finding_id)
                 continue
