@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Subquery,
@@ -176,73 +177,56 @@ class ReportOptions:
         return "Showing only lines with " + " and ".join(parts) + "." if parts else ""
 
 
-@dataclass(slots=True)
-class LineRow:
-    """What the tables print of a line, read as a row of values with its stored figures
-    (not a model instance: a plan has thousands)."""
-
-    pk: int
-    position: int
-    title: str
-    kind: str
-    fte: Decimal | None
-    fte_in_post: Decimal
-    start_date: date
-    expected_start_date: date | None
-    actual_start_date: date | None
-    agency_cover: bool
-    workstream_id: int | None
-    team: str  # where based: the team's name, or ""
-    justification: str
-    phase: str
-    status: str
-    grade_label: str
-    duration_label: str
-    error: str  # why it cannot be costed; "" if it can
-    salary: Decimal | None  # the full-year salary as printed: none for an uplift or non-staff
-    full_year_exact: Decimal | None  # the engine's, unrounded; None if it cannot be costed
-    computed_full_year: Decimal | None
-    stated_difference: Decimal | None
-    stated_differs: bool
-
-    @property
-    def status_label(self) -> str:
-        return LineStatus(self.status).label
-
-
-# What a line's row reads: its own fields, its grade's codes, its team's name, and its
-# stored figures (`figures.models.LineFigures`, joined one to one).
-LINE_VALUES = (
+# What a table of lines reads of each line on its page, as a row of values (not a model
+# instance: a plan has thousands): its own fields, its grade's codes, its team's name and
+# its stored figures (`figures.models.LineFigures`, joined one to one), only those the
+# table prints from. Every one reads the line's id and workstream.
+GRADE_VALUES = ("kind", "grade__code", "from_grade__code", "grade_as_written")
+RESOURCE_VALUES = (
     "pk",
-    "position",
+    "workstream_id",
     "title",
-    "kind",
+    *GRADE_VALUES,
     "fte",
-    "fte_in_post",
     "start_date",
     "end_date",
     "duration_months",
     "one_off",
-    "expected_start_date",
-    "actual_start_date",
-    "agency_cover",
-    "workstream_id",
     "team__name",
     "justification",
     "phase",
-    "status",
-    "grade_as_written",
-    "grade__code",
-    "from_grade__code",
     "figures__fte",
     "figures__full_year_in_pounds",
-    "figures__full_year_exact",
     "figures__salary_in_pounds",
-    "figures__computed_full_year_in_pounds",
-    "figures__stated_difference_in_pounds",
-    "figures__stated_differs",
-    "figures__error",
 )
+RECRUITMENT_VALUES = (
+    "pk",
+    "workstream_id",
+    "title",
+    "status",
+    "fte_in_post",
+    "figures__fte",
+    "figures__full_year_in_pounds",
+)
+FORECAST_VALUES = (
+    "pk",
+    "workstream_id",
+    "title",
+    "fte",
+    "fte_in_post",
+    "start_date",
+    "expected_start_date",
+    "actual_start_date",
+    # The line's stored figures of the forecast's year (`in_year`, joined one to one).
+    "in_year__cost_in_pounds",
+    "in_year__forecast_in_pounds",
+    "in_year__agency_cover_in_pounds",
+)
+
+
+def _grade(kind: str, grade: str | None, from_grade: str | None, as_written: str) -> str:
+    """A line's grade as the tables print it, from its `GRADE_VALUES`."""
+    return grade_words(kind, grade or "", from_grade or "", as_written)
 
 
 def _salary(kind: str, salary: Decimal | None) -> Decimal | None:
@@ -251,40 +235,6 @@ def _salary(kind: str, salary: Decimal | None) -> Decimal | None:
     if salary is None or kind in (LineKind.NON_STAFF, LineKind.UPLIFT):
         return None
     return -salary if kind == LineKind.RELEASED_BUDGET else salary
-
-
-def _line_row(row: dict) -> LineRow:
-    kind = row["kind"]
-    start, end, months = row["start_date"], row["end_date"], row["duration_months"]
-    return LineRow(
-        pk=row["pk"],
-        position=row["position"],
-        title=row["title"],
-        kind=kind,
-        fte=row["fte"],
-        fte_in_post=row["fte_in_post"],
-        start_date=start,
-        expected_start_date=row["expected_start_date"],
-        actual_start_date=row["actual_start_date"],
-        agency_cover=row["agency_cover"],
-        workstream_id=row["workstream_id"],
-        team=row["team__name"] or "",
-        justification=row["justification"],
-        phase=row["phase"],
-        status=row["status"],
-        grade_label=grade_words(
-            kind, row["grade__code"] or "", row["from_grade__code"] or "", row["grade_as_written"]
-        ),
-        duration_label=duration_words(kind, row["one_off"], start, end, months),
-        error=row["figures__error"] or "",
-        salary=_salary(kind, row["figures__salary_in_pounds"]),
-        full_year_exact=Decimal(row["figures__full_year_exact"])
-        if row["figures__full_year_exact"]
-        else None,
-        computed_full_year=row["figures__computed_full_year_in_pounds"],
-        stated_difference=row["figures__stated_difference_in_pounds"],
-        stated_differs=bool(row["figures__stated_differs"]),
-    )
 
 
 # The findings' order in the findings table: by inspection, then as the inspection lists them.
@@ -304,7 +254,16 @@ def _by_workstream() -> list:
 
 def _page_lines(page: WorkstreamPage) -> list[int] | None:
     """The ids of the page's lines; None where it has every line."""
-    return None if page.window.size is None else [item.line.pk for item in page.items]
+    return None if page.window.size is None else [row["pk"] for row in page.items]
+
+
+def _totalled(lines, reads: tuple[str, ...]) -> list[dict]:
+    """`reads` of `lines` annotated with `line_total`, that total in whole pounds: added
+    up by the database, in floats on SQLite."""
+    rows = list(lines.values(*reads, "line_total"))
+    for row in rows:
+        row["line_total"] = round_money(row["line_total"] or ZERO, POUND)
+    return rows
 
 
 def _of_page(rows, line_field: str, line_ids):
@@ -313,39 +272,16 @@ def _of_page(rows, line_field: str, line_ids):
     return rows if line_ids is None else rows.filter(**{f"{line_field}__in": line_ids})
 
 
-def _item(values: tuple) -> Item:
-    """A line's row and figures as read with `LINE_VALUES` and its total."""
-    row = dict(zip((*LINE_VALUES, "line_total"), values, strict=True))
-    return Item(
-        _line_row(row),
-        row["figures__fte"] or ZERO,
-        row["figures__full_year_in_pounds"] or ZERO,
-        # Added up by the database, in floats on SQLite: to whole pounds again.
-        round_money(row["line_total"] or ZERO, POUND),
-    )
-
-
-@dataclass(slots=True)
-class Item:
-    """A line with its printed (whole-pound) figures: FTE added, full-year effect and the
-    total over the plan's years."""
-
-    line: LineRow
-    fte: Decimal
-    full_year: Decimal
-    total: Decimal
-
-
 @dataclass(slots=True)
 class WorkstreamPage:
     """A table of lines by workstream as a page reads it: every workstream the whole table
     has, in its order, with how many lines it has and what they add up to (the database's
     sums of the stored, printed figures), and the lines of the window alone, in the
-    table's order."""
+    table's order, each as the values the table reads of it (`RESOURCE_VALUES`, ...)."""
 
     window: Window
     groups: list[tuple[int | None, str, int, dict[str, Decimal]]]  # key, name, lines, sums
-    items: list[Item]
+    items: list[dict]
 
 
 @dataclass
@@ -383,12 +319,17 @@ class ReportContext:
         line_sums: dict,
         year_sums: dict | None = None,
         year: int | None = None,
+        *,
+        reads: tuple[str, ...],
+        total: bool = False,
+        joins: dict[str, FilteredRelation] | None = None,
     ) -> WorkstreamPage:
         """The lines `where(prefix)` picks, by workstream, as the page reads them: each
         workstream's count and `line_sums` (aggregates of the line's row and its stored
         figures) and `year_sums` (of its stored year figures, in `year` or every year),
         then the window's lines (`paging`), sorted as the options ask within each
-        workstream. Four queries at most, however many lines."""
+        workstream: their `reads` (which may read through `joins`) and (with `total`)
+        their cost over the plan's years. Four queries at most, however many lines."""
         found: dict[int | None, dict] = {}
         rows = self.lines().filter(where("")).values("workstream_id")
         for values in (
@@ -429,7 +370,8 @@ class ReportContext:
             name = NO_WORKSTREAM if key is None else self.workstreams[key][0]
             groups.append((key, name, lines, sums))
         window = self.paging.window(sum(lines for _, _, lines, _ in groups))
-        return WorkstreamPage(window, groups, self.page_of_lines(where(""), rank, window))
+        items = self.page_of_lines(where(""), rank, window, reads, total=total, joins=joins)
+        return WorkstreamPage(window, groups, items)
 
     def workstream_rank(self) -> dict[int, int]:
         """Each workstream's place among a table's groups: by position, then name (no
@@ -437,28 +379,46 @@ class ReportContext:
         ordered = sorted(self.workstreams.items(), key=lambda found: (found[1][1], found[1][0]))
         return {pk: place for place, (pk, _) in enumerate(ordered)}
 
-    def page_of_lines(self, where: Q, rank: dict[int, int], window: Window) -> list[Item]:
-        """The lines of the window with their figures, in the table's order: by
-        workstream, then as sorted within it (`SORTABLE`), in one or two queries (none
-        for a window of no line: `OUTLINE`)."""
+    def page_of_lines(
+        self,
+        where: Q,
+        rank: dict[int, int],
+        window: Window,
+        reads: tuple[str, ...],
+        *,
+        total: bool = False,
+        joins: dict[str, FilteredRelation] | None = None,
+    ) -> list[dict]:
+        """The lines of the window, each as its `reads` (and with `total`, its cost over
+        the plan's years as `line_total`, in whole pounds), in the table's order: by
+        workstream, then as sorted within it (`SORTABLE`). One query, or two where the
+        totals are read or the sort is by text (none for a window of no line:
+        `OUTLINE`)."""
         if window.size == 0:
             return []
         lines = self.lines().filter(where)
+        read = lines.annotate(**joins) if joins else lines
         sort, descending = self.options.sort, self.options.descending
         if sort in SQL_ORDER:
             key, position = SQL_ORDER[sort](), F("position")
             order = [key.desc(), position.desc()] if descending else [key.asc(), position.asc()]
             order = [*_by_workstream(), *order, "pk"]
+            cut = (
+                slice(None)
+                if window.size is None
+                else slice(window.first, window.first + window.size)
+            )
+            if not total:
+                return list(read.order_by(*order).values(*reads)[cut])
             if window.size is not None:
                 # The window's ids ordered and cut by the database first, so that only
-                # its lines are read whole, with their totals (as a list, not a subquery:
-                # PostgreSQL's plan for that was a nested loop over every line).
+                # its lines' totals are added up (as a list, not a subquery: PostgreSQL's
+                # plan for that was a nested loop over every line).
                 ids = lines.order_by(*order).values_list("pk", flat=True)
-                lines = lines.filter(pk__in=list(ids[window.first : window.first + window.size]))
-            rows = lines.annotate(line_total=_line_total()).order_by(*order)
-            return [_item(values) for values in rows.values_list(*LINE_VALUES, "line_total")]
+                read = read.filter(pk__in=list(ids[cut]))
+            return _totalled(read.annotate(line_total=_line_total()).order_by(*order), reads)
         # Sorted by text: every line's key alone read and ordered here, then the window's
-        # lines read whole.
+        # lines read.
         fields, text_key = TEXT_ORDER[sort]
         groups: dict[int, list[tuple[object, int, int]]] = {}
         for pk, workstream, line_position, *values in lines.order_by("position", "pk").values_list(
@@ -474,10 +434,14 @@ class ReportContext:
         ]
         if window.size is not None:
             ordered = ordered[window.first : window.first + window.size]
-            lines = lines.filter(pk__in=ordered)
-        rows = lines.annotate(line_total=_line_total()).values_list(*LINE_VALUES, "line_total")
-        found = {values[0]: values for values in rows}
-        return [_item(found[pk]) for pk in ordered]
+            read = read.filter(pk__in=ordered)
+        if total:
+            found = {
+                row["pk"]: row for row in _totalled(read.annotate(line_total=_line_total()), reads)
+            }
+        else:
+            found = {row["pk"]: row for row in read.values(*reads)}
+        return [found[pk] for pk in ordered]
 
     @cached_property
     def engine_assumptions(self) -> engine.Assumptions:
@@ -498,8 +462,27 @@ class ReportContext:
         that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
         if (by, errors) not in found:
-            found[by, errors] = rollup(self.plan, by, POUND, self.filters, errors=errors)
+            result = rollup(self.plan, by, POUND, self.filters, errors=False)
+            if errors:
+                result.errors = list(self.not_costed)
+            found[by, errors] = result
         return found[by, errors]
+
+    @cached_property
+    def not_costed(self) -> list[NotCosted]:
+        """The lines that cannot be costed, in the plan's order: read once, however many
+        of the context's tables and rollups list them."""
+        return not_costed(self.plan, self.filters)
+
+    @cached_property
+    def no_amount(self) -> list[str]:
+        """The titles of the non-staff lines with no amount stated, in the plan's order."""
+        return list(
+            self.lines()
+            .filter(kind=LineKind.NON_STAFF, amount__isnull=True)
+            .order_by("position", "pk")
+            .values_list("title", flat=True)
+        )
 
     def finding_texts(self, line_ids: list[int] | None) -> dict[int, list[str]]:
         """The text of each finding a line of the page answers, by line, in the findings'
@@ -515,21 +498,6 @@ class ReportContext:
         for line_id, text in answered.values_list("planline_id", "finding__text"):
             texts.setdefault(line_id, []).append(text)
         return texts
-
-    def in_year(self, year: FinancialYear, line_ids) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-        """Each line of the page's cost in the year, its forecast from its start date and
-        the cost of agency cover until it is filled, by line."""
-        rows = _of_page(
-            self.filters.stored(LineYearFigure, self.plan).filter(financial_year=year.start_year),
-            "line_id",
-            line_ids,
-        )
-        return {
-            line_id: (cost, forecast, cover)
-            for line_id, cost, forecast, cover in rows.values_list(
-                "line_id", "cost_in_pounds", "forecast_in_pounds", "agency_cover_in_pounds"
-            )
-        }
 
     def _finding_sums(self) -> dict:
         """A finding part's figures as conditional sums of its stored rows: FTE and the
@@ -565,13 +533,18 @@ class ReportContext:
         )
         return {row["finding_id"]: (row["lines"], self._figures_of(row)) for row in rows}
 
-    def finding_parts(self, window: Window) -> list[tuple[int, int | None, Figures]]:
+    def finding_parts(
+        self, window: Window
+    ) -> list[tuple[int | None, tuple[str, str], Figures, int]]:
         """Each line's part for each finding it answers (None: not linked to one), by
         finding in the table's order (`FINDING_ORDER`; no finding last), then in the
-        plan's order:
-        (line id, finding id, figures); only the window's. Two queries: the parts' rows
-        of no year (one a part, with its FTE and full-year effect) ordered and cut to the
-        window, then their rows by year."""
+        plan's order, only the window's: (finding id, the line's title and grade, the
+        part's figures, how many findings the line answers).
+        Two queries: the parts' rows of no year (one a part, with its FTE and full-year
+        effect) ordered and cut to the window; then every row of those lines' parts, with
+        the line's title and grade: each part's years, and the findings of each line.
+        (The title and grade are not read in the first: PostgreSQL joins them for every
+        line before it sorts and cuts.)"""
         rows = self.filters.stored(FindingPart, self.plan)
         full_year = rows.filter(financial_year__isnull=True).order_by(
             ExpressionWrapper(Q(finding__isnull=True), output_field=BooleanField()),
@@ -592,35 +565,31 @@ class ReportContext:
             )
         }
         by_year = {year.start_year: year for year in self.years}
-        year_rows = _of_page(
-            rows.filter(financial_year__isnull=False),
+        lines: dict[int, tuple[str, str]] = {}
+        answers: dict[int, set[int]] = {}
+        for line_id, finding_id, year, amount, title, *grade in _of_page(
+            rows, "line_id", None if window.size is None else list({key for key, _ in parts})
+        ).values_list(
             "line_id",
-            None if window.size is None else list({line_id for line_id, _ in parts}),
-        )
-        for line_id, finding_id, year, amount in year_rows.values_list(
-            "line_id", "finding_id", "financial_year", "cost_in_pounds"
+            "finding_id",
+            "financial_year",
+            "cost_in_pounds",
+            "line__title",
+            *(f"line__{name}" for name in GRADE_VALUES),
         ):
+            if year is None:
+                # Each part has its row of no year: the line's title and grade once.
+                lines[line_id] = (title, _grade(*grade))
+                if finding_id is not None:
+                    answers.setdefault(line_id, set()).add(finding_id)
+                continue
             part = parts.get((line_id, finding_id))
             if part is not None and year in by_year:
                 part.years[by_year[year]] = round_money(amount, POUND)
-        return [(line_id, finding_id, part) for (line_id, finding_id), part in parts.items()]
-
-    def findings_answered(self, line_ids: list[int] | None) -> dict[int, int]:
-        """How many findings each line answers, of the lines `line_ids` (None: every
-        line)."""
-        rows = _of_page(
-            self.filters.stored(FindingPart, self.plan).filter(
-                finding__isnull=False, financial_year__isnull=True
-            ),
-            "line_id",
-            line_ids,
-        )
-        return dict(
-            rows.values("line_id")
-            .annotate(ways=Count("finding_id", distinct=True))
-            .order_by()
-            .values_list("line_id", "ways")
-        )
+        return [
+            (finding_id, lines[line_id], part, len(answers.get(line_id, ())) or 1)
+            for (line_id, finding_id), part in parts.items()
+        ]
 
     def any_line_shared(self) -> bool:
         """Whether any line answers more than one finding."""
@@ -677,23 +646,32 @@ def resource_requirement(context: ReportContext) -> list[Table]:
             "annual_cost": Sum("figures__full_year_in_pounds"),
         },
         {"total": Sum("cost_in_pounds")},
+        reads=RESOURCE_VALUES,
+        total=True,
     )
     texts = context.finding_texts(_page_lines(page))
 
-    def cells(item: Item) -> dict:
-        line = item.line
+    def cells(line: dict) -> dict:
+        kind = line["kind"]
         return {
-            "title": line.title,
-            "grade": line.grade_label,
-            "fte": item.fte if line.fte is not None else None,
-            "duration": line.duration_label,
-            "salary": line.salary,
-            "annual_cost": item.full_year,
-            "total": item.total,
-            "team": line.team,
-            "justification": line.justification,
-            "phase": line.phase,
-            "finding": join_nonempty(texts.get(line.pk, ())),
+            "title": line["title"],
+            "grade": _grade(*(line[name] for name in GRADE_VALUES)),
+            # A line with no FTE (a non-staff cost) prints none.
+            "fte": None if line["fte"] is None else line["figures__fte"] or ZERO,
+            "duration": duration_words(
+                kind,
+                line["one_off"],
+                line["start_date"],
+                line["end_date"],
+                line["duration_months"],
+            ),
+            "salary": _salary(kind, line["figures__salary_in_pounds"]),
+            "annual_cost": line["figures__full_year_in_pounds"] or ZERO,
+            "total": line["line_total"],
+            "team": line["team__name"] or "",
+            "justification": line["justification"],
+            "phase": line["phase"],
+            "finding": join_nonempty(texts.get(line["pk"], ())),
         }
 
     _lines_by_workstream(table, page, cells)
@@ -1033,18 +1011,9 @@ def findings(context: ReportContext) -> list[Table]:
     # A line answering several findings is shared equally (its stored parts), so the
     # table casts.
     parts = context.finding_parts(window)
-    page_lines = None if window.size is None else list({line_id for line_id, _, _ in parts})
-    ways = context.findings_answered(page_lines)
-    # Only what the table prints of each line: its title and grade.
-    lines = {
-        pk: (title, grade_words(kind, grade or "", from_grade or "", as_written))
-        for pk, title, kind, grade, from_grade, as_written in _of_page(
-            context.lines(), "pk", page_lines
-        ).values_list("pk", "title", "kind", "grade__code", "from_grade__code", "grade_as_written")
-    }
     by_finding: dict[int | None, list[tuple[tuple[str, str], Figures, int]]] = {}
-    for line_id, finding_id, part in parts:
-        by_finding.setdefault(finding_id, []).append((lines[line_id], part, ways.get(line_id, 1)))
+    for finding_id, line, part, ways in parts:
+        by_finding.setdefault(finding_id, []).append((line, part, ways))
     builder = TableBuilder(table, window)
     for finding in [*answering, *([None] if None in groups else [])]:
         key = finding.pk if finding else None
@@ -1136,21 +1105,23 @@ def recruitment_table(context: ReportContext) -> Table:
             "in_post": Sum("fte_in_post"),
             "annual_cost": Sum("figures__full_year_in_pounds"),
         },
+        reads=RECRUITMENT_VALUES,
     )
     for _, _, _, sums in page.groups:
         sums["vacant"] = sums["funded"] - sums["in_post"]
-    _lines_by_workstream(
-        table,
-        page,
-        lambda item: {
-            "title": item.line.title,
-            "status": item.line.status_label,
-            "funded": item.fte,
-            "in_post": item.line.fte_in_post,
-            "vacant": item.fte - item.line.fte_in_post,
-            "annual_cost": item.full_year,
-        },
-    )
+
+    def cells(line: dict) -> dict:
+        funded = line["figures__fte"] or ZERO
+        return {
+            "title": line["title"],
+            "status": LineStatus(line["status"]).label,
+            "funded": funded,
+            "in_post": line["fte_in_post"],
+            "vacant": funded - line["fte_in_post"],
+            "annual_cost": line["figures__full_year_in_pounds"] or ZERO,
+        }
+
+    _lines_by_workstream(table, page, cells)
     table.notes.append("New posts only: uplifts, released budget and non-staff costs add no FTE.")
     return table
 
@@ -1195,24 +1166,36 @@ def in_year_forecast_table(context: ReportContext) -> Table:
             "cover": Sum("agency_cover_in_pounds"),
         },
         year.start_year,
+        reads=FORECAST_VALUES,
+        joins={
+            "in_year": FilteredRelation(
+                "year_figures", condition=Q(year_figures__financial_year=year.start_year)
+            )
+        },
     )
     for _, _, _, sums in page.groups:
         sums["slippage"] = sums["budget"] - sums["forecast"]
         sums["with_cover"] = sums["forecast"] + sums["cover"]
     # The forecast is stored from the actual or expected start date, and the cover with
     # it (`figures.costs.printed`).
-    in_year = context.in_year(year, _page_lines(page)) if page.items else {}
 
-    def cells(item: Item) -> dict:
-        line = item.line
-        budget, forecast, cover = in_year.get(line.pk, (ZERO, ZERO, ZERO))
+    def cells(line: dict) -> dict:
+        # No figures of the year (a post not in it): nothing.
+        budget, forecast, cover = (
+            ZERO if amount is None else amount
+            for amount in (
+                line["in_year__cost_in_pounds"],
+                line["in_year__forecast_in_pounds"],
+                line["in_year__agency_cover_in_pounds"],
+            )
+        )
         return {
-            "title": line.title,
-            "fte": line.fte,
-            "in_post": line.fte_in_post,
-            "budgeted_start": _day(line.start_date),
-            "expected_start": _day(line.expected_start_date),
-            "actual_start": _day(line.actual_start_date),
+            "title": line["title"],
+            "fte": line["fte"],
+            "in_post": line["fte_in_post"],
+            "budgeted_start": _day(line["start_date"]),
+            "expected_start": _day(line["expected_start_date"]),
+            "actual_start": _day(line["actual_start_date"]),
             "budget": budget,
             "forecast": forecast,
             "slippage": budget - forecast,
@@ -1330,44 +1313,51 @@ def establishment(context: ReportContext) -> list[Table]:
     )
     # Roles are lines of one title and grade (as the tables print it) in a team, and a
     # role's unit cost is worked out from its lines' exact costs, kept as text: neither
-    # can be added up by the database, so every line's few values here are read, and
-    # the page keeps its window of the roles.
-    teams: dict[str, dict[tuple[str, str], list[tuple]]] = {}
+    # can be added up by the database, so every line's few values here are read. Each
+    # role's FTE and budget are added up here, and only the roles of the page's window
+    # are written as rows, each team's heading saying what all its roles add up to.
+    teams: dict[str, dict[tuple[str, str], list]] = {}
     for team, title, kind, grade, from_grade, as_written, fte, full_year, exact in (
         context.lines()
         .order_by("position", "pk")
         .values_list(
             "team__name",
             "title",
-            "kind",
-            "grade__code",
-            "from_grade__code",
-            "grade_as_written",
+            *GRADE_VALUES,
             "figures__fte",
             "figures__full_year_in_pounds",
             "figures__full_year_exact",
         )
     ):
-        role = (title, grade_words(kind, grade or "", from_grade or "", as_written))
-        teams.setdefault(team or "No team", {}).setdefault(role, []).append(
-            (fte or ZERO, full_year or ZERO, Decimal(exact) if exact else None)
-        )
+        roles = teams.setdefault(team or "No team", {})
+        role = roles.get(key := (title, _grade(kind, grade, from_grade, as_written)))
+        if role is None:
+            role = roles[key] = [ZERO, ZERO, []]  # FTE, budget, exact costs
+        role[0] += fte or ZERO
+        role[1] += full_year or ZERO
+        role[2].append(exact)
     window = context.paging.window(sum(len(roles) for roles in teams.values()))
     builder = TableBuilder(table, window)
+    first = 0  # the index of the team's first role in the whole table
     for team in sorted(teams, key=lambda name: (name == "No team", name.lower())):
-        builder.heading(team)
-        for (role, grade), lines in teams[team].items():
-            fte = sum((line[0] for line in lines), ZERO)
-            budget = sum((line[1] for line in lines), ZERO)
-            builder.line(
-                {
-                    "role": f"{format_fte(fte)} {role}" if fte else role,
-                    "grade": grade,
-                    "fte": fte,
-                    "unit_cost": _unit_cost([line[2] for line in lines], fte),
-                    "budget": budget,
-                }
-            )
+        roles = teams[team]
+        sums = {
+            "fte": sum((fte for fte, _, _ in roles.values()), ZERO),
+            "budget": sum((budget for _, budget, _ in roles.values()), ZERO),
+        }
+        builder.heading(team, len(roles), sums)
+        for index, ((role, grade), (fte, budget, exact)) in enumerate(roles.items(), first):
+            if window.holds(index):
+                builder.line(
+                    {
+                        "role": f"{format_fte(fte)} {role}" if fte else role,
+                        "grade": grade,
+                        "fte": fte,
+                        "unit_cost": _unit_cost([Decimal(cost) for cost in exact if cost], fte),
+                        "budget": budget,
+                    }
+                )
+        first += len(roles)
         builder.subtotal(f"Subtotal: {team}")
     builder.total()
     table.window = window
@@ -1465,9 +1455,10 @@ def assumption_lines(
     lines = [("Financial years", f"{first} to {last}, each 1 April to 31 March.")]
     spine_years = sorted(
         set(
-            SpinalSalary.objects.filter(
-                point__pay_scale__organisation_id=plan.organisation_id
-            ).values_list("financial_year", flat=True)
+            SpinalSalary.objects.filter(point__pay_scale__organisation_id=plan.organisation_id)
+            .values_list("financial_year", flat=True)
+            .order_by()
+            .distinct()
         )
     )
     stated = (
@@ -1575,18 +1566,18 @@ def _costed_new_posts(prefix: str) -> Q:
     )
 
 
-def _lines_by_workstream(table: Table, page: WorkstreamPage, cells: Callable[[Item], dict]) -> None:
+def _lines_by_workstream(table: Table, page: WorkstreamPage, cells: Callable[[dict], dict]) -> None:
     """Each workstream's lines on the page in the order asked for, under its heading and
     over its subtotal (the whole workstream's), then the total: every line, or a window
     of them (decision 0024)."""
     builder = TableBuilder(table, page.window)
-    on_page: dict[int | None, list[Item]] = {}
-    for item in page.items:
-        on_page.setdefault(item.line.workstream_id, []).append(item)
+    on_page: dict[int | None, list[dict]] = {}
+    for line in page.items:
+        on_page.setdefault(line["workstream_id"], []).append(line)
     for key, name, lines, sums in page.groups:
         builder.heading(name, lines, sums)
-        for item in on_page.get(key, ()):
-            builder.line(cells(item))
+        for line in on_page.get(key, ()):
+            builder.line(cells(line))
         builder.subtotal(f"Subtotal: {name}")
     builder.total()
     table.window = page.window
@@ -1644,15 +1635,9 @@ def _not_costed_notes(context: ReportContext, errors: list[NotCosted] | None = N
     and the non-staff lines with no amount: two queries at most, so the pages that list
     no lines read none."""
     if errors is None:
-        errors = not_costed(context.plan, context.filters)
+        errors = context.not_costed
     notes = [f"Not costed: {line.title}: {line.error}" for line in errors]
-    no_amount = (
-        context.lines()
-        .filter(kind=LineKind.NON_STAFF, amount__isnull=True)
-        .order_by("position", "pk")
-        .values_list("title", flat=True)
-    )
-    notes.extend(f"No amount stated: {title} (counted as £0)." for title in no_amount)
+    notes.extend(f"No amount stated: {title} (counted as £0)." for title in context.no_amount)
     return notes
 
 

@@ -18,10 +18,10 @@ from django.utils import timezone
 from figures.costs.engine import ComputedOnCost, FlatOnCost
 from figures.costs.money import POUND, ZERO, format_money
 from investplan.models import Plan
-from posts.models import LineKind, PlanLine
+from posts.models import PlanLine
 from reports.builders import ReportContext, build_report
 from reports.comparisons import variance
-from reports.rollups import UNFUNDED, not_costed
+from reports.rollups import UNFUNDED
 from reports.tables import Kind, Row, RowKind, Table, format_fte
 
 # Where each table is printed: a committee table's report, or the variance page.
@@ -335,7 +335,8 @@ class _Writer:
         return total is None or not (cells.value(total, "total") or cells.value(total, "full_year"))
 
     def _not_costed(self, section: Section) -> None:
-        missing = not_costed(self.plan)
+        # The plan's whole context (no filters): what its tables' notes read, once.
+        missing = self.context.not_costed
         if missing:
             section.say(
                 f"{_opening(len(missing), 'line')} cannot be costed yet and "
@@ -343,11 +344,7 @@ class _Writer:
                 + "; ".join(f"{line.title} ({line.error.rstrip('.')})" for line in missing)
                 + "."
             )
-        no_amount = list(
-            PlanLine.objects.filter(plan=self.plan, kind=LineKind.NON_STAFF, amount__isnull=True)
-            .order_by("position", "pk")
-            .values_list("title", flat=True)
-        )
+        no_amount = self.context.no_amount
         if no_amount:
             section.say(
                 f"{_opening(len(no_amount), 'non-staff cost')} "

@@ -4,7 +4,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from investplan.models import Workstream
 from investplan.permissions import plan_for, powers_over
 from posts.models import LineStatus, PlanLine
 from reports.builders import MULTI_YEAR_GROUPINGS, REPORTS, SORTABLE, ReportOptions
@@ -86,7 +85,8 @@ def report(request, plan_slug, report_slug):
             "options": options,
             "filters": options.describe_filters(plan),
             "query": query_string(options.as_query()),
-            "workstreams": Workstream.objects.filter(plan=plan),
+            # The filter's choices, as the tables read the plan's workstreams.
+            "workstreams": [(pk, name) for pk, (name, _) in document.context.workstreams.items()],
             "statuses": LineStatus.choices,
             "phases": sorted(
                 set(

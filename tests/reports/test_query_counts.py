@@ -115,6 +115,7 @@ PAGED = [
     ("resource-requirement", {"page": "2", "sort": "total", "dir": "desc"}),
     ("resource-requirement", {"page": "2", "sort": "grade"}),
     ("recruitment", {"page": "2", "sort": "title", "dir": "desc"}),
+    ("recruitment", {"page": "2"}),
     ("findings", {"page": "2"}),
     ("establishment", {"page": "2"}),
 ]

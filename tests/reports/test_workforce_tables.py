@@ -163,6 +163,31 @@ def test_it_totals_the_forecast_by_workstream_so_that_it_casts(one_year_plan):
     assert subtotal["budget"] - subtotal["forecast"] == subtotal["slippage"]
 
 
+def test_it_forecasts_nothing_for_a_post_with_no_figures_in_the_year():
+    # Two years, so the forecast is for the later, 2022/23, whatever today is; the post
+    # ends before it, so it has no stored figures of that year at all.
+    plan = PlanFactory(first_year=2021, last_year=2022)
+    PlanLineFactory(
+        plan=plan,
+        title="Fixed-term social worker",
+        annual_salary=D("30000"),
+        start_date=date(2021, 4, 1),
+        end_date=date(2022, 3, 31),
+    )
+
+    _, forecast = tables_of(plan, "recruitment")
+
+    (post,) = rows(forecast)
+    assert post["title"] == "Fixed-term social worker"
+    assert [post[key] for key in ("budget", "forecast", "slippage", "cover", "with_cover")] == [
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
+
+
 @pytest.fixture
 def three_year_plan():
     return PlanFactory(first_year=2020, last_year=2022)
