@@ -476,7 +476,7 @@ class CostEngine:
         computed: tuple[dict, Decimal, Decimal] | None = None
         computed_note = ""
         try:
-            computed = self._staff_totals(line, sign, fye_year)
+            computed = self._staff_totals(line, sign, fye_year, by_year=_years_computed(line))
         except CostingError as error:
             if line.stated_annual_cost is None:
                 raise
@@ -515,14 +515,16 @@ class CostEngine:
     # -- staff: the figures, added up without the working ------------------------------
 
     def _staff_totals(
-        self, line: StaffLine, sign: int, fye_year: FinancialYear
+        self, line: StaffLine, sign: int, fye_year: FinancialYear, *, by_year: bool = True
     ) -> tuple[dict[FinancialYear, Decimal], Decimal, Decimal]:
         """Each year's cost and the full-year effect (numerators over YEAR_PARTS), and the
-        full-year salary: the same figures `_staff_pieces` works out, added up directly."""
+        full-year salary: the same figures `_staff_pieces` works out, added up directly.
+        Without `by_year`, the years are left at nothing (see `_years_computed`)."""
         if line.pay is None:
             raise CostingError("A post needs a grade and point, or a stated salary")
         totals = dict.fromkeys(self.years, ZERO)
-        self._add_pay_totals(totals, line, line.pay, sign)
+        if by_year:
+            self._add_pay_totals(totals, line, line.pay, sign)
         full_year, salary = self._full_year_total(line, line.pay, sign, fye_year)
         if line.kind == LineKind.UPLIFT:
             if line.from_pay is None:
@@ -908,6 +910,20 @@ class CostEngine:
             return pay.point
         steps = sum(1 for increment in increment_dates if increment <= day)
         return min(pay.point + steps, max(pay.grade.top, pay.point))
+
+
+def _years_computed(line: StaffLine) -> bool:
+    """Whether a post's cost year by year is worked out from its pay. A stated annual cost
+    gives the years; pay then gives only the full-year effect and salary set beside it. A
+    stated salary cannot fail in one year and not in another (no spine is read, and on-cost
+    rates carry forward from the full-year effect's year), so its years are not worked out
+    for nothing; a grade's point, whose salary a year may lack, is, so that a line that
+    cannot be costed from its pay says so as before."""
+    return (
+        line.stated_annual_cost is None
+        or line.kind == LineKind.UPLIFT
+        or not isinstance(line.pay, StatedSalary)
+    )
 
 
 def _recurring(line: NonStaffLine, year: FinancialYear) -> tuple[Decimal, str]:

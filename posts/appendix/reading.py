@@ -201,7 +201,7 @@ class Appendix:
         above: dict[int, tuple] = {}  # rows inside vertical merges, for filling down
         try:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                values = tuple(_plain(value) for value in values)
+                values = tuple(map(_plain, values))
                 if merged:
                     values = _fill_merged(number, values, merged, above)
                 yield SourceRow(number, values)

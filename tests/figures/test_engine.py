@@ -252,6 +252,33 @@ def test_it_uses_a_stated_annual_cost_and_shows_the_difference_from_the_grade():
     assert cost.pieces[0].basis.startswith("stated annual cost £212,000.00")
 
 
+def test_it_sets_the_pay_of_a_stated_salary_beside_a_stated_annual_cost():
+    # The years come from the stated cost; the full-year effect and salary set beside it
+    # are those of the same post costed from its salary alone.
+    on_cost = ComputedOnCost({Y2020: EmployerNI(D("0.138"), D("8840"))}, D("0.19"))
+    engine = CostEngine(Assumptions(Y2020, Y2021, on_cost, pay_awards={Y2021: PayAward(D("0.03"))}))
+    pay, start = StatedSalary(D("38000")), date(2020, 10, 15)
+
+    from_pay = engine.cost(post(pay, "1.5", start))
+    stated = engine.cost(post(pay, "1.5", start, stated_annual_cost=D("70000")))
+
+    assert stated.computed_full_year_effect == from_pay.full_year_effect
+    assert stated.full_year_salary == from_pay.full_year_salary == D("38000")
+    assert stated.years != from_pay.years
+
+
+def test_it_says_why_a_grade_beside_a_stated_annual_cost_cannot_be_costed_in_a_later_year():
+    # The post moves up to a point that has no salary: only the second year shows it.
+    on_points = Grade("K", 1, 2, {1: {Y2020: D("33000")}}, {1: "K1", 2: "K2"})
+    engine = CostEngine(Assumptions(Y2020, Y2021, FLAT_29, increments=True))
+
+    cost = engine.cost(post(GradePay(on_points, 1), stated_annual_cost=D("45000")))
+
+    assert cost.full_year_effect == D("45000")
+    assert cost.computed_full_year_effect is None
+    assert "no salary for point K2" in cost.computed_note
+
+
 def test_it_costs_a_tbc_grade_from_its_stated_salary():
     cost = middlesbrough().cost(post(StatedSalary(D("140000"))))
 
