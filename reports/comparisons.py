@@ -282,23 +282,14 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
     with localcontext(prec=60):  # the engine's precision, entered once for every line
         for line in read.lines:
             cost, error = coster.cost(line)
-            row = {
-                "id": line.pk,
-                "title": line.title,
-                "position": line.position,
-                "workstream_id": line.workstream_id,
-                "team_id": line.team_id,
-                "phase": line.phase,
-                "status": line.status,
-            }
             # Only what a comparison adds up: no forecast or true cost.
             printed.append(
-                (row, printed_line(line_facts(line, plan, read), cost, coster.years, error=error))
+                (line, printed_line(line_facts(line, plan, read), cost, coster.years, error=error))
             )
     sums = printed_sums(by, coster.years, printed)
     errors = [
-        NotCosted(row["title"], row["position"], figures.error)
-        for row, figures in printed
+        NotCosted(line.title, line.position, figures.error)
+        for line, figures in printed
         if figures.error
     ]
     return build_rollup(plan, by, coster.years, sums, errors)

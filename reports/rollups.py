@@ -44,7 +44,7 @@ _LINE_COLUMN = {
     "phase": "line__phase",
     "status": "line__status",
 }
-# The same, from a line's own row (`printed_sums`).
+# The same, from a line itself (`printed_sums`).
 _LINE_FIELD = {
     "line": "id",
     "workstream": "workstream_id",
@@ -249,19 +249,18 @@ def _exact(sums: dict[object, Figures]) -> dict[object, Figures]:
 
 
 def printed_sums(
-    by: str, years: list[FinancialYear], lines: Iterable[tuple[dict, PrintedLine]]
+    by: str, years: list[FinancialYear], lines: Iterable[tuple[PlanLine, PrintedLine]]
 ) -> dict[object, Figures]:
-    """Each group's figures added up from lines costed in memory (a what-if): each line's
-    row (its id, workstream_id, team_id, phase and status) with its printed figures, in
-    the plan's order."""
+    """Each group's figures added up from lines costed in memory (a what-if): each line
+    with its printed figures, in the plan's order."""
     _check(by)
     sums: dict[object, Figures] = {}
-    for row, printed in lines:
+    for line, printed in lines:
         if by in ("funding", "finding"):
             for part in printed.funding if by == "funding" else printed.findings:
                 _group_in(sums, part.key, years).add(part.figures)
         else:
-            _group_in(sums, row[_LINE_FIELD[by]], years).add(printed.figures)
+            _group_in(sums, getattr(line, _LINE_FIELD[by]), years).add(printed.figures)
     return sums
 
 
