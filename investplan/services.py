@@ -152,7 +152,7 @@ def reopen_plan(*, plan: Plan) -> Plan:
 
 @transaction.atomic
 def _set_plan_status(plan: Plan, status) -> Plan:
-    # A new revision, so cached costings and open edit forms see the plan has moved on.
+    # A new revision, so printed PDFs and open edit forms see the plan has moved on.
     Plan.objects.filter(pk=plan.pk).update(status=status)
     Plan.bump_revision(plan.pk)
     plan.status = status

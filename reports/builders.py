@@ -462,7 +462,7 @@ class ReportContext:
         that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
         if (by, errors) not in found:
-            result = rollup(self.plan, by, POUND, self.filters, errors=False)
+            result = rollup(self.plan, by, self.filters, errors=False)
             if errors:
                 result.errors = list(self.not_costed)
             found[by, errors] = result

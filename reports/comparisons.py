@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from figures.costing import PlanCoster, line_facts, lines_for_costing
 from figures.costs.financial_year import FinancialYear
-from figures.costs.money import POUND, ZERO
+from figures.costs.money import ZERO
 from figures.costs.printed import printed_line
 from figures.costs.what_if import WhatIf
 from investplan.models import Plan
@@ -60,7 +60,7 @@ def figures_as_json(plan: Plan) -> dict:
                 "full_year": str(group.figures.full_year),
                 "years": {str(year.start_year): str(v) for year, v in group.figures.years.items()},
             }
-            for group in rollup(plan, by, POUND).groups
+            for group in rollup(plan, by).groups
         ]
         for by in COMPARE_BY
     }
@@ -228,8 +228,8 @@ def scenario_comparison(left: Plan, right: Plan, by: str) -> Document:
     tables = comparison_tables(
         key="compare",
         by=by,
-        left=side_of(left.name, rollup(left, by, POUND), short="This plan"),
-        right=side_of(right.name, rollup(right, by, POUND), short="Other plan"),
+        left=side_of(left.name, rollup(left, by), short="This plan"),
+        right=side_of(right.name, rollup(right, by), short="Other plan"),
     )
     assumptions = assumptions_side_by_side(
         "This plan", assumption_lines(left_context), "Other plan", assumption_lines(right_context)
@@ -253,7 +253,7 @@ def what_if_comparison(plan: Plan, what_if: WhatIf, by: str) -> Document:
     tables = comparison_tables(
         key="what-if",
         by=by,
-        left=side_of("As planned", rollup(plan, by, POUND), short="As planned"),
+        left=side_of("As planned", rollup(plan, by), short="As planned"),
         right=side_of(what_if.describe(), what_if_rollup(plan, by, changed), short="What if"),
     )
     return Document(
@@ -282,23 +282,14 @@ def what_if_rollup(plan: Plan, by: str, assumptions) -> Rollup:
     with localcontext(prec=60):  # the engine's precision, entered once for every line
         for line in read.lines:
             cost, error = coster.cost(line)
-            row = {
-                "id": line.pk,
-                "title": line.title,
-                "position": line.position,
-                "workstream_id": line.workstream_id,
-                "team_id": line.team_id,
-                "phase": line.phase,
-                "status": line.status,
-            }
             # Only what a comparison adds up: no forecast or true cost.
             printed.append(
-                (row, printed_line(line_facts(line, plan, read), cost, coster.years, error=error))
+                (line, printed_line(line_facts(line, plan, read), cost, coster.years, error=error))
             )
-    sums = printed_sums(by, POUND, coster.years, printed)
+    sums = printed_sums(by, coster.years, printed)
     errors = [
-        NotCosted(row["title"], row["position"], figures.error)
-        for row, figures in printed
+        NotCosted(line.title, line.position, figures.error)
+        for line, figures in printed
         if figures.error
     ]
     return build_rollup(plan, by, coster.years, sums, errors)
@@ -318,7 +309,7 @@ def variance(plan: Plan, baseline, by: str) -> Document:
         key="variance",
         by=by,
         left=side_from_json(f"Approved {when}", baseline.figures[by], short="Approved"),
-        right=side_of("Now", rollup(plan, by, POUND)),
+        right=side_of("Now", rollup(plan, by)),
         # As a council paper heads it: what was approved, then the plan now.
         titles={
             "summary": f"The baseline approved on {when} against the plan now",

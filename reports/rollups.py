@@ -44,7 +44,7 @@ _LINE_COLUMN = {
     "phase": "line__phase",
     "status": "line__status",
 }
-# The same, from a line's own row (`printed_sums`).
+# The same, from a line itself (`printed_sums`).
 _LINE_FIELD = {
     "line": "id",
     "workstream": "workstream_id",
@@ -136,32 +136,24 @@ def money_text(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
-def _check(by: str, quantum: Decimal) -> None:
+def _check(by: str) -> None:
     if by not in GROUPINGS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
-    if quantum != POUND:
-        # Decision 0020: every table prints whole pounds, so only pounds are stored.
-        raise ValueError(f"figures are stored in whole pounds, not to {quantum}")
 
 
 def rollup(
-    plan: Plan,
-    by: str,
-    quantum: Decimal = POUND,
-    filters: LineFilters = EVERY_LINE,
-    *,
-    errors: bool = True,
+    plan: Plan, by: str, filters: LineFilters = EVERY_LINE, *, errors: bool = True
 ) -> Rollup:
     """The plan's stored figures (of the lines filtered) added up by `by`, in whole
-    pounds (the only precision stored), with the lines that cannot be costed (none read
-    where `errors` is False)."""
-    _check(by, quantum)
+    pounds (decision 0020: every table prints whole pounds, so only pounds are stored),
+    with the lines that cannot be costed (none read where `errors` is False)."""
+    _check(by)
     years = plan.financial_years
     return build_rollup(
         plan,
         by,
         years,
-        stored_sums(plan, by, quantum, years, filters),
+        stored_sums(plan, by, years, filters),
         not_costed(plan, filters) if errors else [],
     )
 
@@ -180,20 +172,22 @@ def not_costed(plan: Plan, filters: LineFilters = EVERY_LINE) -> list[NotCosted]
 # -- Sums: each group's figures by its raw key (a workstream's id, a phase, None...) -----
 
 
+def _group_in(sums: dict[object, Figures], key, years: list[FinancialYear]) -> Figures:
+    """The figures of the group `key` in `sums`, nothing in each year until added to."""
+    found = sums.get(key)
+    if found is None:
+        found = sums[key] = Figures(years=dict.fromkeys(years, ZERO))
+    return found
+
+
 def stored_sums(
-    plan: Plan, by: str, quantum: Decimal, years: list[FinancialYear], filters: LineFilters
+    plan: Plan, by: str, years: list[FinancialYear], filters: LineFilters
 ) -> dict[object, Figures]:
     """Each group's figures added up from the stored figures: two queries for a grouping
     by a field of the line, one for funding sources and for findings."""
     cost = "cost_in_pounds"
     by_year = {year.start_year: year for year in years}
     sums: dict[object, Figures] = {}
-
-    def group(key) -> Figures:
-        found = sums.get(key)
-        if found is None:
-            found = sums[key] = Figures(years=dict.fromkeys(years, ZERO))
-        return found
 
     if by in ("funding", "finding"):
         model, key_column = (
@@ -207,13 +201,13 @@ def stored_sums(
             .values_list(key_column, "financial_year", "fte", "amount")
         )
         for key, year, fte_sum, amount in rows:
-            figures = group(key)
+            figures = _group_in(sums, key, years)
             if year is None:  # the full-year row: FTE and full-year effect
                 figures.fte += fte_sum
                 figures.full_year += amount
             elif year in by_year:
                 figures.years[by_year[year]] += amount
-        return _exact(sums, quantum)
+        return _exact(sums)
 
     column = _LINE_COLUMN[by]
     line_rows = filters.stored(LineFigures, plan).values(column)
@@ -227,7 +221,7 @@ def stored_sums(
     for key, fte_sum, amount in line_rows.annotate(
         fte_sum=Sum("fte"), amount=Sum(full_year)
     ).values_list(column, "fte_sum", "amount"):
-        figures = group(key)
+        figures = _group_in(sums, key, years)
         figures.fte += fte_sum
         figures.full_year += amount
     year_rows = (
@@ -239,42 +233,34 @@ def stored_sums(
     )
     for key, year, amount in year_rows:
         if year in by_year:
-            group(key).years[by_year[year]] += amount
-    return _exact(sums, quantum)
+            _group_in(sums, key, years).years[by_year[year]] += amount
+    return _exact(sums)
 
 
-def _exact(sums: dict[object, Figures], quantum: Decimal) -> dict[object, Figures]:
+def _exact(sums: dict[object, Figures]) -> dict[object, Figures]:
     """The sums as the precision they are printed at: SQLite adds decimals as floats (to
     15 significant figures, exact for any plan's money) and PostgreSQL keeps two places."""
     for figures in sums.values():
         figures.fte = round_money(figures.fte, PENNY)
-        figures.full_year = round_money(figures.full_year, quantum)
+        figures.full_year = round_money(figures.full_year, POUND)
         for year, amount in figures.years.items():
-            figures.years[year] = round_money(amount, quantum)
+            figures.years[year] = round_money(amount, POUND)
     return sums
 
 
 def printed_sums(
-    by: str, quantum: Decimal, years: list[FinancialYear], lines: Iterable[tuple[dict, PrintedLine]]
+    by: str, years: list[FinancialYear], lines: Iterable[tuple[PlanLine, PrintedLine]]
 ) -> dict[object, Figures]:
-    """Each group's figures added up from lines costed in memory (a what-if): each line's
-    row (its id, workstream_id, team_id, phase and status) with its printed figures, in
-    the plan's order."""
-    _check(by, quantum)
+    """Each group's figures added up from lines costed in memory (a what-if): each line
+    with its printed figures, in the plan's order."""
+    _check(by)
     sums: dict[object, Figures] = {}
-
-    def add(key, figures) -> None:
-        found = sums.get(key)
-        if found is None:
-            found = sums[key] = Figures(years=dict.fromkeys(years, ZERO))
-        found.add(figures)
-
-    for row, printed in lines:
+    for line, printed in lines:
         if by in ("funding", "finding"):
             for part in printed.funding if by == "funding" else printed.findings:
-                add(part.key, part.figures)
+                _group_in(sums, part.key, years).add(part.figures)
         else:
-            add(row[_LINE_FIELD[by]], printed.figures)
+            _group_in(sums, getattr(line, _LINE_FIELD[by]), years).add(printed.figures)
     return sums
 
 

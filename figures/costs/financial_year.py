@@ -19,11 +19,6 @@ class FinancialYear:
 
     start_year: int
 
-    def __hash__(self) -> int:
-        # Years key every figure a line has; hashing the one int is twice as quick as the
-        # tuple a dataclass would hash.
-        return hash(self.start_year)
-
     def __post_init__(self):
         if not isinstance(self.start_year, int) or isinstance(self.start_year, bool):
             raise TypeError(f"a financial year starts in a calendar year, not {self.start_year!r}")

@@ -29,7 +29,6 @@ FIELDS = {
     "ignore": "Not imported",
 }
 MONEY_FIELDS = ("salary", "unit_cost", "annual_cost", "total")
-NUMBER_FIELDS = (*MONEY_FIELDS, "fte", "fte_in_post")
 
 # First match wins, so the specific come before the general: "Total Cost" is a total, not
 # a cost; "Status - in position" is FTE in post, not a post; "Ofsted Comment" is a finding.

@@ -101,10 +101,10 @@ def _rollup_groupings() -> list[str]:
     return list(GROUPINGS)
 
 
-def _rollup_json(plan, by: str, quantum: Decimal) -> dict:
+def _rollup_json(plan, by: str) -> dict:
     from reports.rollups import rollup
 
-    return rollup(plan, by, quantum).as_json()
+    return rollup(plan, by).as_json()
 
 
 def _rollup_command(plan, by: str, as_json: bool) -> tuple[str, str]:
@@ -318,9 +318,7 @@ def capture_pdf(golden) -> dict:
 def capture_rollups(golden) -> dict:
     # Whole pounds only: the figures are stored to the pound (decision 0020). The pence
     # captured on 2e71163 were dropped from the files; the pounds are as captured then.
-    from figures.costs.money import POUND
-
-    return {f"{by} / pounds": _rollup_json(golden.plan, by, POUND) for by in _rollup_groupings()}
+    return {f"{by} / pounds": _rollup_json(golden.plan, by) for by in _rollup_groupings()}
 
 
 def capture_rollup_command(golden) -> dict:
