@@ -90,7 +90,8 @@ def _said_of(line: PlanLine) -> str:
         salary = SpinalSalary.objects.get(
             point=line.point, financial_year=line.plan.first_year
         ).salary.amount
-    parts.append(f"{line.fte.normalize():f} FTE")
+    if line.fte is not None:  # as the preview: a row read as a non-staff cost has none
+        parts.append(f"{line.fte.normalize():f} FTE")
     parts.append(f"from {line.start_date:%-d %b %Y}")
     parts.append(f"{line.duration_months} months" if line.duration_months else "permanent")
     if salary is not None:
