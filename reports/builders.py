@@ -461,12 +461,9 @@ class ReportContext:
         """The plan's figures added up by `by`, and (unless `errors` is False) the lines
         that cannot be costed."""
         found = self.__dict__.setdefault("_rollups", {})
-        if (by, errors) not in found:
-            result = rollup(self.plan, by, self.filters, errors=False)
-            if errors:
-                result.errors = list(self.not_costed)
-            found[by, errors] = result
-        return found[by, errors]
+        if by not in found:  # the sums once a grouping, with or without the lines listed
+            found[by] = rollup(self.plan, by, self.filters, errors=False)
+        return replace(found[by], errors=list(self.not_costed)) if errors else found[by]
 
     @cached_property
     def not_costed(self) -> list[NotCosted]:
