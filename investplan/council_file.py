@@ -180,8 +180,25 @@ def export_council(*, council: Organisation) -> dict:
             use_natural_foreign_keys=True,
             use_natural_primary_keys=label == "auth.User",
         )
+        if label == "auth.User":
+            rows = [_without_installation_rights(row) for row in rows]
         tables[label] = json.loads(json.dumps(rows, cls=_ExactTimes))
     return {"format": FORMAT, "version": VERSION, "council": council.slug, "tables": tables}
+
+
+def _without_installation_rights(row: dict) -> dict:
+    """A person as a member of their council only. Being a superuser or staff, and Django's
+    groups and permissions, are rights in one installation, given by its own superusers: a
+    council's file neither carries them out nor grants them in the installation it is
+    restored into."""
+    fields = {
+        **row["fields"],
+        "is_superuser": False,
+        "is_staff": False,
+        "groups": [],
+        "user_permissions": [],
+    }
+    return {**row, "fields": fields}
 
 
 def _refuse_unless_empty(document: dict) -> None:
@@ -218,6 +235,8 @@ def import_council(*, document: dict) -> Restored:
     with connection.constraint_checks_disabled():
         for label in COUNCIL_ROWS:
             objects = document["tables"].get(label, [])
+            if label == "auth.User":
+                objects = [_without_installation_rights(row) for row in objects]
             try:
                 for restored in serializers.deserialize("json", json.dumps(objects)):
                     # The file holds the history as it was: setting a line's findings

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import SetPasswordMixin
 
 from figures.costs.financial_year import FinancialYear
 from investplan.fields import (
@@ -276,7 +276,7 @@ def findings_formset(inspection, data=None):
 
 
 class InvitePersonForm(forms.Form):
-    """Invite someone to the council in a role: they choose their own username and
+    """Invite someone to the council in a role: their username is the email address; they choose a
     password when they accept, or accept with the account they have."""
 
     email = forms.EmailField(help_text="The invitation's link is sent here.")
@@ -288,11 +288,16 @@ class InvitePersonForm(forms.Form):
         self.fields["role"].choices = Role.choices
 
 
-class AcceptInvitationForm(UserCreationForm):
-    """A new account for the person invited: the username and password they choose."""
+class AcceptInvitationForm(SetPasswordMixin, forms.Form):
+    """A new account for the person invited: the password they choose. Its username is the
+    address the invitation went to, so choosing one cannot test which usernames exist
+    (decision 0043)."""
 
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
 
 
 class YearGridForm(forms.Form):

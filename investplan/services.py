@@ -271,12 +271,23 @@ def accept_invitation(*, token: str, user) -> Membership:
 
 
 @transaction.atomic
-def accept_invitation_as_new_user(*, token: str, username: str, password: str) -> Membership:
-    """A new account, named and protected by its holder, joining the invitation's council."""
+def accept_invitation_as_new_user(*, token: str, password: str) -> Membership:
+    """A new account, protected by its holder, joining the invitation's council. Its
+    username is the address the invitation went to (decision 0043): an account already
+    using it is its holder's, who signs in and accepts with it."""
     invitation = open_invitation(token, for_update=True)
     User = get_user_model()
-    candidate = User(username=username, email=invitation.email)
-    validate_password(password, candidate)
+    username = invitation.email.lower()
+    taken = ValidationError(
+        "An InvestPlan account already uses this email address: sign in with it, then open "
+        "this link again to join."
+    )
+    if User.objects.filter(username__iexact=username).exists():
+        raise taken
+    try:
+        validate_password(password, User(username=username, email=invitation.email))
+    except ValidationError as refused:
+        raise ValidationError({"password1": refused.error_list}) from None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -285,8 +296,8 @@ def accept_invitation_as_new_user(*, token: str, username: str, password: str) -
                 password=password,
                 first_name=invitation.name[:150],
             )
-    except IntegrityError:  # taken since the form looked
-        raise ValidationError({"username": "This username is taken: choose another."}) from None
+    except IntegrityError:  # made since the check above
+        raise taken from None
     return _join(invitation, user)
 
 

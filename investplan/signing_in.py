@@ -10,6 +10,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SIGNED_IN
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import checks
 from django.shortcuts import render
 
 
@@ -43,6 +44,23 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def check_proxy_addresses(app_configs, **kwargs):
+    """Behind a proxy that says a request came over HTTPS, the connection's address is the
+    proxy's: with no proxy trusted, every visitor would share it, and ten failed sign-ins
+    by anyone would lock everyone out."""
+    if settings.SECURE_PROXY_SSL_HEADER and not settings.TRUSTED_PROXIES:
+        return [
+            checks.Warning(
+                "DJANGO_SECURE_PROXY_SSL_HEADER is set but DJANGO_TRUSTED_PROXIES is 0: the "
+                "sign-in lock-out would count the proxy's address for every visitor.",
+                hint="Set DJANGO_TRUSTED_PROXIES to the number of proxies in front (usually 1).",
+                id="investplan.W001",
+            )
+        ]
+    return []
+
+
 def locked_out(request, original_response=None, credentials=None):
     """The sign-in page again, saying why it refuses and for how long (429, not a bare
     403): the same words whether the username or the address is locked, so the page
@@ -57,8 +75,8 @@ def locked_out(request, original_response=None, credentials=None):
             "form": form,
             "locked_out": (
                 "Too many failed sign-ins for this username or from this address. "
-                f"Try again in {minutes} minutes, or ask your council's InvestPlan "
-                "administrator to unlock it."
+                f"Try again in {minutes} minutes, or ask the IT team who run InvestPlan "
+                "for your council to unlock it."
             ),
             "next": request.POST.get("next", request.GET.get("next", "")),
         },

@@ -318,12 +318,19 @@ def users(request, organisation_slug):
                 _form_errors(form, error)
             else:
                 link = request.build_absolute_uri(reverse("invitation", args=[token]))
-                if send_invitation(invitation=invitation, link=link):
-                    said = f"Invitation sent to {invitation.email}."
-                else:
-                    said = f"The email to {invitation.email} could not be sent."
                 # The link is shown once, to pass on if the email does not arrive.
-                messages.success(request, f"{said} Their link, which works once: {link}")
+                if send_invitation(invitation=invitation, link=link):
+                    messages.success(
+                        request,
+                        f"Invitation sent to {invitation.email}. Their link, which works "
+                        f"once: {link}",
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        f"The email to {invitation.email} could not be sent: pass them this "
+                        f"link yourself, which works once: {link}",
+                    )
                 return redirect("users", organisation.slug)
     people = Membership.objects.filter(organisation=organisation).select_related("user")
     invitations = Invitation.objects.filter(
@@ -366,9 +373,7 @@ def invitation(request, token):
                 joined = accept_invitation(token=token, user=request.user)
             else:
                 joined = accept_invitation_as_new_user(
-                    token=token,
-                    username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password1"],
+                    token=token, password=form.cleaned_data["password1"]
                 )
                 login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = joined.organisation.slug

@@ -18,7 +18,7 @@ from investplan.reading import parse_money
 
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
-from .text import clean_text, figure_text
+from .text import clean_text, figure_text, fold_lookalikes
 
 SAMPLE_ROWS = 200  # rows read ahead of a header to test its columns against
 TOLERANCE = Decimal(1)  # a pound either way: councils round each figure to the pound
@@ -160,7 +160,9 @@ def _counts(columns: ColumnMap, lines, corrected, money_columns):
         return columns.labels[fte], None, [_figure(_at(values, fte)) for values in lines]
     title = columns.column_of("title")
     if title is not None:
-        found = [_ROLE_COUNT.match(clean_text(_at(values, title))) for values in lines]
+        found = [
+            _ROLE_COUNT.match(fold_lookalikes(clean_text(_at(values, title)))) for values in lines
+        ]
         if sum(1 for match in found if match) >= 2:
             return (
                 columns.labels[title],
@@ -202,7 +204,10 @@ def _holds(held: int, tried: int) -> bool:
 def _is_line(values) -> bool:
     if is_blank(values):
         return False
-    if any(isinstance(value, str) and _TOTAL.match(clean_text(value)) for value in values):
+    if any(
+        isinstance(value, str) and _TOTAL.match(fold_lookalikes(clean_text(value)))
+        for value in values
+    ):
         return False
     return any(_figure(value) is not None for value in values if not isinstance(value, bool))
 

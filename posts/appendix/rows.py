@@ -17,7 +17,7 @@ from investplan.reading import ONE_OFF, PERMANENT, FigureTooLarge, parse_duratio
 from ..limits import date_problem, duration_problem
 from .columns import MONEY_FIELDS, ColumnMap
 from .reading import SourceRow, is_blank
-from .text import clean_text, figure_text, name_key
+from .text import clean_text, figure_text, fold_lookalikes, name_key
 
 IMPORTED, TOTAL, SECTION, BLANK, ERROR = "imported", "total", "section", "blank", "error"
 OUTCOMES = (IMPORTED, TOTAL, SECTION, BLANK, ERROR)
@@ -244,7 +244,7 @@ class RowReader:
                     amount = parse_money(text)
                 except FigureTooLarge as error:
                     too_large = error
-        if _TOTAL.match(name):
+        if _TOTAL.match(fold_lookalikes(name)):
             self.reading_sources = False
             return self._sources_total(row, name, amount)
         if too_large is not None:
@@ -288,7 +288,7 @@ class RowReader:
         seed 001's TEAM column beside "12.5fte" in its ROLE column. Comments are not looked
         at: a justification may well begin "Total cost of ..."."""
         title = self.text(values, "title")
-        if _TOTAL.match(title):
+        if _TOTAL.match(fold_lookalikes(title)):
             return title
         said = {self._index.get(name) for name in ("justification", "finding", "funding")}
         for column, value in enumerate(values):
@@ -297,7 +297,7 @@ class RowReader:
             if value.lstrip()[:1] not in _TOTAL_INITIALS:  # most cells, cheaply
                 continue
             text = clean_text(value)
-            if _TOTAL.match(text) and len(text) <= _TOTAL_LABEL_LENGTH:
+            if _TOTAL.match(fold_lookalikes(text)) and len(text) <= _TOTAL_LABEL_LENGTH:
                 return text
         return ""
 
@@ -389,9 +389,10 @@ class RowReader:
         fte = self.number(values, "fte", errors)
         written_fte = fte if self.has_fte_column else None
         if not self.has_fte_column and title:
-            match = _ROLE_COUNT.match(title)
+            # Folding is letter for letter, so the match's places are the title's own.
+            match = _ROLE_COUNT.match(fold_lookalikes(title))
             if match:  # "4 SW", "0.5 BSO": the count is the FTE
-                fte, title = Decimal(match.group(1)), match.group(2).strip()
+                fte, title = Decimal(match.group(1)), title[match.start(2) :].strip()
                 written_fte = fte
         team = self.text(values, "team")
         team_is_title = False
@@ -432,7 +433,7 @@ class RowReader:
         permanent = False
         if duration_text:
             try:
-                duration = parse_duration(duration_text)
+                duration = parse_duration(fold_lookalikes(duration_text))
             except ValueError as error:
                 errors.append(f"{self.where('duration')}: {error}")
             else:
@@ -471,7 +472,7 @@ class RowReader:
 
         if grade_text:
             facts.grade = grade_text[:30]
-            facts.grade_known = grade_text.lower() not in UNKNOWN_GRADES
+            facts.grade_known = name_key(grade_text) not in UNKNOWN_GRADES
         if annual_cost is None and unit_cost is not None and fte is not None:
             annual_cost = unit_cost * fte
             warnings.append(f"annual cost is unit cost £{pounds(unit_cost)} × {fte} FTE")
@@ -669,7 +670,7 @@ class RowReader:
 
     def _finding(self, values, warnings) -> str:
         text = clean_text(self.cell(values, "finding"))
-        if text and AS_ABOVE.match(text):
+        if text and AS_ABOVE.match(fold_lookalikes(text)):
             if not self.context.previous_finding:
                 warnings.append(f"finding “{text}” but the row above has no finding")
             text = self.context.previous_finding
@@ -830,7 +831,7 @@ _GRADE = re.compile(
 def _looks_like_grade(text: str) -> bool:
     """A short code, a code with a figure in it, or "Band E": never words like "Exit
     Costs" written in a Grade column under a blank post."""
-    text = text.strip()
+    text = fold_lookalikes(text.strip())
     return text.lower() in UNKNOWN_GRADES or (len(text) <= 12 and bool(_GRADE.match(text)))
 
 

@@ -24,15 +24,17 @@ def fold_lookalikes(text: str) -> str:
 
 
 def clean_text(value) -> str:
-    """A cell as one line of text: look-alikes folded, spaces collapsed."""
+    """A cell as one line of text, as it is written: its spaces (a non-breaking one
+    included) collapsed, nothing else changed, since it is what the line keeps. What reads
+    the text for its meaning folds the look-alikes first (`fold_lookalikes`)."""
     if value is None:
         return ""
-    return " ".join(fold_lookalikes(str(value)).split())
+    return " ".join(str(value).split())
 
 
 def name_key(text) -> str:
     """What two names must share to be the same grade, team or funding source."""
-    return clean_text(text).lower()
+    return fold_lookalikes(clean_text(text)).lower()
 
 
 def figure_text(value: Decimal, *, whole_pounds: bool = False, symbol: str = "") -> str:

@@ -31,7 +31,7 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
     invited.goto(link)
     expect(invited.get_by_role("heading", name=f"Join {council.name}")).to_be_visible()
     assert_no_violations(invited)
-    invited.get_by_label("Username").fill("nadia")
+    expect(invited.get_by_text("nadia@example.gov.uk")).to_be_visible()
     invited.get_by_label("Password", exact=True).fill("a-long-chosen-passphrase")
     invited.get_by_label("Password confirmation").fill("a-long-chosen-passphrase")
     invited.get_by_role("button", name=f"Join {council.name}").click()
@@ -40,7 +40,7 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
         f"You have joined {council.name} as finance officer"
     )
     expect(invited.get_by_role("link", name="Getting to Good", exact=True)).to_be_visible()
-    joined = Membership.objects.get(user__username="nadia")
+    joined = Membership.objects.get(user__username="nadia@example.gov.uk")
     assert (joined.organisation_id, joined.role) == (council.pk, Role.FINANCE_OFFICER)
 
 

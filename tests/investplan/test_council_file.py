@@ -164,6 +164,31 @@ def test_it_lets_the_councils_people_sign_in_after_a_restore(demo_council, clien
 
 
 @pytest.mark.django_db
+def test_it_writes_no_installation_rights_into_the_file(demo_council):
+    assert get_user_model().objects.get(username="admin").is_superuser
+
+    people = export_council(council=demo_council)["tables"]["auth.User"]
+
+    assert [row["fields"]["username"] for row in people if row["fields"]["is_superuser"]] == []
+    assert [row["fields"]["username"] for row in people if row["fields"]["is_staff"]] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_grants_no_installation_rights_from_an_edited_file(demo_council):
+    document = export_council(council=demo_council)
+    for row in document["tables"]["auth.User"]:
+        row["fields"].update(is_superuser=True, is_staff=True)
+    call_command("flush", interactive=False)
+
+    import_council(document=document)
+
+    people = get_user_model().objects.all()
+    assert people.count() == len(document["tables"]["auth.User"])
+    assert not people.filter(is_superuser=True).exists()
+    assert not people.filter(is_staff=True).exists()
+
+
+@pytest.mark.django_db
 def test_it_writes_nothing_of_another_council(demo_council):
     other = OrganisationFactory(name="Another Borough")
     PlanLineFactory(plan__organisation=other, title="Their social worker")

@@ -36,12 +36,8 @@ def link_in(email) -> str:
     return re.search(r"http://testserver(/invitations/\S+/)", email.body).group(1)
 
 
-def accept_as_new(client, link, username="nadia"):
-    return client.post(
-        link,
-        {"username": username, "password1": PASSWORD, "password2": PASSWORD},
-        follow=True,
-    )
+def accept_as_new(client, link, **posted):
+    return client.post(link, {"password1": PASSWORD, "password2": PASSWORD, **posted}, follow=True)
 
 
 def test_it_emails_an_invitation_link_and_makes_no_account_yet(admin):
@@ -62,16 +58,16 @@ def test_it_keeps_only_a_hash_of_the_links_token(admin):
     assert token not in Invitation.objects.get().token_hash
 
 
-def test_it_lets_the_invited_person_choose_a_username_and_password_and_join(admin, client):
-    invite(admin)
+def test_it_lets_the_invited_person_choose_a_password_and_join_as_their_address(admin, client):
+    invite(admin, email="Nadia@example.gov.uk")
     link = link_in(mail.outbox[0])
     admin.logout()
 
     response = accept_as_new(client, link)
 
-    user = get_user_model().objects.get(username="nadia")
+    user = get_user_model().objects.get(username="nadia@example.gov.uk")
     assert user.check_password(PASSWORD)
-    assert user.email == "nadia@example.gov.uk"
+    assert user.email == "Nadia@example.gov.uk"  # as the admin typed it
     assert list(Membership.objects.filter(user=user).values_list("organisation", "role")) == [
         (admin.organisation.pk, Role.FINANCE_OFFICER)
     ]
@@ -108,7 +104,7 @@ def test_it_refuses_a_link_already_used_and_says_so(admin, client):
 
     assert response.status_code == 410
     assert "This invitation has already been used" in response.content.decode()
-    assert not get_user_model().objects.filter(username="someone-else").exists()
+    assert get_user_model().objects.filter(email="nadia@example.gov.uk").count() == 1
 
 
 def test_it_refuses_an_expired_link_and_says_so(admin, client):
@@ -121,7 +117,7 @@ def test_it_refuses_an_expired_link_and_says_so(admin, client):
 
     assert response.status_code == 410
     assert "This invitation expired on" in response.content.decode()
-    assert not get_user_model().objects.filter(username="nadia").exists()
+    assert not get_user_model().objects.filter(email="nadia@example.gov.uk").exists()
 
 
 def test_it_refuses_a_withdrawn_invitation(admin, client):
@@ -136,6 +132,49 @@ def test_it_refuses_a_withdrawn_invitation(admin, client):
 
     assert response.status_code == 404
     assert "This invitation link is not valid" in response.content.decode()
+
+
+def test_it_ignores_a_username_posted_with_the_password(admin, client):
+    """Choosing a username would tell the person which ones exist: "finance", or a person
+    of another council (issue 18, item 8)."""
+    UserFactory(username="olly")
+    invite(admin)
+    link = link_in(mail.outbox[0])
+    admin.logout()
+
+    response = accept_as_new(client, link, username="olly")
+
+    assert "already exists" not in response.content.decode()
+    assert get_user_model().objects.get(email="nadia@example.gov.uk").username == (
+        "nadia@example.gov.uk"
+    )
+
+
+def test_it_asks_the_holder_of_an_account_with_the_address_to_sign_in_and_join(admin, client):
+    UserFactory(username="nadia@example.gov.uk")
+    invite(admin)
+    link = link_in(mail.outbox[0])
+    admin.logout()
+
+    response = accept_as_new(client, link)
+
+    assert response.status_code == 422
+    assert "sign in with it, then open this link again" in response.content.decode()
+    assert Membership.objects.filter(organisation=admin.organisation).count() == 1  # the admin
+
+
+def test_it_refuses_a_password_too_like_the_address_on_the_password_field(admin, client):
+    invite(admin)
+    link = link_in(mail.outbox[0])
+    admin.logout()
+
+    response = accept_as_new(
+        client, link, password1="nadia@example.gov.uk", password2="nadia@example.gov.uk"
+    )
+
+    assert response.status_code == 422
+    assert "too similar" in str(response.context["form"].errors["password1"])
+    assert not get_user_model().objects.filter(email="nadia@example.gov.uk").exists()
 
 
 def test_it_refuses_a_made_up_link(client):

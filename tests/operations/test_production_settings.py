@@ -10,6 +10,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "investplan.example.gov.uk",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://investplan.example.gov.uk",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    "DJANGO_TRUSTED_PROXIES": "1",
 }
 
 
@@ -34,6 +35,15 @@ def test_it_fails_check_deploy_when_hsts_is_turned_off():
     assert "security.W004" in result.stderr
 
 
+def test_it_fails_check_deploy_behind_a_proxy_with_no_proxy_trusted():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_TRUSTED_PROXIES="0"
+    )
+
+    assert result.returncode != 0
+    assert "investplan.W001" in result.stderr
+
+
 REQUEST_A_FAILING_PAGE = """
 import django
 django.setup()
@@ -41,6 +51,7 @@ from django.test import Client, override_settings
 with override_settings(ROOT_URLCONF="tests.operations.failing_urls"):
     response = Client(raise_request_exception=False).get("/fails/", secure=True)
 print("answered", response.status_code)
+print(response.content.decode())
 """
 
 
@@ -54,6 +65,15 @@ def test_it_logs_a_server_error_with_its_traceback_to_stdout():
     assert "Traceback (most recent call last):" in logged
     assert "RuntimeError: a server error on purpose" in logged
     assert "Traceback" not in result.stderr
+
+
+def test_it_answers_a_server_error_with_a_page_that_says_what_to_do():
+    result = run_python(["-c", REQUEST_A_FAILING_PAGE], DJANGO_ALLOWED_HOSTS="testserver")
+
+    page = result.stdout.split("answered 500", 1)[1]
+    assert "<h1>Something went wrong</h1>" in page
+    assert "tell your council's IT team the time it happened" in page
+    assert "investplan/investplan" in page  # the stylesheet, as on every page
 
 
 REQUEST_THROUGH_THE_PROXY = """

@@ -11,7 +11,7 @@ from funding.models import Allocation, FundingAvailability, FundingSource
 from investplan.models import Finding, Plan
 from posts.appendix.reading import UnreadableFile
 from posts.models import AppendixImport, ColumnMapping, ImportStatus, LineKind, PlanLine
-from tests.factories import OrganisationFactory, PlanFactory
+from tests.factories import OrganisationFactory, PayScaleFactory, PlanFactory, make_grade
 from tests.posts.appendix_files import (
     MIDDLESBROUGH,
     STAFFORDSHIRE,
@@ -65,9 +65,19 @@ def test_it_sets_the_new_plans_years_from_the_total_columns_header(middlesbrough
     assert (plan.first_year, plan.last_year) == (2020, 2021)
 
 
-def test_it_reads_a_cyrillic_grade_as_the_latin_one(middlesbrough):
+def test_it_reads_a_cyrillic_grade_as_the_latin_one():
+    council = OrganisationFactory()
+    make_grade(PayScaleFactory(organisation=council), "K", [Decimal("32878")])  # row 6 pays
+
+    run(MIDDLESBROUGH.read_bytes(), name=MIDDLESBROUGH.name, organisation=council)
+
     line = PlanLine.objects.get(source_row=6)  # grade written in Cyrillic (U+041A)
-    assert line.grade_as_written == "K"
+    assert line.grade.code == "K"
+
+
+def test_it_keeps_the_grade_as_the_paper_wrote_it(middlesbrough):
+    line = PlanLine.objects.get(source_row=6)
+    assert line.grade_as_written == "\u041a"
 
 
 def test_it_makes_a_funded_by_row_released_budget(middlesbrough):
@@ -109,6 +119,22 @@ def test_it_reads_only_a_total_as_a_one_off_cost_whatever_duration_it_states():
     run(csv, name="appendix.csv")
     line = PlanLine.objects.get()
     assert (line.one_off, line.amount.amount) == (True, Decimal("9000"))
+
+
+def test_it_keeps_a_posts_dashes_quotes_and_accents_as_written():
+    title = "Social Worker \u2013 Caf\u00e9\u2019s team"  # en dash, accent, curly apostrophe
+    csv = csv_bytes(
+        [
+            ["Post", "Team", "Duration", "Total cost"],
+            [title, "Children\u2019s \u2014 North", "1 year", "£9,000"],
+        ],
+        encoding="utf-16",
+    )
+
+    run(csv, name="appendix.txt")
+
+    line = PlanLine.objects.get()
+    assert (line.title, line.team.name) == (title, "Children\u2019s \u2014 North")
 
 
 def test_it_reads_the_other_non_post_rows_of_middlesbrough_as_the_paper_means(middlesbrough):
