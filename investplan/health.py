@@ -118,14 +118,19 @@ def problems() -> dict[str, str]:
     return found
 
 
-@never_cache
-@require_GET
-def healthz(request):
-    """200 and {"status": "ok", ...} when fine; 503 naming each part that is not."""
+def report() -> dict[str, str]:
+    """{"status": "ok", "database": "ok", "worker": "ok"}, or what is wrong in place of ok."""
     found = problems()
-    body = {
+    return {
         "status": "failing" if found else "ok",
         "database": found.get("database", "ok"),
         "worker": found.get("worker", "ok"),
     }
-    return JsonResponse(body, status=503 if found else 200)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 and the report when fine; 503 naming each part that is not."""
+    body = report()
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

@@ -1,6 +1,7 @@
 """`/healthz`: the database reached and the task worker running tasks, without sign-in."""
 
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -121,4 +122,4 @@ def test_it_prints_ok_from_the_command_when_the_worker_ran_a_heartbeat():
 
     call_command("health", stdout=out)
 
-    assert out.getvalue().strip() == '{"status": "ok"}'
+    assert json.loads(out.getvalue()) == {"status": "ok", "database": "ok", "worker": "ok"}

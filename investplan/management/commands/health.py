@@ -5,14 +5,18 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from investplan.health import problems
+from investplan.health import report
 
 
 class Command(BaseCommand):
     help = "Check the database is reached and the task worker runs tasks (as /healthz does)."
 
     def handle(self, *args, **options):
-        found = problems()
-        self.stdout.write(json.dumps({"status": "failing" if found else "ok", **found}))
-        if found:
-            raise CommandError("; ".join(f"{part}: {problem}" for part, problem in found.items()))
+        said = report()
+        self.stdout.write(json.dumps(said))
+        if said["status"] != "ok":
+            raise CommandError(
+                "; ".join(
+                    f"{part}: {said[part]}" for part in ("database", "worker") if said[part] != "ok"
+                )
+            )
