@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "djmoney",
     "django_tasks",
     "django_tasks_db",
@@ -62,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A page outside the admin is resolved without the admin's addresses (SITE_URLCONF).
+    "config.middleware.SiteAddresses",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app processes themselves, compressed and cached for ever
     # (their names carry a hash of their content), with no separate file server.
@@ -81,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+SITE_URLCONF = "config.site_urls"
 
 TEMPLATES = [
     {

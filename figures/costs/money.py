@@ -34,9 +34,9 @@ def format_money(
     rounded = round_money(Decimal(amount), quantum)
     if pence_if_any and rounded == rounded.to_integral_value():
         rounded = rounded.quantize(POUND)
-    places = max(0, -rounded.as_tuple().exponent)
     sign = "-" if rounded < 0 else ""
-    return f"{sign}{symbol}{abs(rounded):,.{places}f}"
+    # "f" with no precision prints a Decimal to its own places, which are its quantum's.
+    return f"{sign}{symbol}{abs(rounded):,f}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from config.urls import urlpatterns as site
+from config.site_urls import urlpatterns as site
 
 
 def fail(request):

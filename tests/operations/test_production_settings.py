@@ -48,7 +48,8 @@ REQUEST_A_FAILING_PAGE = """
 import django
 django.setup()
 from django.test import Client, override_settings
-with override_settings(ROOT_URLCONF="tests.operations.failing_urls"):
+urls = "tests.operations.failing_urls"
+with override_settings(ROOT_URLCONF=urls, SITE_URLCONF=urls):
     response = Client(raise_request_exception=False).get("/fails/", secure=True)
 print("answered", response.status_code)
 print(response.content.decode())

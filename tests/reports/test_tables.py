@@ -1,7 +1,9 @@
 from decimal import Decimal as D
+from html import escape
 
 import pytest
 
+from reports.rendering import table_html
 from reports.tables import (
     Column,
     Kind,
@@ -73,3 +75,30 @@ def test_it_finds_a_total_that_does_not_cast():
 )
 def test_it_prints_figures_as_council_papers_do(kind, value, text):
     assert format_cell(Column("c", "C", kind), value) == text
+
+
+def test_it_writes_each_cell_of_the_html_as_format_cell_prints_it():
+    columns = [
+        Column("name", "Name"),
+        Column("fte", "FTE", Kind.FTE, summed=True),
+        Column("cost", "Cost", Kind.MONEY, summed=True),
+        Column("count", "Count", Kind.NUMBER),
+        Column("note", "Note"),
+    ]
+    values = [
+        {"name": "A & <B>", "fte": D("1.50"), "cost": D("-40600"), "count": 1234, "note": ""},
+        {"name": "C", "fte": None, "cost": D("-0.4"), "count": None, "note": 'say "no"'},
+        {"name": "", "fte": D("0"), "cost": D("2.5"), "count": D("12.0")},
+    ]
+    table = Table("t", "T", columns, [Row(RowKind.LINE, cells) for cells in values])
+
+    html = table_html(table)
+
+    for cells in values:
+        printed = "".join(
+            f'<td class="num">{format_cell(column, cells.get(column.key))}</td>'
+            if column.numeric
+            else f"<td>{escape(format_cell(column, cells.get(column.key)))}</td>"
+            for column in columns
+        )
+        assert f'<tr class="line">{printed}</tr>' in html
