@@ -46,7 +46,9 @@ class LineFigures(models.Model):
         PlanLine, on_delete=models.CASCADE, primary_key=True, related_name="figures"
     )
     # The line's plan again, so a plan's figures are added up without joining its lines.
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    # Not checked by the database: the line's key is, and the line's own key its plan
+    # (decision 0045; so for the plan of every figure row).
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     fte = _fte("FTE added")
     full_year_in_pounds = _money("full-year effect, in whole pounds")
     # The exact full-year effect as the engine worked it out, for the establishment's unit
@@ -77,7 +79,9 @@ class LineYearFigure(models.Model):
     line = models.ForeignKey(
         PlanLine, on_delete=models.CASCADE, related_name="year_figures", db_index=False
     )
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     financial_year = FinancialYearField()
     cost_in_pounds = _money("cost, in whole pounds")
     # The in-year forecast: the cost had the post started when it actually did, or is
@@ -112,7 +116,9 @@ class FundingPart(models.Model):
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="funding_parts")
     # Found by `funding_parts_of_plan`, which leads with it.
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     # The line's FTE shared in proportion to what each source pays of its full-year effect.
@@ -134,7 +140,9 @@ class FindingPart(models.Model):
 
     line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="finding_parts")
     # Found by `finding_parts_of_plan`, which leads with it.
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_index=False)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, related_name="+")
     financial_year = FinancialYearField(null=True)
     fte = _fte("FTE")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,7 +16,7 @@ from djmoney.money import Money
 from simple_history.models import HistoricalRecords
 
 from figures.costs.engine import LineKind as EngineLineKind
-from figures.costs.engine import is_scaled, outside_years, stated_cost_words
+from figures.costs.engine import add_months, is_scaled, outside_years, stated_cost_words
 from figures.costs.financial_year import FinancialYear
 from investplan.models import (
     FinancialYearField,
@@ -288,8 +287,13 @@ class PlanLine(models.Model):
     source_row = models.PositiveIntegerField(null=True, blank=True)
 
     # Every change on record: who changed which field, when, from what to what; the
-    # findings a line answers too, so a deleted line comes back with them.
-    history = HistoricalRecords(m2m_fields=[findings])
+    # findings a line answers too, so a deleted line comes back with them. Records are
+    # looked up by line, plan, user and date, never by these keys, which the historical
+    # table keeps without a constraint: indexing them only made every save write more.
+    history = HistoricalRecords(
+        m2m_fields=[findings],
+        no_db_index=["workstream", "team", "grade", "point", "from_grade", "from_point"],
+    )
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -551,9 +555,11 @@ class LineValues:
     actual_start_date: date | None
     agency_cover: bool  # the in-year forecast's agency cover is stored (decision 0039)
     pk: int | None = None  # once inserted
+    # Its last day, by the model's rule, worked out once: the engine, the printed figures
+    # and the question whether it lies outside the plan's years each ask for it.
+    effective_end_date: date | None = None
 
     # The line's own rules, as the model has them.
-    effective_end_date = PlanLine.effective_end_date
     is_outside_years = PlanLine.is_outside_years
 
     @classmethod
@@ -563,7 +569,9 @@ class LineValues:
         for index in _MONEY_INDEXES:
             if values[index] is not None:
                 values[index] = Money(values[index], "GBP")
-        return cls(*values)
+        line = cls(*values)
+        line.effective_end_date = PlanLine.effective_end_date.fget(line)
+        return line
 
 
 _COSTED_DEFAULTS = [
@@ -573,24 +581,17 @@ _COSTED_DEFAULTS = [
 _MONEY_INDEXES = [COSTED_FIELDS.index(name) for name in _MONEY_FIELDS]
 
 
-def _days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
-
-
 # A line's dates and grade in words, from its fields alone: for a line read as a row of
 # values (the committee tables) as much as for a model instance.
 
 
 def last_day(start: date | None, end: date | None, months: int | None) -> date | None:
-    """The last day of a line: its end date, or the day before its duration ends."""
+    """The last day of a line: its end date, or the day before its duration ends (same
+    day-of-month, months later, less a day: 1 Apr + 24 months -> 31 Mar)."""
     if end:
         return end
     if months and start:
-        month_index = start.month - 1 + months
-        year, month = start.year + month_index // 12, month_index % 12 + 1
-        # Same day-of-month, months later, less a day: 1 Apr + 24 months -> 31 Mar.
-        day = min(start.day, _days_in_month(year, month))
-        return date(year, month, day) - timedelta(days=1)
+        return add_months(start, months) - timedelta(days=1)
     return None
 
 

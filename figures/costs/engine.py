@@ -892,7 +892,7 @@ class CostEngine:
             return []
         start = line.start
         starts_late = (start.month, start.day) >= (10, 2) or start.month < 4
-        first = _add_months(start, 6) if starts_late else date(start.year + 1, 4, 1)
+        first = add_months(start, 6) if starts_late else date(start.year + 1, 4, 1)
         dates = [first]
         while len(dates) < steps:
             previous = dates[-1]
@@ -957,7 +957,7 @@ def _chunks(start: date, end: date):
     end_is_month_end = end.day == _days_in_month(end.year, end.month)
     months = (end.year - day.year) * 12 + end.month - day.month + (1 if end_is_month_end else 0)
     if months > 0:
-        last = _add_months(day, months) - _ONE_DAY
+        last = add_months(day, months) - _ONE_DAY
         yield day, last, months, 0, 0, months * MONTH_PARTS
         day = last + _ONE_DAY
     if day <= end:
@@ -994,7 +994,8 @@ def _employer_ni(
     return above * rate * month_count if above > 0 else ZERO
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, or that month's last day if it is shorter."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, _days_in_month(year, month)))

@@ -20,6 +20,8 @@ _LOOKALIKES = str.maketrans(
 
 
 def fold_lookalikes(text: str) -> str:
+    if text.isascii():  # every look-alike is outside ASCII: most cells have none
+        return text
     return text.translate(_LOOKALIKES)
 
 

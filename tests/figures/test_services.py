@@ -241,6 +241,19 @@ def test_it_copies_a_scenarios_figures_as_a_fresh_costing_of_it_gives_them(post)
     assert stored(copy) == copied
 
 
+def test_it_deletes_a_plans_figure_rows_with_the_plan(post):
+    # The database does not check a figure row's plan (decision 0045): Django's cascade
+    # must still take every row with it.
+    AllocationFactory(line=post, source=FundingSourceFactory(organisation=post.plan.organisation))
+    services.refigure_plan(plan=post.plan)
+    plan_id = post.plan.pk
+    assert all(model.objects.filter(plan_id=plan_id).exists() for model in FIGURE_MODELS)
+
+    Plan.objects.get(pk=plan_id).delete()
+
+    assert [model.objects.filter(plan_id=plan_id).count() for model in FIGURE_MODELS] == [0] * 4
+
+
 def test_it_copies_nothing_for_no_lines(plan):
     copy_figures(plan=plan, copied={})
 
