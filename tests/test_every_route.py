@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from investplan import health
 from investplan.models import Finding, Inspection, Role
 from investplan.services import approve_plan, invite_person
 from posts.models import AppendixImport, ImportStatus
@@ -143,6 +144,14 @@ def council(name: str, slug: str) -> Council:
         "object_id": line.pk, "id": membership.user_id, "content_type_id": 1,
     }  # fmt: skip
     return Council(organisation, plan, approved, line, membership, ids)
+
+
+@pytest.fixture(autouse=True)
+def health_asks_once(monkeypatch):
+    """`/healthz` polls for a heartbeat it has asked for, every 0.2 s for 3 s. No task
+    worker runs in the tests, so it answers 503 whatever it waits, and each request here
+    is rolled back (the next asks again): one poll goes the same way as fifteen."""
+    monkeypatch.setattr(health, "ANSWER_WITHIN_SECONDS", 0.2)
 
 
 @pytest.fixture

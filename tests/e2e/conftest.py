@@ -4,6 +4,9 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from investplan.models import Role
 from tests.factories import (
@@ -90,6 +93,24 @@ def council_plan(transactional_db):
 
 
 def sign_in(page, live_server, username):
+    """The browser signed in as `username`, on the home page, where signing in lands.
+
+    The session is made as the test client's `force_login` makes it (Django's `login`, its
+    `user_logged_in` signal and the session saved in the database) and its cookie handed
+    to the browser, so a journey starts from its own first page. Signing in through the
+    form, in the browser, is driven by `sign_in_through_the_form` in
+    test_joining_and_signing_in (and the form itself is tested in tests/investplan)."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/")
+
+
+def sign_in_through_the_form(page, live_server, username):
+    """The browser signed in as `username` by typing into the sign-in page, as a person does."""
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)

@@ -7,7 +7,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from investplan.models import Membership, Role
-from tests.e2e.conftest import PASSWORD, sign_in
+from tests.e2e.conftest import PASSWORD, sign_in_through_the_form
 from tests.e2e.test_accessibility import assert_no_violations
 
 
@@ -15,7 +15,7 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
     page, browser, live_server, council_plan
 ):
     council = council_plan["plan"].organisation
-    sign_in(page, live_server, "ada")
+    sign_in_through_the_form(page, live_server, "ada")
     page.goto(f"{live_server.url}/organisations/{council.slug}/users/")
     page.get_by_label("Email", exact=True).fill("nadia@example.gov.uk")
     page.get_by_label("Name", exact=True).fill("Nadia Khan")

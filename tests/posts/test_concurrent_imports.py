@@ -3,6 +3,7 @@ connections as two app processes have, duplicate nothing and end without a crash
 approval saved while an import starts is seen by it. Run on SQLite and on PostgreSQL."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -84,7 +85,15 @@ def _waiting_on_a_lock(pid) -> bool:
 def test_it_refuses_an_import_that_starts_while_the_plan_is_being_approved():
     plan = PlanFactory(slug="approving")
     approving, imported = threading.Event(), threading.Event()
-    importer_pid = []
+    importer_pid, importer_began = [], []
+
+    def import_waiting() -> bool:
+        # PostgreSQL says when the import waits on a lock. SQLite does not; there every
+        # transaction begins IMMEDIATE, taking the write lock this one holds, so an import
+        # that sent its BEGIN a moment ago is waiting for it.
+        if connection.vendor == "sqlite":
+            return bool(importer_began) and time.monotonic() - importer_began[0] > 0.1
+        return any(map(_waiting_on_a_lock, importer_pid))
 
     def approve():
         with transaction.atomic():
@@ -92,9 +101,14 @@ def test_it_refuses_an_import_that_starts_while_the_plan_is_being_approved():
             approving.set()
             # Held open until the import has read the plan or is waiting for it.
             for _ in range(200):
-                if imported.wait(0.05) or any(map(_waiting_on_a_lock, importer_pid)):
+                if imported.wait(0.05) or import_waiting():
                     break
         return "approved"
+
+    def noting_begin(execute, sql, params, many, context):
+        if sql.startswith("BEGIN") and not importer_began:
+            importer_began.append(time.monotonic())
+        return execute(sql, params, many, context)
 
     def import_():
         approving.wait()
@@ -103,7 +117,8 @@ def test_it_refuses_an_import_that_starts_while_the_plan_is_being_approved():
                 cursor.execute("SELECT pg_backend_pid()")
                 importer_pid.append(cursor.fetchone()[0])
         try:
-            return importing(plan.organisation, "approving")()
+            with connection.execute_wrapper(noting_begin):
+                return importing(plan.organisation, "approving")()
         finally:
             imported.set()
 
