@@ -131,10 +131,10 @@ def rows_against_plain(plan: Plan, user) -> None:
 
 def first_view_in_a_fresh_process(plan_slug: str, warm_slug: str = "") -> dict:
     """Run in a child process: time the page's first request, then a second. The
-    URLconf is imported and the middleware loaded first, as a server does on starting; with `warm_slug`, another
-    (one-line) plan's workspace is served first, untimed, as the report benches do, so
-    Django compiling its templates and URL patterns is not counted, while nothing of
-    the timed plan is in memory."""
+    URLconf is imported and the middleware loaded first, as a server does on starting;
+    with `warm_slug`, another (one-line) plan's workspace is served first, untimed, as
+    the report benches do, so Django compiling its templates and URL patterns is not
+    counted, while nothing of the timed plan is in memory."""
     get_resolver().url_patterns  # noqa: B018  (imports every view, as a server's start does)
     client = Client()
     # A server's start loads the middleware too: gunicorn's worker imports config.wsgi,
