@@ -5,8 +5,14 @@ from django.core.exceptions import ValidationError
 
 from funding.models import Allocation, FundingSource, check_allocation_total
 from investplan.fields import PercentField, PoundsField
-from investplan.forms import DateInput, RowsFormSet
+from investplan.forms import ROWS_AT_MOST, TOO_MANY_ROWS, DateInput, RowsFormSet
 from posts.models import PlanLine
+
+
+class SourcesFormSet(forms.BaseModelFormSet):
+    """A council's funding sources, typed as rows of one table."""
+
+    default_error_messages = {**forms.BaseModelFormSet.default_error_messages, **TOO_MANY_ROWS}
 
 
 class AllocationInlineFormSet(RowsFormSet):
@@ -94,6 +100,7 @@ def allocation_formset(line, data=None):
         formset=AllocationInlineFormSet,
         extra=2,
         can_delete=True,
+        **ROWS_AT_MOST,
     )
     formset = Allocations(data, instance=line, prefix="allocations")
     sources = FundingSource.objects.filter(organisation_id=line.plan.organisation_id)

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from figures.costing import cost_line
 from figures.costs.engine import CostingError
-from funding.forms import FundingSourceForm, allocation_formset
+from funding.forms import FundingSourceForm, SourcesFormSet, allocation_formset
 from funding.models import FundingAvailability, FundingSource
 from funding.services import remainder_of, save_allocations, set_availability
-from investplan.forms import YearGridForm
+from investplan.forms import ROWS_AT_MOST, YearGridForm
 from investplan.models import Plan
 from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
 from investplan.services import save_council_reference
@@ -105,7 +105,14 @@ def funding_sources(request, organisation_slug):
     organisation, _ = organisation_for(
         request.user, organisation_slug, needs="can_keep_funding_sources"
     )
-    Sources = modelformset_factory(FundingSource, form=FundingSourceForm, extra=1, can_delete=False)
+    Sources = modelformset_factory(
+        FundingSource,
+        form=FundingSourceForm,
+        formset=SourcesFormSet,
+        extra=1,
+        can_delete=False,
+        **ROWS_AT_MOST,
+    )
     queryset = FundingSource.objects.filter(organisation=organisation)
     data = request.POST if request.method == "POST" else None
     sources = Sources(data, queryset=queryset, prefix="sources")

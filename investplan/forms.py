@@ -41,10 +41,23 @@ class DateInput(forms.DateInput):
 # -- Forms of the plan and reference-data pages -------------------------------------------
 
 
+# The most rows a table typed on one page saves: far more than any council keeps (a pay
+# spine has about 50 points, a plan a pay award a year), and few enough that a forged row
+# count ("ni-TOTAL_FORMS=999999999999") is refused at once, not answered by building
+# thousands of empty forms (Django's own limit is 2,000, some seconds of work a request).
+MOST_ROWS = 500
+ROWS_AT_MOST = {"max_num": MOST_ROWS, "absolute_max": MOST_ROWS}
+TOO_MANY_ROWS = {
+    "too_many_forms": f"At most {MOST_ROWS:,} rows can be saved on this page at once.",
+}
+
+
 class RowsFormSet(forms.BaseInlineFormSet):
     """Rows of a table typed on one page. Two rows that repeat what must be unique are
     named by the labels the user sees: Django's own words ("Please correct the duplicate
     data for financial_year") spell the field as the code does."""
+
+    default_error_messages = {**forms.BaseInlineFormSet.default_error_messages, **TOO_MANY_ROWS}
 
     def get_unique_error_message(self, unique_check):
         fields = self.empty_form.fields
@@ -150,6 +163,7 @@ def assumptions_forms(plan, data=None):
         extra=1,
         can_delete=True,
         widgets={"percent": PercentInput},
+        **ROWS_AT_MOST,
     )
     NIRates = forms.inlineformset_factory(
         Assumptions,
@@ -158,6 +172,7 @@ def assumptions_forms(plan, data=None):
         formset=RowsFormSet,
         extra=1,
         can_delete=True,
+        **ROWS_AT_MOST,
     )
     return (
         _AssumptionsForm(data, instance=assumptions, prefix="assumptions"),
@@ -271,6 +286,7 @@ def findings_formset(inspection, data=None):
         extra=3,
         can_delete=True,
         widgets={"text": forms.Textarea(attrs={"rows": 2})},
+        **ROWS_AT_MOST,
     )
     return Findings(data, instance=inspection, prefix="findings")
 

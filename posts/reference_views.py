@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from figures.costs.financial_year import FinancialYear
-from investplan.forms import FinancialYearFormField, RowsFormSet, YearGridForm
+from investplan.forms import ROWS_AT_MOST, FinancialYearFormField, RowsFormSet, YearGridForm
 from investplan.permissions import organisation_for
 from posts.models import Grade, PayScale, SpinalPoint, SpinalSalary
 from posts.services import save_pay_scale
@@ -75,6 +75,7 @@ def pay_scale(request, organisation_slug, scale_id):
         fields=["code", "ordinal"],
         extra=2,
         can_delete=False,
+        **ROWS_AT_MOST,
     )
     Grades = forms.inlineformset_factory(
         PayScale,
@@ -83,6 +84,7 @@ def pay_scale(request, organisation_slug, scale_id):
         fields=["code", "bottom_point", "top_point"],
         extra=1,
         can_delete=False,
+        **ROWS_AT_MOST,
     )
     points = Points(data, instance=scale, prefix="points")
     grades = Grades(data, instance=scale, prefix="grades")

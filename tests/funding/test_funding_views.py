@@ -230,3 +230,25 @@ def test_it_asks_for_a_new_sources_kind_in_words_not_dashes(client, funded):
 
     assert "---------" not in page.content.decode()
     assert '<option value="" selected>Choose a kind</option>' in page.content.decode()
+
+
+def test_it_refuses_a_forged_count_of_funding_source_rows(client, funded):
+    plan, *_ = funded
+    client.force_login(MembershipFactory(organisation=plan.organisation, role=Role.ADMIN).user)
+    before = set(plan.organisation.funding_sources.values_list("name", flat=True))
+
+    response = client.post(
+        reverse("funding:sources", args=[plan.organisation.slug]),
+        {
+            "sources-TOTAL_FORMS": "999999999999",
+            "sources-INITIAL_FORMS": "0",
+            "sources-MIN_NUM_FORMS": "0",
+            "sources-MAX_NUM_FORMS": "1000",
+            "sources-0-name": "Partner contribution",
+            "sources-0-kind": "partner",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "At most 500 rows can be saved on this page at once." in response.content.decode()
+    assert set(plan.organisation.funding_sources.values_list("name", flat=True)) == before

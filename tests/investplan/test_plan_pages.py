@@ -97,6 +97,29 @@ def test_it_changes_the_on_costs_and_pay_awards_with_each_change_on_record(clien
     assert plan.assumptions.history.first().history_user == user
 
 
+def test_it_refuses_a_forged_count_of_rows_and_changes_nothing(client, plan):
+    client.force_login(member(plan, Role.FINANCE_OFFICER))
+    before = plan.assumptions.flat_on_cost_percent
+
+    response = client.post(
+        reverse("assumptions", args=[plan.slug]),
+        {
+            "assumptions-on_cost_method": "flat",
+            "assumptions-flat_on_cost_percent": "30.5",
+            "assumptions-pension_percent": "0",
+            "assumptions-levy_percent": "0.5",
+            "assumptions-vacancy_factor_percent": "0",
+            **formset("awards", 0),
+            **formset("ni", 999_999_999_999),
+        },
+    )
+
+    assert response.status_code == 422
+    assert "At most 500 rows can be saved on this page at once." in response.content.decode()
+    plan.assumptions.refresh_from_db()
+    assert plan.assumptions.flat_on_cost_percent == before
+
+
 def test_it_names_the_row_and_field_of_a_bad_pay_award(client, plan):
     client.force_login(member(plan, Role.FINANCE_OFFICER))
 
