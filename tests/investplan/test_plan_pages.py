@@ -30,6 +30,16 @@ def formset(prefix, total, initial=0):
     }
 
 
+def flat_on_costs(percent: str) -> dict:
+    """The assumptions form's on-costs, posted as a flat percentage with a 0.5% levy."""
+    return {
+        "assumptions-on_cost_method": "flat",
+        "assumptions-flat_on_cost_percent": percent,
+        "assumptions-pension_percent": "0",
+        "assumptions-levy_percent": "0.5",
+    }
+
+
 def test_it_records_an_inspections_findings_and_links_a_line_to_one(client, plan):
     client.force_login(member(plan, Role.FINANCE_OFFICER))
     organisation = plan.organisation.slug
@@ -77,10 +87,7 @@ def test_it_changes_the_on_costs_and_pay_awards_with_each_change_on_record(clien
     response = client.post(
         reverse("assumptions", args=[plan.slug]),
         {
-            "assumptions-on_cost_method": "flat",
-            "assumptions-flat_on_cost_percent": "30.5",
-            "assumptions-pension_percent": "0",
-            "assumptions-levy_percent": "0.5",
+            **flat_on_costs("30.5"),
             "assumptions-vacancy_factor_percent": "0",
             **formset("awards", 1),
             "awards-0-financial_year": "2021/22",
@@ -104,10 +111,7 @@ def test_it_refuses_a_forged_count_of_rows_and_changes_nothing(client, plan):
     response = client.post(
         reverse("assumptions", args=[plan.slug]),
         {
-            "assumptions-on_cost_method": "flat",
-            "assumptions-flat_on_cost_percent": "30.5",
-            "assumptions-pension_percent": "0",
-            "assumptions-levy_percent": "0.5",
+            **flat_on_costs("30.5"),
             "assumptions-vacancy_factor_percent": "0",
             **formset("awards", 0),
             **formset("ni", 999_999_999_999),
@@ -126,10 +130,7 @@ def test_it_names_the_row_and_field_of_a_bad_pay_award(client, plan):
     response = client.post(
         reverse("assumptions", args=[plan.slug]),
         {
-            "assumptions-on_cost_method": "flat",
-            "assumptions-flat_on_cost_percent": "29",
-            "assumptions-pension_percent": "0",
-            "assumptions-levy_percent": "0.5",
+            **flat_on_costs("29"),
             "assumptions-vacancy_factor_percent": "0",
             **formset("awards", 1),
             "awards-0-financial_year": "twenty-one",
@@ -232,10 +233,7 @@ def test_it_keeps_the_true_cost_assumptions_in_pounds_and_percent(client, plan):
     response = client.post(
         reverse("assumptions", args=[plan.slug]),
         {
-            "assumptions-on_cost_method": "flat",
-            "assumptions-flat_on_cost_percent": "29",
-            "assumptions-pension_percent": "0",
-            "assumptions-levy_percent": "0.5",
+            **flat_on_costs("29"),
             "assumptions-agency_share_percent": "15",
             "assumptions-agency_premium": "30000",
             "assumptions-recruitment_payment": "5000",
@@ -262,10 +260,7 @@ def test_it_refuses_a_negative_agency_premium_naming_the_field(client, plan):
     response = client.post(
         reverse("assumptions", args=[plan.slug]),
         {
-            "assumptions-on_cost_method": "flat",
-            "assumptions-flat_on_cost_percent": "29",
-            "assumptions-pension_percent": "0",
-            "assumptions-levy_percent": "0.5",
+            **flat_on_costs("29"),
             "assumptions-agency_premium": "-30000",
             **formset("awards", 0),
             **formset("ni", 0),
