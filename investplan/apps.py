@@ -6,4 +6,4 @@ class InvestPlanConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self):
-        from investplan import signals, signing_in  # noqa: F401  (receivers, checks)
+        from investplan import checks, signals  # noqa: F401  (checks and receivers, registered)

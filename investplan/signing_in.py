@@ -10,7 +10,6 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SIGNED_IN
 from django.contrib.auth.forms import AuthenticationForm
-from django.core import checks
 from django.shortcuts import render
 
 
@@ -42,23 +41,6 @@ def client_address(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
-
-
-@checks.register(checks.Tags.security, deploy=True)
-def check_proxy_addresses(app_configs, **kwargs):
-    """Behind a proxy that says a request came over HTTPS, the connection's address is the
-    proxy's: with no proxy trusted, every visitor would share it, and ten failed sign-ins
-    by anyone would lock everyone out."""
-    if settings.SECURE_PROXY_SSL_HEADER and not settings.TRUSTED_PROXIES:
-        return [
-            checks.Warning(
-                "DJANGO_SECURE_PROXY_SSL_HEADER is set but DJANGO_TRUSTED_PROXIES is 0: the "
-                "sign-in lock-out would count the proxy's address for every visitor.",
-                hint="Set DJANGO_TRUSTED_PROXIES to the number of proxies in front (usually 1).",
-                id="investplan.W001",
-            )
-        ]
-    return []
 
 
 def locked_out(request, original_response=None, credentials=None):
