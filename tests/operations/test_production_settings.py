@@ -74,6 +74,7 @@ def test_it_answers_a_server_error_with_a_page_that_says_what_to_do():
     page = result.stdout.split("answered 500", 1)[1]
     assert "<h1>Something went wrong</h1>" in page
     assert "tell your council's IT team the time it happened" in page
+    assert "Rendered by Django" not in page  # the template's comment is not printed
 
 
 REQUEST_THROUGH_THE_PROXY = """
