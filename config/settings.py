@@ -199,7 +199,7 @@ INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks: it answers lock-outs
 AUTHENTICATION_BACKENDS = [
     "investplan.signing_in.SignInThrottle",
-    "django.contrib.auth.backends.ModelBackend",
+    "investplan.signing_in.UsernameInAnyCase",
 ]
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGN_IN_FAILURE_LIMIT", "10"))

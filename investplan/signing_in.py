@@ -9,6 +9,8 @@ import time
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as SIGNED_IN
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
@@ -23,6 +25,24 @@ class SignInThrottle(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class UsernameInAnyCase(ModelBackend):
+    """Django's own check of a username and password, the username matched in any case. An
+    account made by invitation is named by its address in lower case (decision 0043), and
+    people type the address as their email shows it ("Jo.Bloggs@..."). Where two accounts
+    made before differ only in case, only the exact spelling signs in to either."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is not None:
+            spellings = list(
+                get_user_model()
+                .objects.filter(username__iexact=username)
+                .values_list("username", flat=True)[:2]
+            )
+            if len(spellings) == 1:
+                username = spellings[0]
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 

@@ -375,7 +375,7 @@ def invitation(request, token):
                 joined = accept_invitation_as_new_user(
                     token=token, password=form.cleaned_data["password1"]
                 )
-                login(request, joined.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, joined.user, backend="investplan.signing_in.UsernameInAnyCase")
             request.session[SESSION_KEY] = joined.organisation.slug
             messages.success(
                 request,

@@ -14,19 +14,15 @@ from reports.tables import Column, Row, RowKind, Table, cell_printer, width_clas
 _ROW_CLASSES = {RowKind.SUBTOTAL: "subtotal", RowKind.TOTAL: "total"}
 
 
-def _escaped_text(value) -> str:
-    """A text cell as `format_cell` prints it, escaped."""
-    return "" if value is None else _escape_html(str(value))
-
-
 def _printer(column: Column):
     """A cell's text as printed, escaped where it is text. The standard library's escape:
     Django's wraps it for lazy strings, which costs a tenth of the page on a 20,000-cell
     table. Same characters escaped. A printed figure is digits, commas, a point and a
     minus only."""
+    printer = cell_printer(column)
     if column.numeric:
-        return cell_printer(column)
-    return _escaped_text
+        return printer
+    return lambda value: _escape_html(printer(value))
 
 
 def table_html(

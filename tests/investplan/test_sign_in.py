@@ -23,6 +23,30 @@ def test_it_lets_a_non_staff_finance_officer_sign_in_and_see_their_plans(client)
     assert plan.name in response.content.decode()
 
 
+def test_it_signs_in_with_the_address_in_any_case_for_an_account_named_by_it(client):
+    membership = MembershipFactory(user__username="jo.bloggs@example.gov.uk")
+
+    response = client.post(
+        reverse("sign-in"),
+        {"username": "Jo.Bloggs@Example.gov.uk", "password": "a-long-test-password"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.context["user"] == membership.user
+
+
+def test_it_signs_in_only_the_exact_spelling_where_two_usernames_differ_in_case(client):
+    MembershipFactory(user__username="Olly")
+    MembershipFactory(user__username="olly")
+
+    response = client.post(
+        reverse("sign-in"), {"username": "OLLY", "password": "a-long-test-password"}
+    )
+
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
 def test_it_shows_no_other_councils_plans(client):
     membership = MembershipFactory()
     other = PlanFactory(name="Another council's plan")
