@@ -209,6 +209,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_SIGN_IN_LOCK_MI
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "investplan.signing_in.locked_out"
 AXES_CLIENT_IP_CALLABLE = "investplan.signing_in.client_address"
+AXES_USERNAME_CALLABLE = "investplan.signing_in.username_counted"
 # How many reverse proxies stand in front of the app, each adding to X-Forwarded-For:
 # set it (usually 1) wherever SECURE_PROXY_SSL_HEADER is set, since the proxy that says
 # the request came over https is the one that says where it came from. 0 (the default):
@@ -297,11 +298,17 @@ LOGGING = {
             "style": "{",
         }
     },
+    "filters": {
+        "traceback_only_for_server_errors": {
+            "()": "config.log_records.TracebackOnlyForServerErrors"
+        }
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "plain",
+            "filters": ["traceback_only_for_server_errors"],
         }
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},

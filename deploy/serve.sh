@@ -17,6 +17,11 @@ case "${DATABASE_URL:-}" in
     echo "make serve runs on PostgreSQL only; DATABASE_URL is not a postgres:// address." >&2
     exit 2 ;;
 esac
+if [[ -z "${DJANGO_SECRET_KEY:-}" ]]; then
+  echo "make serve needs DJANGO_SECRET_KEY, a long random value kept secret, e.g. from" >&2
+  echo "  $PY -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2
+  exit 2
+fi
 export DJANGO_DEBUG=0
 # gunicorn reads WEB_CONCURRENCY itself and fails on an empty one: unset means the default.
 if [[ -z "${WEB_CONCURRENCY:-}" ]]; then unset WEB_CONCURRENCY; fi

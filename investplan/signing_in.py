@@ -46,6 +46,17 @@ class UsernameInAnyCase(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def username_counted(request, credentials) -> str | None:
+    """The username a failed sign-in counts against, in lower case: a username signs in in any
+    case (`UsernameInAnyCase`), so "Fiona" and "FIONA" are tries at one account and share
+    one count."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "POST", {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    return username.lower() if isinstance(username, str) else username
+
+
 def client_address(request) -> str:
     """The address a sign-in came from. Behind `TRUSTED_PROXIES` reverse proxies it is the
     one the outermost of them saw, read from the right of X-Forwarded-For (each proxy

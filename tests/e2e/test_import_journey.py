@@ -44,6 +44,18 @@ def _preview(page, live_server, council, name: str, data: bytes, plan: str):
     expect(page.get_by_role("heading", name=f"Preview: {name}")).to_be_visible()
 
 
+def test_it_describes_each_import_field_by_its_hint(page, live_server, admin):
+    sign_in(page, live_server, "ada")
+    page.goto(f"{live_server.url}/organisations/{admin.slug}/imports/")
+    expect(page.get_by_label("Appendix file")).to_have_accessible_description(
+        "An Excel workbook (.xlsx, .xlsm) or CSV file, up to 10 MB."
+    )
+    expect(page.get_by_label("Plan", exact=True)).to_have_accessible_description(
+        re.compile("^The short name of the plan")
+    )
+    assert_no_violations(page)
+
+
 def _commit_and_open(page, live_server, lines: int, plan_slug: str, sources: int = 0):
     button = f"Import {lines} lines" + (f" and {sources} funding sources" if sources else "")
     page.get_by_role("button", name=button, exact=True).click()

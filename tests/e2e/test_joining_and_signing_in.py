@@ -32,6 +32,9 @@ def test_it_invites_a_person_who_chooses_a_password_and_joins(
     expect(invited.get_by_role("heading", name=f"Join {council.name}")).to_be_visible()
     assert_no_violations(invited)
     expect(invited.get_by_text("nadia@example.gov.uk")).to_be_visible()
+    expect(invited.get_by_label("Password", exact=True)).to_have_accessible_description(
+        re.compile("at least 8 characters")
+    )
     invited.get_by_label("Password", exact=True).fill("a-long-chosen-passphrase")
     invited.get_by_label("Password confirmation").fill("a-long-chosen-passphrase")
     invited.get_by_role("button", name=f"Join {council.name}").click()

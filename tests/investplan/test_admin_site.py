@@ -32,3 +32,11 @@ def test_it_shows_a_superuser_every_councils_lines(admin_client):
 
     assert response.status_code == 200
     assert "Elsewhere Team Manager" in response.content.decode()
+
+
+def test_it_links_the_sites_icon_from_the_admin_as_from_every_page(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+
+    # Without it a browser asks for /favicon.ico, which is not found.
+    assert '<link rel="icon" href="/static/investplan/favicon.svg" type="image/svg+xml">' in page
+    assert "Site administration" in page  # the admin's own page still, with its own title

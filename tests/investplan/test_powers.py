@@ -170,7 +170,9 @@ def roles_decided_in_template(text: str) -> list[str]:
     return [
         tag
         for tag in TEMPLATE_TAG.findall(text)
-        if any(pattern.search(tag) for pattern in DECIDING_IN_TEMPLATES)
+        # A template's name ("admin/base_site.html") is not a role.
+        if not tag.startswith(("{% extends ", "{% include "))
+        and any(pattern.search(tag) for pattern in DECIDING_IN_TEMPLATES)
     ]
 
 

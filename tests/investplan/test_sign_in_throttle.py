@@ -2,6 +2,7 @@
 with a message on the sign-in page; an administrator unlocks."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -57,6 +58,19 @@ def test_it_refuses_a_locked_username_from_another_address_too(client):
     response = sign_in(client, user.username, RIGHT, address="198.51.100.7")
 
     # The username is locked wherever the attempt comes from.
+    assert response.status_code == 429
+
+
+def test_it_counts_a_username_typed_in_other_cases_as_one(client):
+    user = UserFactory(username="fiona.finance@example.gov.uk")
+    limit = settings.AXES_FAILURE_LIMIT
+    for attempt in range(limit):
+        spelling = user.username.upper() if attempt % 2 else user.username.title()
+        # Each try from an address of its own, so only the username's count can lock it.
+        sign_in(client, spelling, f"wrong-{attempt}", address=f"198.51.100.{attempt + 1}")
+
+    response = sign_in(client, user.username, RIGHT, address="203.0.113.9")
+
     assert response.status_code == 429
 
 

@@ -1,5 +1,6 @@
-"""The site's addresses and one more that fails, for the logging test."""
+"""The site's addresses, one more that fails and one that refuses, for the logging tests."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from config.site_urls import urlpatterns as site
@@ -9,4 +10,8 @@ def fail(request):
     raise RuntimeError("a server error on purpose")
 
 
-urlpatterns = [*site, path("fails/", fail)]
+def refuse(request):
+    raise PermissionDenied("not yours")
+
+
+urlpatterns = [*site, path("fails/", fail), path("refused/", refuse)]

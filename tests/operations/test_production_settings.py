@@ -44,16 +44,17 @@ def test_it_fails_check_deploy_behind_a_proxy_with_no_proxy_trusted():
     assert "investplan.W001" in result.stderr
 
 
-REQUEST_A_FAILING_PAGE = """
+REQUEST_A_PAGE = """
 import django
 django.setup()
 from django.test import Client, override_settings
 urls = "tests.operations.failing_urls"
 with override_settings(ROOT_URLCONF=urls, SITE_URLCONF=urls):
-    response = Client(raise_request_exception=False).get("/fails/", secure=True)
+    response = Client(raise_request_exception=False).get("/%s/", secure=True)
 print("answered", response.status_code)
 print(response.content.decode())
 """
+REQUEST_A_FAILING_PAGE = REQUEST_A_PAGE % "fails"
 
 
 def test_it_logs_a_server_error_with_its_traceback_to_stdout():
@@ -75,6 +76,23 @@ def test_it_answers_a_server_error_with_a_page_that_says_what_to_do():
     assert "<h1>Something went wrong</h1>" in page
     assert "tell your council's IT team the time it happened" in page
     assert "Rendered by Django" not in page  # the template's comment is not printed
+
+
+def test_it_logs_a_refused_page_in_one_line_without_a_traceback():
+    # The suite's settings (the app's, with static files served unbuilt) so that the
+    # forbidden page can print its stylesheet's address without a `collectstatic`.
+    result = run_python(
+        ["-c", REQUEST_A_PAGE % "refused"],
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="tests.settings",
+    )
+
+    assert "answered 403" in result.stdout, result.stderr
+    logged = result.stdout.split("answered 403")[0]
+    assert "WARNING django.request" in logged
+    assert "Forbidden (Permission denied): /refused/" in logged
+    assert "Traceback" not in logged
+    assert len(logged.strip().splitlines()) == 1
 
 
 REQUEST_THROUGH_THE_PROXY = """

@@ -1,4 +1,5 @@
-"""`make serve` (deploy/serve.sh) starts nothing without a PostgreSQL DATABASE_URL."""
+"""`make serve` (deploy/serve.sh) starts nothing without a PostgreSQL DATABASE_URL and a
+secret key, and says what to set."""
 
 import pytest
 
@@ -24,3 +25,13 @@ def test_it_refuses_to_serve_from_anything_but_postgresql(url):
 
     assert result.returncode == 2
     assert "PostgreSQL only" in result.stderr
+
+
+def test_it_refuses_to_serve_without_a_secret_key_and_says_how_to_make_one():
+    result = serve(DATABASE_URL="postgres://investplan@127.0.0.1:5432/investplan")
+
+    assert result.returncode == 2
+    assert "make serve needs DJANGO_SECRET_KEY" in result.stderr
+    assert "secrets.token_urlsafe" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
