@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from investplan import health
+from investplan.signing_in import SignInForm
 from reports import front_views
 
 password_urls = [
@@ -29,7 +30,9 @@ urlpatterns = [
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
-            template_name="sign_in.html", redirect_authenticated_user=True
+            template_name="sign_in.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="sign-in",
     ),

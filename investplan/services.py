@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -34,6 +35,8 @@ from investplan.models import (
 from investplan.reading import read_text
 from posts.models import PlanLine
 from reports.services import freeze_baseline
+
+logger = logging.getLogger(__name__)
 
 NAME_LIMIT = Plan._meta.get_field("name").max_length
 
@@ -223,7 +226,9 @@ def send_invitation(*, invitation: Invitation, link: str) -> bool:
     subject = f"Join {invitation.organisation.name} on InvestPlan"
     try:
         return send_mail(subject, body, None, [invitation.email]) == 1
-    except OSError:  # the mail server refused or could not be reached
+    except OSError:  # refused, unreachable, or silent past EMAIL_TIMEOUT (smtplib's errors too)
+        # For the IT team, as Django logs a password reset's email that failed.
+        logger.exception("Failed to send the invitation email to %s", invitation.email)
         return False
 
 

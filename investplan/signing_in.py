@@ -46,6 +46,18 @@ class UsernameInAnyCase(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying what is true here: a username signs in in any case."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct username and password. The password is case-sensitive; "
+            "the username is not."
+        ),
+    }
+
+
 def username_counted(request, credentials) -> str | None:
     """The username a failed sign-in counts against, in lower case: a username signs in in any
     case (`UsernameInAnyCase`), so "Fiona" and "FIONA" are tries at one account and share
@@ -80,7 +92,7 @@ def locked_out(request, original_response=None, credentials=None):
     tells nobody which usernames exist."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # Unbound: a bound form would check the password again, another failed attempt.
-    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    form = SignInForm(request, initial={"username": request.POST.get("username", "")})
     return render(
         request,
         "sign_in.html",

@@ -267,7 +267,9 @@ def restore_plan_line(*, plan, line_id: int, user=None) -> PlanLine:
     """Undo a delete: the line back as it was just before, with its findings and its
     funding, under its old id (so its history continues)."""
 
-    if PlanLine.objects.filter(pk=line_id).exists():
+    # Asked of this plan's lines only: a line id of another council's plan is answered as
+    # one that never existed, not "has not been deleted".
+    if PlanLine.objects.filter(pk=line_id, plan=plan).exists():
         raise CannotRestore("This line has not been deleted.")
     records = PlanLine.history.filter(id=line_id, plan_id=plan.pk).order_by("-history_id")
     deletion = records.first()

@@ -25,8 +25,8 @@ class Limits:
 
     file_bytes: int = 10 * 1024 * 1024
     columns: int = 1_000
-    cells: int = 2_000_000
-    rows: int = 100_000
+    cells: int = 500_000
+    rows: int = 25_000
     unpacked_bytes: int = 100 * 1024 * 1024
     part_bytes: int = 50 * 1024 * 1024
     parts: int = 1_000

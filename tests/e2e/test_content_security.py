@@ -123,3 +123,18 @@ def test_it_saves_a_line_in_place_through_htmx_with_no_violation(
     expect(page.locator("#plan-totals")).to_contain_text("232,200")
     assert violations(page) == []
     assert refused == []
+
+
+def test_it_answers_a_form_sent_without_its_token_with_a_page_of_its_own(watched, live_server):
+    page, refused = watched
+    page.goto(f"{live_server.url}/sign-in/")
+    # As a form left open while its cookie went: the token no longer matches.
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("fiona")
+    page.get_by_label("Password").fill("anything")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", name="The form could not be sent")).to_be_visible()
+    expect(page.get_by_text("nothing was saved")).to_be_visible()
+    assert violations(page) == []
+    assert refused == []

@@ -44,7 +44,9 @@ def test_it_signs_in_only_the_exact_spelling_where_two_usernames_differ_in_case(
         reverse("sign-in"), {"username": "OLLY", "password": "a-long-test-password"}
     )
 
-    assert "Please enter a correct username and password" in response.content.decode()
+    page = response.content.decode()
+    assert "Please enter a correct username and password" in page
+    assert "the username is not" in page  # case-sensitive, as Django's own words had it
 
 
 def test_it_shows_no_other_councils_plans(client):
@@ -68,7 +70,9 @@ def test_it_sends_a_signed_out_visitor_to_sign_in(client):
 def test_it_says_why_a_sign_in_failed(client):
     response = client.post(reverse("sign-in"), {"username": "nobody", "password": "wrong"})
 
-    assert "Please enter a correct username and password" in response.content.decode()
+    page = response.content.decode()
+    assert "Please enter a correct username and password" in page
+    assert "the username is not" in page  # case-sensitive, as Django's own words had it
 
 
 def test_it_links_the_sites_icon_and_serves_it(client):

@@ -255,6 +255,21 @@ def test_it_refuses_to_restore_a_line_that_was_never_deleted(client, setting):
     assert "has not been deleted" in response.content.decode()
 
 
+def test_it_answers_another_councils_line_as_one_that_never_existed(client, setting):
+    plan, _, _, user = setting
+    elsewhere = PlanLineFactory(plan=PlanFactory())
+    client.force_login(user)
+
+    response = client.post(
+        reverse("posts:line-restore", args=[plan.slug, elsewhere.pk]), follow=True
+    )
+
+    page = response.content.decode()
+    assert "There is no deleted line to bring back." in page
+    assert "has not been deleted" not in page
+    assert PlanLine.objects.get(pk=elsewhere.pk).plan_id == elsewhere.plan_id
+
+
 def test_it_shows_a_lines_history_with_who_changed_what(client, setting):
     plan, line, _, user = setting
     update_plan_line(
