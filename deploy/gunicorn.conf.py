@@ -29,7 +29,7 @@ graceful_timeout = 30
 max_requests = 1000
 max_requests_jitter = 100
 # Both logs on the one stream the app logs to (see LOGGING in config/settings.py);
-# the access log with the time taken in milliseconds.
+# the access log with when, from where, the browser, and the time taken in milliseconds.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

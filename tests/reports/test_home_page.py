@@ -19,6 +19,7 @@ from tests.factories import (
     OrganisationFactory,
     PlanFactory,
     PlanLineFactory,
+    UserFactory,
     WorkstreamFactory,
 )
 from tests.pages import visible_text
@@ -131,3 +132,21 @@ def test_it_reads_the_home_page_in_queries_that_do_not_grow_with_plans_or_lines(
 
     assert len(plan_rows(home(client))) == 6
     assert many == few
+
+
+def test_it_tells_a_person_in_no_council_how_to_join_one(client):
+    client.force_login(UserFactory())
+
+    text = visible_text(client.get(reverse("home")).content.decode())
+
+    assert "You do not belong to a council yet" in text
+    assert "administration pages" not in text
+
+
+def test_it_tells_the_installations_administrator_where_councils_are_added(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "add a council and its first admin" in visible_text(page)
+    assert '<a href="/admin/">administration pages</a>' in page
