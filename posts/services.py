@@ -15,7 +15,7 @@ from figures.services import recost_council, refiguring_lines
 from funding.models import Allocation
 from investplan.services import save_formsets
 from posts.history import FieldChange, field_changes
-from posts.models import PlanLine, SpinalSalary
+from posts.models import AppendixImport, ImportStatus, PlanLine, SpinalSalary
 
 
 # No savepoint when nested (in update_plan_line, add_plan_line): a ValidationError undoes
@@ -331,3 +331,21 @@ def save_pay_scale(*, user, organisation, forms, salaries: dict) -> bool:
     if moved:
         recost_council(organisation_id=organisation.pk)
     return moved
+
+
+# How long an upload that was previewed but never imported is kept, to come back to.
+PREVIEWS_KEPT = timedelta(days=7)
+
+
+@transaction.atomic
+def keep_preview(*, preview: AppendixImport) -> AppendixImport:
+    """Keep an uploaded appendix to preview and import, and let go of the council's
+    previews nobody imported within PREVIEWS_KEPT: each holds its file (up to 10 MB),
+    which would otherwise stay in the database, and in every council file, for ever."""
+    AppendixImport.objects.filter(
+        organisation=preview.organisation,
+        status=ImportStatus.PREVIEWED,
+        created_at__lt=timezone.now() - PREVIEWS_KEPT,
+    ).delete()
+    preview.save()
+    return preview

@@ -21,6 +21,7 @@ from posts.forms import AppendixUploadForm
 from posts.import_previews import KeptPreview, kept_preview
 from posts.importing import import_appendix
 from posts.models import AppendixImport, ImportStatus
+from posts.services import keep_preview
 from posts.uploads import upload_refusal
 
 
@@ -63,7 +64,7 @@ def imports(request, organisation_slug):
         if kept.error:
             form.add_error("file", kept.error)
         else:
-            preview.save()
+            keep_preview(preview=preview)
             return redirect("posts:import-preview", organisation.slug, preview.pk)
     history = (
         AppendixImport.objects.filter(organisation=organisation)

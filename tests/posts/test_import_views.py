@@ -1,8 +1,11 @@
 """Importing in the browser: upload, preview, correct the mapping, commit, history."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from investplan.models import Role
 from posts.models import AppendixImport, ColumnMapping, ImportStatus, PlanLine
@@ -88,3 +91,18 @@ def test_it_refuses_a_commit_without_the_csrf_token(admin):
     commit = reverse("posts:import-commit", args=[admin.organisation.slug, preview_id])
     assert strict.post(commit).status_code == 403
     assert not PlanLine.objects.exists()
+
+
+def test_it_lets_go_of_previews_nobody_imported_within_a_week(admin):
+    first = upload(admin, workbook_bytes(WEST_BERKSHIRE), name="old.xlsx")
+    imported = upload(admin, workbook_bytes(WEST_BERKSHIRE), name="imported.xlsx")
+    imported_id = int(imported["Location"].rstrip("/").split("/")[-1])
+    admin.post(reverse("posts:import-commit", args=[admin.organisation.slug, imported_id]))
+    a_week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    AppendixImport.objects.update(created_at=a_week_ago)
+
+    upload(admin, workbook_bytes(WEST_BERKSHIRE), name="new.xlsx")
+
+    kept = set(AppendixImport.objects.values_list("file_name", "status"))
+    assert kept == {("imported.xlsx", ImportStatus.IMPORTED), ("new.xlsx", ImportStatus.PREVIEWED)}
+    assert admin.get(first["Location"]).status_code == 404
