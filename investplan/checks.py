@@ -1,4 +1,4 @@
-"""System checks of the installation's settings (`manage.py check --deploy`)."""
+"""System checks of the installation's settings (`manage.py check --deploy`, and one that every\ncommand runs)."""
 
 from django.conf import settings
 from django.core import checks
@@ -19,3 +19,21 @@ def check_proxy_addresses(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.database)
+def check_database_named(app_configs, **kwargs):
+    """With DEBUG off (a server) and no DATABASE_URL, a command such as `createsuperuser`
+    works on the SQLite file beside the code and fails on its missing tables, or, after a
+    `migrate`, quietly fills a database nobody serves from."""
+    if settings.DEBUG or settings.DATABASE_NAMED:
+        return []
+    return [
+        checks.Warning(
+            "DATABASE_URL is not set, so this works on the SQLite file "
+            f"{settings.DATABASES['default']['NAME']}, not on the server's database.",
+            hint="Run it with the environment the server runs with (DATABASE_URL and the "
+            "DJANGO_ settings), e.g. from the same environment file.",
+            id="investplan.W002",
+        )
+    ]

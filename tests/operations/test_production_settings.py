@@ -11,6 +11,8 @@ PRODUCTION = {
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://investplan.example.gov.uk",
     "DJANGO_SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
     "DJANGO_TRUSTED_PROXIES": "1",
+    # Named, as a server names it (the checks read the setting; none connects).
+    "DATABASE_URL": "postgres://investplan@127.0.0.1:5432/investplan",
 }
 
 
@@ -42,6 +44,18 @@ def test_it_fails_check_deploy_behind_a_proxy_with_no_proxy_trusted():
 
     assert result.returncode != 0
     assert "investplan.W001" in result.stderr
+
+
+def test_it_warns_a_command_run_without_database_url_that_it_works_on_sqlite():
+    without_database = {**PRODUCTION, "DATABASE_URL": ""}
+    result = run_here(
+        [sys.executable, "manage.py", "check"],
+        **without_database,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+
+    assert "investplan.W002" in result.stderr
+    assert "DATABASE_URL is not set, so this works on the SQLite file" in result.stderr
 
 
 REQUEST_A_PAGE = """
