@@ -1,4 +1,5 @@
-"""System checks of the installation's settings (`manage.py check --deploy`, and one that every\ncommand runs)."""
+"""System checks of the installation's settings (`manage.py check --deploy`, and one that every
+command runs)."""
 
 from django.conf import settings
 from django.core import checks
