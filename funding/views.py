@@ -47,10 +47,10 @@ def _shares(formset):
 
 @login_required
 def line_funding(request, plan_slug, line_id):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     powers = powers_over(request.user, plan)
     if request.method == "POST":
-        plan, powers = plan_to_edit(request.user, plan_slug)
+        plan, powers = plan_to_edit(request, plan_slug)
     line = _line(plan, line_id)
     formset = allocation_formset(line, request.POST if request.method == "POST" else None)
     status = 200
@@ -90,7 +90,7 @@ def line_funding(request, plan_slug, line_id):
 @require_POST
 def line_funding_remainder(request, plan_slug, line_id):
     """The remainder for the allocations typed so far; nothing is saved."""
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     line = _line(plan, line_id)
     formset = allocation_formset(line, request.POST)
     formset.is_valid()  # to read what was typed; errors are shown when it is saved

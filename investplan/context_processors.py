@@ -4,28 +4,7 @@ shown)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from investplan.models import Membership
-from investplan.permissions import powers_in
-
-SESSION_KEY = "organisation"
-
-
-def current_membership(request):
-    """The membership the user is working in: the one they chose, else their first."""
-    if not request.user.is_authenticated:
-        return None, []
-    if not hasattr(request, "_memberships"):
-        request._memberships = list(
-            Membership.objects.filter(user=request.user)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-    memberships = request._memberships
-    chosen = request.session.get(SESSION_KEY)
-    for membership in memberships:
-        if membership.organisation.slug == chosen:
-            return membership, memberships
-    return (memberships[0] if memberships else None), memberships
+from investplan.permissions import current_membership, powers_in
 
 
 def organisations(request):

@@ -159,7 +159,9 @@ class Plan(RevisedModel):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    # The plan's address, unique within its council only: a council's addresses say
+    # nothing of another's (decision 0099). Indexed for the lookups by address.
+    slug = models.SlugField(max_length=100)
     first_year = FinancialYearField(help_text="The first financial year, e.g. 2020/21.")
     last_year = FinancialYearField(help_text="The last financial year, e.g. 2021/22.")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -189,6 +191,11 @@ class Plan(RevisedModel):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PlanStatus.values), name="plan_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "slug"],
+                name="plan_slug_unique_in_organisation",
+                violation_error_message="The council already has a plan at this address.",
             ),
         ]
 

@@ -8,7 +8,9 @@ all of that, and also import, keep the other reference data and manage users. An
 plan is read and printed, never changed or approved, until it is unarchived.
 
 Another council's plan does not exist for a user (404, whatever the URL); a page or action
-outside their role is refused (403) and its controls are not shown. Views and templates
+outside their role is refused (403) and its controls are not shown. A plan's address is
+unique within its council only: of the user's councils' plans at one address, the one of
+the council they are working in is meant (decision 0099). Views and templates
 ask a named power of `Powers`; none of them compares a role (decision 0020, and
 tests/investplan/test_powers.py fails if one does)."""
 
@@ -27,6 +29,9 @@ PRINTERS = {Role.HEAD_OF_SERVICE, Role.FINANCE_OFFICER, Role.ADMIN}
 EDITORS = {Role.FINANCE_OFFICER, Role.ADMIN}
 APPROVERS = {Role.HEAD_OF_SERVICE, Role.ADMIN}
 ADMINS = {Role.ADMIN}
+
+# The session's key for the council the user chose to work in (its slug).
+SESSION_KEY = "organisation"
 
 
 @dataclass(frozen=True)
@@ -126,18 +131,49 @@ def powers_over(user, plan: Plan) -> Powers:
     )
 
 
-def plan_for(user, slug: str) -> Plan:
-    """The plan, if the user belongs to its council; otherwise it does not exist (404)."""
-    return get_object_or_404(
-        Plan.objects.for_user(user).select_related("organisation", "assumptions"), slug=slug
+def current_membership(request):
+    """The membership the user is working in: the one they chose, else their first."""
+    if not request.user.is_authenticated:
+        return None, []
+    if not hasattr(request, "_memberships"):
+        request._memberships = list(
+            Membership.objects.filter(user=request.user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+    memberships = request._memberships
+    chosen = request.session.get(SESSION_KEY)
+    for membership in memberships:
+        if membership.organisation.slug == chosen:
+            return membership, memberships
+    return (memberships[0] if memberships else None), memberships
+
+
+def plan_for(request, slug: str) -> Plan:
+    """The plan at the address, if the user belongs to its council; otherwise it does not
+    exist (404). Two of the user's councils may each have a plan there: the one of the
+    council they are working in is meant, and if neither is, the address says too little
+    to choose by (404)."""
+    plans = list(
+        Plan.objects.for_user(request.user)
+        .select_related("organisation", "assumptions")
+        .filter(slug=slug)
     )
+    if len(plans) == 1:
+        return plans[0]
+    if plans:
+        working, _ = current_membership(request)
+        for plan in plans:
+            if working is not None and plan.organisation_id == working.organisation_id:
+                return plan
+    raise Http404("No such plan")
 
 
-def plan_to_edit(user, slug: str) -> tuple[Plan, Powers]:
+def plan_to_edit(request, slug: str) -> tuple[Plan, Powers]:
     """The plan, if the user may edit it: 404 outside their councils, 403 if their role
     may not edit or the plan is approved."""
-    plan = plan_for(user, slug)
-    powers = powers_over(user, plan)
+    plan = plan_for(request, slug)
+    powers = powers_over(request.user, plan)
     if not powers.can_edit:
         if powers.role in EDITORS:
             raise PermissionDenied(f"This plan is {closed_because(plan)}.")

@@ -357,12 +357,13 @@ def _plan_name(organisation_id, name: str, *, exclude_pk=None) -> str:
     return name
 
 
-def free_plan_slug(base: str) -> str:
-    """The first free address from `base`: plan addresses are unique across councils, so
-    a name taken elsewhere gets a number rather than telling whose it is."""
+def free_plan_slug(*, organisation, base: str) -> str:
+    """The first address from `base` free in the council. Addresses are unique within a
+    council only, so another council's plans are not looked at: what address a plan gets
+    says nothing of them (decision 0099)."""
     base = base[:90].strip("-") or "plan"
     slug, number = base, 1
-    while Plan.objects.filter(slug=slug).exists():
+    while Plan.objects.filter(organisation=organisation, slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -389,7 +390,7 @@ def start_plan(
     plan = Plan(
         organisation=organisation,
         name=name,
-        slug=free_plan_slug(slugify(name)),
+        slug=free_plan_slug(organisation=organisation, base=slugify(name)),
         first_year=first_year,
         last_year=last_year,
     )
@@ -482,7 +483,9 @@ def copy_plan_as_scenario(*, plan: Plan, name: str, user=None) -> Plan:
         )
     if Plan.objects.filter(organisation_id=plan.organisation_id, name=name).exists():
         raise ValidationError({"name": f"The council already has a plan called “{name}”."})
-    slug = free_plan_slug(slugify(f"{plan.slug}-{name}")[:90] or "scenario")
+    slug = free_plan_slug(
+        organisation=plan.organisation, base=slugify(f"{plan.slug}-{name}")[:90] or "scenario"
+    )
     copy = _copied(
         plan,
         name=name,

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from investplan.context_processors import SESSION_KEY
 from investplan.forms import (
     AcceptInvitationForm,
     ApproveForm,
@@ -22,7 +21,13 @@ from investplan.forms import (
     findings_formset,
 )
 from investplan.models import Inspection, Invitation, Membership, Plan, PlanStatus, Role
-from investplan.permissions import organisation_for, plan_for, plan_to_edit, powers_over
+from investplan.permissions import (
+    SESSION_KEY,
+    organisation_for,
+    plan_for,
+    plan_to_edit,
+    powers_over,
+)
 from investplan.services import (
     InvitationRefused,
     accept_invitation,
@@ -111,13 +116,13 @@ def plan_new(request, organisation_slug):
 @login_required
 def plan_details(request, plan_slug):
     """A plan's name and years, the lines outside them, and archiving it."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     powers = powers_over(request.user, plan)
     initial = {"name": plan.name, "first_year": plan.first_year, "last_year": plan.last_year}
     form = PlanDetailsForm(initial=initial)
     status = 200
     if request.method == "POST":
-        plan, powers = plan_to_edit(request.user, plan_slug)
+        plan, powers = plan_to_edit(request, plan_slug)
         form = PlanDetailsForm(request.POST, initial=initial)
         status = 422
         if form.is_valid():
@@ -150,7 +155,7 @@ def plan_details(request, plan_slug):
 @require_POST
 def plan_archive(request, plan_slug):
     """Archive a plan (it leaves the lists of plans in use) or unarchive it."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     if not powers_over(request.user, plan).can_archive:
         raise PermissionDenied("Your role may read this plan but not archive it.")
     if request.POST.get("action") == "unarchive":
@@ -190,10 +195,10 @@ def switch_organisation(request):
 def assumptions(request, plan_slug):
     """What the plan's costs rest on. Everyone may read them; finance officers change them
     while the plan is not approved."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     powers = powers_over(request.user, plan)
     if request.method == "POST":
-        plan, powers = plan_to_edit(request.user, plan_slug)
+        plan, powers = plan_to_edit(request, plan_slug)
     forms = assumptions_forms(plan, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -227,7 +232,7 @@ def plan_status(request, plan_slug):
     """A head of service approves a plan, recording the committee and the meeting that
     approved it (its lines are then fixed), or reopens it. Asked for by GET (a bookmark,
     the address typed), it goes to the plan's lines, where the buttons are, and says so."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     if request.method == "GET":
         messages.info(
             request,

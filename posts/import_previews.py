@@ -67,7 +67,7 @@ class KeptPreview:
     sources: int
     state: str = ""
     error: str = ""
-    new_plan_slug: str = ""  # the address a new plan takes (another council may use the asked one)
+    new_plan_slug: str = ""  # the address a new plan takes (the one asked for, cut to length)
 
     @property
     def has_errors(self) -> bool:

@@ -587,9 +587,9 @@ class _Importer:
         report = self.report
         plan = Plan.objects.filter(organisation=self.organisation, slug=self.plan_slug).first()
         if plan is None:
-            # Addresses are unique across councils: one in use elsewhere is treated as free,
-            # the new plan taking the next free address, as a plan started by name does; the
-            # preview names nobody else's plan or council (issue 18).
+            # Addresses are unique within a council (decision 0099): the new plan takes the
+            # address asked for, whatever other councils have; the preview names nobody
+            # else's plan or council (issue 18).
             found = None if self.years else self._years_named(columns)
             if self.years:
                 period = self.years
@@ -606,7 +606,7 @@ class _Importer:
             plan = create_plan(
                 organisation=self.organisation,
                 name=self.plan_slug.replace("-", " ").capitalize(),
-                slug=free_plan_slug(self.plan_slug),
+                slug=free_plan_slug(organisation=self.organisation, base=self.plan_slug),
                 first_year=period[0].start_year,
                 last_year=period[1].start_year,
             )

@@ -80,7 +80,7 @@ def _line_of(plan, line_id: int) -> PlanLine:
 @login_required
 @require_GET
 def workspace(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     powers = powers_over(request.user, plan)
     options = WorkspaceOptions.from_query(request.GET)
     group, upto, opened = request.GET.get("open", ""), read_id(request.GET.get("upto")), None
@@ -126,7 +126,7 @@ def workspace(request, plan_slug):
 def workspace_more(request, plan_slug):
     """The next rows of one workstream, for "Show more": htmx puts them in place of the
     button. Without JavaScript the button is a link to the whole page, opened further."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     options = WorkspaceOptions.from_query(request.GET)
     group_param, start = request.GET.get("group", ""), read_id(request.GET.get("from"))
     if not (read_id(group_param) is not None or group_param == "none") or start is None:
@@ -175,7 +175,7 @@ def _saved_row_response(
 @require_GET
 def line_row(request, plan_slug, line_id):
     """The row as shown: what Cancel puts back."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     _line_of(plan, line_id)
     return _saved_row_response(request, plan, line_id)
 
@@ -183,7 +183,7 @@ def line_row(request, plan_slug, line_id):
 @login_required
 def line_in_place(request, plan_slug, line_id):
     """Edit a line in its row. GET gives the editing row; POST saves it."""
-    plan, powers = plan_to_edit(request.user, plan_slug)
+    plan, powers = plan_to_edit(request, plan_slug)
     line = _line_of(plan, line_id)
     if request.method == "GET":
         form = LineInPlaceForm(instance=line, plan=plan, initial={"version": line_version(line)})
@@ -245,7 +245,7 @@ def _edit_row(request, plan, line, form, status=200):
 @require_POST
 def line_preview(request, plan_slug, line_id):
     """What the line would cost with the values typed so far; nothing is saved."""
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     line = _line_of(plan, line_id)
     form = LineInPlaceForm(request.POST, instance=line, plan=plan)
     figures, problem = None, ""
@@ -278,7 +278,7 @@ def line_preview(request, plan_slug, line_id):
 def line_page(request, plan_slug, line_id=None):
     """Every field of a line on one page, with an error summary: add a line, or change
     one. Works without JavaScript."""
-    plan, powers = plan_to_edit(request.user, plan_slug)
+    plan, powers = plan_to_edit(request, plan_slug)
     line = _line_of(plan, line_id) if line_id else PlanLine(plan=plan)
     initial = {"version": line_version(line)} if line.pk else {}
     if not line.pk and read_id(request.GET.get("workstream")) is not None:
@@ -323,7 +323,7 @@ def line_page(request, plan_slug, line_id=None):
 @login_required
 @require_POST
 def line_duplicate(request, plan_slug, line_id):
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     copy = duplicate_plan_line(line=_line_of(plan, line_id), user=request.user)
     messages.success(request, f"Added “{copy.title}”, a copy with the same findings and funding.")
     return redirect(_workspace_at(plan, copy.pk))
@@ -332,7 +332,7 @@ def line_duplicate(request, plan_slug, line_id):
 @login_required
 @require_POST
 def line_delete(request, plan_slug, line_id):
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     deleted = delete_plan_line(line=_line_of(plan, line_id), user=request.user)
     request.session[UNDO_KEY] = {
         "plan": plan.pk,
@@ -345,7 +345,7 @@ def line_delete(request, plan_slug, line_id):
 @login_required
 @require_POST
 def line_restore(request, plan_slug, line_id):
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     try:
         line = restore_plan_line(plan=plan, line_id=line_id, user=request.user)
     except CannotRestore as problem:
@@ -359,7 +359,7 @@ def line_restore(request, plan_slug, line_id):
 @require_GET
 def line_working(request, plan_slug, line_id):
     """How the line's figures are worked out: salary, FTE, months, on-costs, award."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     line = _line_of(plan, line_id)
     cost, problem = None, ""
     try:
@@ -376,7 +376,7 @@ def line_working(request, plan_slug, line_id):
 @login_required
 @require_GET
 def line_history(request, plan_slug, line_id):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     records = PlanLine.history.filter(id=line_id, plan_id=plan.pk)
     if not records.exists():
         raise Http404("No such line")
@@ -398,7 +398,7 @@ def line_history(request, plan_slug, line_id):
 @login_required
 @require_POST
 def line_revert(request, plan_slug, line_id):
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     line = _line_of(plan, line_id)
     to_version = read_id(request.POST.get("to_version"))
     if to_version is None or not line.history.filter(history_id=to_version).exists():
@@ -422,7 +422,7 @@ def line_revert(request, plan_slug, line_id):
 @login_required
 @require_GET
 def plan_history(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     page = Paginator(plan_changes(plan), 50).get_page(request.GET.get("page"))
     return render(
         request,

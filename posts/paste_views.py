@@ -62,7 +62,7 @@ def fingerprint(text: str) -> str:
 
 @login_required
 def paste(request, plan_slug):
-    plan, _ = plan_to_edit(request.user, plan_slug)
+    plan, _ = plan_to_edit(request, plan_slug)
     form = PasteForm(request.POST or None)
     report, problem, status, changed = None, "", 200, False
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from reports.plan_charts import (
 @login_required
 @require_GET
 def charts_page(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     options = ReportOptions.from_query(request.GET)
     charts = plan_charts(plan, options)
     shown = [
@@ -52,7 +52,7 @@ def charts_page(request, plan_slug):
 @require_GET
 @csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"]})
 def chart_svg(request, plan_slug, chart_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     if chart_slug not in CHARTS:
         raise Http404("No such chart")
     chart = plan_chart(plan, chart_slug, ReportOptions.from_query(request.GET))

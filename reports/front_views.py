@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from investplan.context_processors import current_membership
 from investplan.models import Plan
-from investplan.permissions import plan_for, powers_over
+from investplan.permissions import current_membership, plan_for, powers_over
 from reports import charts
 from reports.front_page import front_page, plan_summaries
 from reports.plan_charts import chart_block
@@ -44,7 +43,7 @@ def home(request):
 def plan_front(request, plan_slug):
     """A plan's front page: its totals, how it is funded, what is missing, recruitment and
     approval, each linking to the table behind it."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     if WORKSPACE_KEYS.intersection(request.GET):
         query = urlencode(list(request.GET.lists()), doseq=True)
         return redirect(reverse("posts:workspace", args=[plan.slug]) + "?" + query)

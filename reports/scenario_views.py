@@ -98,7 +98,7 @@ def _chart(plan, table, request) -> str:
 @login_required
 def scenarios(request, plan_slug):
     """The plan's scenarios, a form to copy it into a new one, and what to compare."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     powers = powers_over(request.user, plan)
     error = ""
     if request.method == "POST":
@@ -131,7 +131,7 @@ def scenarios(request, plan_slug):
 
 @login_required
 def compare(request, plan_slug, fmt=""):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     other_slug = read_slug(request.GET.get("with")) or ""
     other = get_object_or_404(
         Plan.objects.for_user(request.user), slug=other_slug, organisation=plan.organisation
@@ -159,7 +159,7 @@ def _percent(request, name: str, errors: dict) -> Decimal | None:
 
 @login_required
 def what_if(request, plan_slug, fmt=""):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     errors: dict[str, str] = {}
     change = WhatIf(_percent(request, "pay_award", errors), _percent(request, "on_cost", errors))
     page = {"kind": "what-if", "errors": errors, "values": request.GET}
@@ -177,7 +177,7 @@ def what_if(request, plan_slug, fmt=""):
 
 @login_required
 def baselines(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     kept = plan.baselines.select_related("approved_by")
     return render(
         request,
@@ -204,7 +204,7 @@ def baselines(request, plan_slug):
 
 @login_required
 def as_approved(request, plan_slug, baseline_id, key, fmt=""):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     baseline = get_object_or_404(plan.baselines.select_related("approved_by"), pk=baseline_id)
     if key not in baseline.documents:
         raise Http404("No such table was kept")
@@ -214,7 +214,7 @@ def as_approved(request, plan_slug, baseline_id, key, fmt=""):
 
 @login_required
 def plan_variance(request, plan_slug, fmt=""):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     # Not the tables kept with it (megabytes of JSON for a large plan): only its figures.
     baseline = plan.baselines.select_related("approved_by").defer("documents").first()
     if baseline is None:

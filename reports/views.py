@@ -36,13 +36,13 @@ def _report_or_404(slug: str):
 
 @login_required
 def plan_reports(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     return redirect("reports:report", plan.slug, "resource-requirement")
 
 
 @login_required
 def report(request, plan_slug, report_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     definition = _report_or_404(report_slug)
     options = ReportOptions.from_query(request.GET)
     page = request.GET.get("page", "")
@@ -108,7 +108,7 @@ def report(request, plan_slug, report_slug):
 def financial_implications_page(request, plan_slug):
     """The draft financial implications in words, each figure linked to the table row it
     is printed in."""
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     implications = financial_implications(plan)
     addresses = {
         MULTI_YEAR: reverse("reports:report", args=[plan.slug, MULTI_YEAR]),
@@ -192,7 +192,7 @@ def _page_of(table: Table, paging: Paging, page_link):
 
 
 def _printable_plan(request, plan_slug):
-    plan = plan_for(request.user, plan_slug)
+    plan = plan_for(request, plan_slug)
     if not powers_over(request.user, plan).can_print:
         raise PermissionDenied("Your role may read this plan but not print it.")
     return plan

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from figures.models import LineYearFigure, PlanFigures
 from posts.models import PlanLine
-from tests.factories import PlanFactory, PlanLineFactory
+from tests.factories import OrganisationFactory, PlanFactory, PlanLineFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = 2020
@@ -113,3 +113,60 @@ def test_it_refuses_to_check_a_plan_there_is_not(plan):
         run("check_figures", "nowhere")
 
     assert str(raised.value) == "There is no plan at 'nowhere'."
+
+
+@pytest.fixture
+def theirs(plan):
+    """Another council's plan at the same address, "improvement"."""
+    council = OrganisationFactory(name="Northshire", slug="northshire")
+    theirs = PlanFactory(organisation=council, name="Their plan", slug="improvement")
+    PlanLineFactory(plan=theirs, title="Their Social Worker")
+    return theirs
+
+
+@pytest.mark.parametrize("name", ["recost", "check_figures"])
+def test_it_names_the_councils_with_a_plan_at_the_address_and_asks_whose(plan, theirs, name):
+    with pytest.raises(CommandError) as raised:
+        run(name, "improvement")
+
+    assert str(raised.value) == (
+        f"2 councils have a plan at “improvement”: {plan.organisation.name} "
+        f"({plan.organisation.slug}), Northshire (northshire). Say whose with --council, "
+        f"e.g. --council {plan.organisation.slug}."
+    )
+
+
+def test_it_recosts_the_plan_of_the_council_named_when_two_have_the_address(plan, theirs):
+    out = run("recost", "improvement", "--council", "northshire")
+
+    assert out == "Their plan: 1 line costed\n"
+
+
+def test_it_checks_the_plan_of_the_council_named_when_two_have_the_address(plan, theirs):
+    out = run("check_figures", "improvement", "--council", plan.organisation.slug)
+
+    assert out == "Improvement plan: every line's figures are as costed\n"
+
+
+def test_it_recosts_every_plan_of_the_council_named_when_no_plan_is(plan, theirs):
+    PlanFactory(organisation=theirs.organisation, name="Their other plan")
+
+    out = run("recost", "--council", "northshire")
+
+    assert out.splitlines() == ["Their plan: 1 line costed", "Their other plan: 0 lines costed"]
+
+
+def test_it_refuses_a_council_there_is_not(plan):
+    with pytest.raises(CommandError) as raised:
+        run("recost", "improvement", "--council", "nowhere")
+
+    assert str(raised.value) == "There is no council “nowhere”."
+
+
+def test_it_refuses_a_plan_the_council_named_has_not(plan, theirs):
+    OrganisationFactory(slug="westshire")
+
+    with pytest.raises(CommandError) as raised:
+        run("check_figures", "improvement", "--council", "westshire")
+
+    assert str(raised.value) == "There is no plan at 'improvement'."

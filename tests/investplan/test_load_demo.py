@@ -13,7 +13,12 @@ from figures.models import LineFigures
 from funding.models import FundingSource
 from investplan.models import Finding, Membership, Plan
 from posts.models import LineKind, PlanLine, SpinalSalary
-from tests.factories import AllocationFactory, FundingSourceFactory, PlanLineFactory
+from tests.factories import (
+    AllocationFactory,
+    FundingSourceFactory,
+    PlanFactory,
+    PlanLineFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +165,23 @@ def test_it_restores_a_demo_with_funded_lines_on_reset(demo):
 def test_it_stores_the_demo_plans_figures(demo):
     assert LineFigures.objects.filter(plan=demo).count() == 27
     assert differences(demo) == []
+
+
+def test_it_loads_the_demo_beside_another_councils_plan_at_the_demo_address(settings):
+    theirs = PlanFactory(slug="middlesbrough-2020", name="Their plan")
+    settings.DEBUG = True
+
+    call_command("load_demo")
+
+    demo = Plan.objects.get(slug="middlesbrough-2020", organisation__slug="middlesbrough")
+    assert demo.lines.count() == 27
+    assert not theirs.lines.exists()
+
+
+def test_it_leaves_another_councils_plan_at_the_demo_address_on_reset(demo):
+    theirs = PlanFactory(slug="middlesbrough-2020", name="Their plan")
+
+    call_command("load_demo", reset=True)
+
+    assert Plan.objects.filter(pk=theirs.pk).exists()
+    assert Plan.objects.filter(slug="middlesbrough-2020").count() == 2

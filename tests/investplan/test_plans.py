@@ -150,12 +150,9 @@ def test_it_refuses_a_second_plan_of_the_same_name_in_the_council(client, plan):
     assert Plan.objects.count() == 1
 
 
-def test_it_gives_a_new_plan_a_free_address_when_its_name_is_taken_elsewhere(client, plan):
-    other = MembershipFactory(role=Role.FINANCE_OFFICER)
-    client.force_login(other.user)
-
-    client.post(
-        reverse("plan-new", args=[other.organisation.slug]),
+def start_getting_to_good_in(client, organisation):
+    return client.post(
+        reverse("plan-new", args=[organisation.slug]),
         {
             "name": "Getting to Good",
             "first_year": "2025/26",
@@ -163,10 +160,39 @@ def test_it_gives_a_new_plan_a_free_address_when_its_name_is_taken_elsewhere(cli
             "on_cost_method": "flat",
             "flat_on_cost_percent": "29",
         },
+        follow=True,
     )
 
+
+def test_it_gives_a_new_plan_the_address_of_its_name_when_another_council_has_it(client, plan):
+    other = MembershipFactory(role=Role.FINANCE_OFFICER)
+    client.force_login(other.user)
+
+    start_getting_to_good_in(client, other.organisation)
+
     made = Plan.objects.get(organisation=other.organisation)
-    assert made.slug == "getting-to-good-2"
+    assert made.slug == "getting-to-good"
+
+
+def test_it_says_nothing_of_another_council_with_the_address_when_a_plan_starts(client, plan):
+    other = MembershipFactory(role=Role.FINANCE_OFFICER)
+    client.force_login(other.user)
+
+    response = start_getting_to_good_in(client, other.organisation)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("posts:workspace", args=["getting-to-good"])
+    assert plan.organisation.name not in page
+    assert "getting-to-good-2" not in page
+    assert "another council" not in page
+
+
+def test_it_gives_a_new_plan_the_next_free_address_when_its_council_has_the_address(client, plan):
+    member(plan, Role.FINANCE_OFFICER, client)
+
+    new_plan(client, plan, name="Getting-to-Good")
+
+    assert Plan.objects.get(name="Getting-to-Good").slug == "getting-to-good-2"
 
 
 def test_it_gives_a_plan_named_only_in_symbols_an_address(client, plan):
@@ -404,7 +430,7 @@ def test_it_asks_again_when_another_plan_takes_the_address_at_the_same_moment(
 ):
     member(plan, Role.FINANCE_OFFICER, client)
     # As if another person's new plan took the address between looking and saving.
-    monkeypatch.setattr("investplan.services.free_plan_slug", lambda base: plan.slug)
+    monkeypatch.setattr("investplan.services.free_plan_slug", lambda **given: plan.slug)
 
     response = new_plan(client, plan)
 

@@ -166,7 +166,7 @@ def test_it_asks_whose_a_new_plan_is_when_there_are_several_councils():
     OrganisationFactory.create_batch(2)
     code, result = command(str(MIDDLESBROUGH), "--plan", "middlesbrough")
     assert code == 2
-    assert "say whose with --organisation" in result["error"]
+    assert "say whose with --council" in result["error"]
     assert not Plan.objects.exists()
 
 

@@ -2,9 +2,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from docx import Document as read_docx
 from openpyxl import load_workbook
 from pypdf import PdfReader
+
+from tests.factories import OrganisationFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,41 @@ def test_it_exits_1_with_one_line_for_an_unknown_plan_or_report(
     assert error.startswith(message)
     assert error.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_it_says_which_councils_have_a_plan_at_the_address_when_two_do(demo, tmp_path):
+    council = OrganisationFactory(name="Northshire", slug="northshire")
+    PlanFactory(slug=demo.slug, organisation=council)
+
+    with pytest.raises(CommandError) as raised:
+        render(demo.slug, tmp_path / "x.html")
+
+    assert str(raised.value) == (
+        f"2 councils have a plan at “{demo.slug}”: Middlesbrough Council (middlesbrough), "
+        "Northshire (northshire). Say whose with --council, e.g. --council middlesbrough."
+    )
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_it_writes_the_plan_of_the_council_named_when_two_have_the_address(demo, tmp_path):
+    theirs = PlanFactory(slug=demo.slug, organisation=OrganisationFactory(slug="northshire"))
+
+    render(demo.slug, tmp_path / "x.html", "--council", "northshire")
+
+    assert theirs.name in (tmp_path / "x.html").read_text()
+    assert demo.name not in (tmp_path / "x.html").read_text()
+
+
+def render(slug, output, *args):
+    call_command(
+        "render_report",
+        slug,
+        *args,
+        "--report",
+        "funding",
+        "--format",
+        "html",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,7 +15,9 @@ from reports.rollups import UNFUNDED, rollup
 from tests.factories import (
     AllocationFactory,
     FundingSourceFactory,
+    OrganisationFactory,
     PayScaleFactory,
+    PlanFactory,
     PlanLineFactory,
     WorkstreamFactory,
     make_grade,
@@ -154,3 +157,23 @@ def test_it_counts_the_fte_of_a_post_that_cannot_be_costed_yet(db):
     (group,) = rollup(plan, "workstream").groups
 
     assert group.figures.fte == Decimal("1.5")
+
+
+def test_it_says_which_councils_have_a_plan_at_the_address_when_two_do(plan):
+    PlanFactory(slug=plan.slug, organisation=OrganisationFactory(name="Northshire"))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("rollup", plan.slug, "--json")
+
+    assert str(raised.value).startswith(f"2 councils have a plan at “{plan.slug}”: ")
+    assert "Say whose with --council" in str(raised.value)
+
+
+def test_it_rolls_up_the_plan_of_the_council_named_when_two_have_the_address(capsys, plan):
+    theirs = PlanFactory(slug=plan.slug, organisation=OrganisationFactory(slug="northshire"))
+    PlanLineFactory(plan=theirs, annual_salary=Decimal("10000"), fte=Decimal("1"))
+    refigure_plan(plan=theirs)
+
+    call_command("rollup", plan.slug, "--council", "northshire", "--json")
+
+    assert json.loads(capsys.readouterr().out)["totals"]["full_year"] == "12900.00"

@@ -77,6 +77,24 @@ def test_it_copies_a_plan_with_its_lines_findings_funding_and_assumptions(improv
     assert lines[0].history.get().history_change_reason == f"copied from {improvement.name}"
 
 
+def test_it_gives_a_scenario_the_address_another_council_has(improvement):
+    address = f"{improvement.slug}-efficient-structure"
+    PlanFactory(slug=address)
+
+    copy = copy_plan_as_scenario(plan=improvement, name="Efficient structure")
+
+    assert copy.slug == address
+
+
+def test_it_gives_a_scenario_the_next_free_address_when_its_council_has_it(improvement):
+    address = f"{improvement.slug}-efficient-structure"
+    PlanFactory(organisation=improvement.organisation, slug=address)
+
+    copy = copy_plan_as_scenario(plan=improvement, name="Efficient structure")
+
+    assert copy.slug == f"{address}-2"
+
+
 def test_it_leaves_the_plan_it_was_copied_from_untouched_when_the_scenario_changes(improvement):
     copy = copy_plan_as_scenario(plan=improvement, name="Efficient structure")
 

@@ -4,6 +4,7 @@ fresh costing of it; any line that differs is named, and the command fails."""
 from django.core.management.base import BaseCommand, CommandError
 
 from figures.checks import differences
+from investplan.management.plan_address import add_council_argument, council_named, plan_at
 from investplan.models import Plan
 
 
@@ -12,13 +13,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", nargs="?", help="the plan's address (slug); all if left out")
+        add_council_argument(
+            parser,
+            "the council (its slug) whose plan it is, when several councils have one at the "
+            "address; with no plan named, every plan of the council",
+        )
 
-    def handle(self, *args, plan=None, **options):
+    def handle(self, *args, plan=None, council=None, **options):
         plans = Plan.objects.order_by("pk")
         if plan:
-            plans = plans.filter(slug=plan)
-            if not plans.exists():
+            found = plan_at(plan, council=council)
+            if found is None:
                 raise CommandError(f"There is no plan at {plan!r}.")
+            plans = plans.filter(pk=found.pk)
+        elif council:
+            plans = plans.filter(organisation=council_named(council))
         failed = 0
         for each in plans:
             found = differences(each)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from figures.models import PlanFigures
 from figures.services import refigure_plan
+from investplan.management.plan_address import add_council_argument, council_named, plan_at
 from investplan.models import Plan
 
 
@@ -14,18 +15,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", nargs="?", help="the plan's address (slug); all if left out")
+        add_council_argument(
+            parser,
+            "the council (its slug) whose plan it is, when several councils have one at the "
+            "address; with no plan named, every plan of the council",
+        )
         parser.add_argument(
             "--waiting",
             action="store_true",
             help="only plans whose figures are waiting to be recalculated",
         )
 
-    def handle(self, *args, plan=None, waiting=False, **options):
+    def handle(self, *args, plan=None, council=None, waiting=False, **options):
         plans = Plan.objects.order_by("pk")
         if plan:
-            plans = plans.filter(slug=plan)
-            if not plans.exists():
+            found = plan_at(plan, council=council)
+            if found is None:
                 raise CommandError(f"There is no plan at {plan!r}.")
+            plans = plans.filter(pk=found.pk)
+        elif council:
+            plans = plans.filter(organisation=council_named(council))
         if waiting:
             plans = plans.filter(
                 pk__in=[state.plan_id for state in PlanFigures.objects.all() if state.recalculating]

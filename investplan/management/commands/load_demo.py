@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Q
 
 from figures.costs.financial_year import FinancialYear
 from figures.services import refigure_plan
@@ -59,7 +58,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if reset:
                 remove(data)
-            existing = Plan.objects.filter(slug=data["plan"]["slug"]).first()
+            existing = demo_plan(data).first()
             if existing is not None:
                 self.stdout.write(
                     f"The demo plan “{existing.name}” ({existing.slug}) is already loaded: "
@@ -75,12 +74,18 @@ class Command(BaseCommand):
         )
 
 
-def remove(data) -> None:
-    """Delete the demo council with everything in it, and the demo plan wherever it is;
-    the demo users stay (their passwords and roles are set again by `load`)."""
-    plans = Plan.objects.filter(
-        Q(slug=data["plan"]["slug"]) | Q(organisation__slug=data["organisation"]["slug"])
+def demo_plan(data):
+    """The demo council's plan at the demo address: another council's plan there is its
+    own (addresses are unique within a council, decision 0099)."""
+    return Plan.objects.filter(
+        organisation__slug=data["organisation"]["slug"], slug=data["plan"]["slug"]
     )
+
+
+def remove(data) -> None:
+    """Delete the demo council with everything in it; the demo users stay (their passwords
+    and roles are set again by `load`)."""
+    plans = Plan.objects.filter(organisation__slug=data["organisation"]["slug"])
     organisation = Organisation.objects.filter(slug=data["organisation"]["slug"])
     # What protects a row from deletion goes first: lines hold their funding sources and
     # grades, and grades hold their spinal points.
@@ -133,7 +138,7 @@ def load_plan(organisation, data) -> Plan:
         "committee": details.get("committee", ""),
         "description": details.get("description", ""),
     }
-    plan = Plan.objects.filter(slug=details["slug"]).first()
+    plan = demo_plan(data).first()
     if plan is None:
         plan = create_plan(
             organisation=organisation,

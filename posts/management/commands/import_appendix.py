@@ -1,5 +1,7 @@
-"""python manage.py import_appendix FILE --plan SLUG [--organisation SLUG] [--sheet NAME]
+"""python manage.py import_appendix FILE --plan SLUG [--council SLUG] [--sheet NAME]
 [--years 2020/21-2021/22] [--dry-run] --json
+
+(`--organisation` is the same as `--council`.)
 
 Prints one JSON object. Exit 0 when imported (warnings allowed), 1 when any row is an error
 (nothing saved), 2 when the file cannot be read or the years given are not years."""
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from investplan.management.plan_address import several_councils
 from investplan.models import Organisation, Plan
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years
@@ -25,9 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--plan", required=True, help="The plan's slug; made if new.")
         parser.add_argument(
+            "--council",
             "--organisation",
-            help="The council's slug; made if new. For a new plan, the only council there "
-            "is by default, or one made and named after the plan on a fresh installation.",
+            dest="organisation",
+            metavar="SLUG",
+            help="The council's slug; made if new. By default the council with a plan at the "
+            "address; for a new plan, the only council there is, or one made and named after "
+            "the plan on a fresh installation.",
         )
         parser.add_argument("--sheet", help="The sheet to read; the first with a table if not.")
         parser.add_argument(
@@ -76,16 +83,23 @@ class Command(BaseCommand):
                 slug=slug, defaults={"name": slug.replace("-", " ").title()}
             )
             return organisation
-        existing = Plan.objects.filter(slug=plan_slug).select_related("organisation").first()
-        if existing is not None:
-            return existing.organisation
+        # Addresses are unique within a council only: several councils may have this one.
+        existing = list(
+            Plan.objects.filter(slug=plan_slug)
+            .select_related("organisation")
+            .order_by("organisation__name", "organisation__slug")
+        )
+        if len(existing) > 1:
+            raise UnreadableFile(several_councils(plan_slug, existing))
+        if existing:
+            return existing[0].organisation
         councils = list(Organisation.objects.all()[:2])
         if len(councils) == 1:  # the only council there is
             return councils[0]
         if councils:
             raise UnreadableFile(
                 f"the plan “{plan_slug}” is new and there are several councils: say whose "
-                "with --organisation"
+                "with --council"
             )
         # A fresh installation: the council is made, named after the plan until renamed.
         organisation, _ = Organisation.objects.get_or_create(

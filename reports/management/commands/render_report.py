@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from investplan.models import Plan
+from investplan.management.plan_address import add_council_argument, plan_at
 from reports.builders import REPORTS, ReportOptions
 from reports.documents import ReportDocument
 
@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="the plan's slug")
+        add_council_argument(parser)
         parser.add_argument("--report", required=True, help=", ".join(REPORTS))
         parser.add_argument("--format", required=True, choices=["html", "pdf", "xlsx", "docx"])
         parser.add_argument("--output", required=True, help="the file to write")
@@ -21,8 +22,8 @@ class Command(BaseCommand):
             "--by", default="workstream", help="multi-year: workstream|team|funding"
         )
 
-    def handle(self, *args, plan, report, format, output, appendix, by, **options):
-        found = Plan.objects.select_related("organisation").filter(slug=plan).first()
+    def handle(self, *args, plan, council=None, report, format, output, appendix, by, **options):
+        found = plan_at(plan, council=council)
         if found is None:
             self._fail(f"No plan with the slug “{plan}”.")
         if report not in REPORTS:

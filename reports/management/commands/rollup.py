@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from figures.costs.money import format_money
-from investplan.models import Plan
+from investplan.management.plan_address import add_council_argument, plan_at
 from reports.rollups import GROUPINGS, rollup
 
 
@@ -13,11 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", help="the plan's slug")
+        add_council_argument(parser)
         parser.add_argument("--by", choices=GROUPINGS, default="workstream")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, plan, by, json: bool, **options):
-        found = Plan.objects.filter(slug=plan).first()
+    def handle(self, *args, plan, council=None, by, json: bool, **options):
+        found = plan_at(plan, council=council)
         if found is None:
             self.stderr.write(f"No plan with the slug “{plan}”.")
             sys.exit(1)
