@@ -160,7 +160,7 @@ class Plan(RevisedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
     name = models.CharField(max_length=200)
     # The plan's address, unique within its council only: a council's addresses say
-    # nothing of another's (decision 0099). Indexed for the lookups by address.
+    # nothing of another's (decision 0047). Indexed for the lookups by address.
     slug = models.SlugField(max_length=100)
     first_year = FinancialYearField(help_text="The first financial year, e.g. 2020/21.")
     last_year = FinancialYearField(help_text="The last financial year, e.g. 2021/22.")

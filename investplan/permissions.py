@@ -10,7 +10,7 @@ plan is read and printed, never changed or approved, until it is unarchived.
 Another council's plan does not exist for a user (404, whatever the URL); a page or action
 outside their role is refused (403) and its controls are not shown. A plan's address is
 unique within its council only: of the user's councils' plans at one address, the one of
-the council they are working in is meant (decision 0099). Views and templates
+the council they are working in is meant (decision 0047). Views and templates
 ask a named power of `Powers`; none of them compares a role (decision 0020, and
 tests/investplan/test_powers.py fails if one does)."""
 

@@ -360,7 +360,7 @@ def _plan_name(organisation_id, name: str, *, exclude_pk=None) -> str:
 def free_plan_slug(*, organisation, base: str) -> str:
     """The first address from `base` free in the council. Addresses are unique within a
     council only, so another council's plans are not looked at: what address a plan gets
-    says nothing of them (decision 0099)."""
+    says nothing of them (decision 0047)."""
     base = base[:90].strip("-") or "plan"
     slug, number = base, 1
     while Plan.objects.filter(organisation=organisation, slug=slug).exists():

@@ -587,7 +587,7 @@ class _Importer:
         report = self.report
         plan = Plan.objects.filter(organisation=self.organisation, slug=self.plan_slug).first()
         if plan is None:
-            # Addresses are unique within a council (decision 0099): the new plan takes the
+            # Addresses are unique within a council (decision 0047): the new plan takes the
             # address asked for, whatever other councils have; the preview names nobody
             # else's plan or council (issue 18).
             found = None if self.years else self._years_named(columns)

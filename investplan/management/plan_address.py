@@ -1,5 +1,5 @@
 """A plan named by its address on a management command's line. An address is unique within
-a council only (decision 0099): where several councils have a plan at it, the command
+a council only (decision 0047): where several councils have a plan at it, the command
 names them and `--council` says whose is meant."""
 
 from __future__ import annotations

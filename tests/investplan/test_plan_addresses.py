@@ -1,4 +1,4 @@
-"""A plan's address is unique within its council only (decision 0099): a person in two
+"""A plan's address is unique within its council only (decision 0047): a person in two
 councils that each have a plan at one address opens the one of the council they are
 working in."""
 

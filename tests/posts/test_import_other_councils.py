@@ -1,5 +1,5 @@
 """An import into a plan address another council uses says nothing of that council: a
-plan's address is unique within its council only (decision 0099), so the import makes or
+plan's address is unique within its council only (decision 0047), so the import makes or
 fills this council's plan at exactly the address asked for (issue 18)."""
 
 import pytest

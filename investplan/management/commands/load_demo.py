@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
 def demo_plan(data):
     """The demo council's plan at the demo address: another council's plan there is its
-    own (addresses are unique within a council, decision 0099)."""
+    own (addresses are unique within a council, decision 0047)."""
     return Plan.objects.filter(
         organisation__slug=data["organisation"]["slug"], slug=data["plan"]["slug"]
     )
