@@ -4,7 +4,8 @@ Sync workers, each its own process with its own database connection: a request i
 and the cost engine in Python, and work that takes long (big PDFs, recosting big plans)
 goes to the task worker, so no request waits on another's I/O for long. Twice the cores
 plus one (gunicorn's own rule): while one process waits on PostgreSQL, another has the
-core. WEB_CONCURRENCY sets it; each process takes about 80-100 MB.
+core. WEB_CONCURRENCY sets it; each process takes about 80-100 MB (93 MB after the load bench),
+more for a while after a large import's preview, until it is replaced (max_requests).
 """
 
 import multiprocessing
