@@ -6,13 +6,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from investplan import health
+from investplan.password_reset import PasswordResetByWorker
 from investplan.signing_in import SignInForm
 from reports import front_views
 
 password_urls = [
     path("change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetByWorker),
+        name="password_reset",
+    ),
     path("reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",

@@ -1,16 +1,16 @@
-"""A mail server that takes the connection and never answers, or is not there: an
-invitation gives the admin its link to pass on and a password reset says to check the
-email, each within EMAIL_TIMEOUT, with the failure logged for the IT team (a tryout found
-both answered 500 after gunicorn's 60 s)."""
+"""A mail server that takes the connection and never answers, or is not there: past
+EMAIL_TIMEOUT an invitation gives the admin its link to pass on, and the worker gives up on
+a password reset's link, each failure logged for the IT team (a tryout found both answered
+500 after gunicorn's 60 s; without the timeout these tests would wait for ever)."""
 
 import socket
 import threading
-import time
 
 import pytest
 from django.urls import reverse
 
 from investplan.models import Invitation
+from investplan.password_reset import send_reset_link
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +67,9 @@ def test_it_gives_the_admin_the_link_when_the_mail_server_never_answers(
     council_admin, silent_mail_server, smtp_to, caplog
 ):
     smtp_to(silent_mail_server)
-    started = time.monotonic()
 
     response = invite(council_admin)
 
-    assert time.monotonic() - started < 10
     page = response.content.decode()
     assert response.status_code == 200
     assert "The email to nadia@example.gov.uk could not be sent" in page
@@ -88,18 +86,10 @@ def test_it_gives_the_admin_the_link_when_there_is_no_mail_server(council_admin,
     assert "The email to nadia@example.gov.uk could not be sent" in response.content.decode()
 
 
-def test_it_says_to_check_the_email_when_a_reset_cannot_be_sent(
-    client, silent_mail_server, smtp_to, caplog
-):
-    UserFactory(email="fiona@example.gov.uk")
+def test_it_logs_a_reset_link_the_worker_could_not_send(silent_mail_server, smtp_to, caplog):
+    account = UserFactory(email="fiona@example.gov.uk")
     smtp_to(silent_mail_server)
-    started = time.monotonic()
 
-    response = client.post(
-        reverse("password_reset"), {"email": "fiona@example.gov.uk"}, follow=True
-    )
+    send_reset_link.call(account.pk, "investplan.example.gov.uk", "InvestPlan", True)
 
-    assert time.monotonic() - started < 10
-    assert response.status_code == 200
-    assert "<h1>Check your email</h1>" in response.content.decode()
-    assert "Failed to send password reset email" in caplog.text
+    assert f"Failed to send password reset email to {account.pk}" in caplog.text

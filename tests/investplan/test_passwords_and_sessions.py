@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from investplan.password_reset import send_reset_link
 from investplan.signing_in import RENEWED_AT
 from tests.factories import UserFactory
 
@@ -18,6 +21,19 @@ pytestmark = pytest.mark.django_db
 
 RIGHT = "a-long-test-password"
 NEW = "a-brand-new-passphrase"
+
+
+def ask_for_a_reset(client, email):
+    """The reset page's form sent, its task recorded as the request commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("password_reset"), {"email": email}, follow=True)
+
+
+def run_the_worker():
+    """What `db_worker` does with each reset task recorded (its command closes the
+    database connection between tasks, which a test's transaction cannot survive)."""
+    for recorded in DBTaskResult.objects.filter(task_path=send_reset_link.module_path):
+        send_reset_link.call(*recorded.args_kwargs["args"], **recorded.args_kwargs["kwargs"])
 
 
 def test_it_changes_a_password_for_a_signed_in_person(client):
@@ -52,7 +68,8 @@ def test_it_refuses_a_password_change_with_the_wrong_old_password(client):
 def test_it_resets_a_forgotten_password_by_a_link_sent_by_email(client):
     user = UserFactory(email="nadia@example.gov.uk")
 
-    client.post(reverse("password_reset"), {"email": "nadia@example.gov.uk"})
+    ask_for_a_reset(client, "nadia@example.gov.uk")
+    run_the_worker()
     [email] = mail.outbox
     link = re.search(r"http://testserver(/password/reset/\S+/)", email.body).group(1)
     form = client.get(link, follow=True)
@@ -64,14 +81,27 @@ def test_it_resets_a_forgotten_password_by_a_link_sent_by_email(client):
     assert user.check_password(NEW)
 
 
+def test_it_answers_a_reset_before_the_email_is_sent_and_keeps_no_link(client):
+    user = UserFactory(email="nadia@example.gov.uk")
+
+    response = ask_for_a_reset(client, "nadia@example.gov.uk")
+
+    assert "If the address belongs to an account" in response.content.decode()
+    assert mail.outbox == []
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "investplan.password_reset.send_reset_link"
+    # The account and where the link points; the link's token is made by the worker.
+    assert task.args_kwargs == {"args": [user.pk, "testserver", "testserver", False], "kwargs": {}}
+
+
 def test_it_says_the_same_for_an_address_it_does_not_know(client):
     UserFactory(email="nadia@example.gov.uk")
 
-    response = client.post(
-        reverse("password_reset"), {"email": "nobody@example.gov.uk"}, follow=True
-    )
+    response = ask_for_a_reset(client, "nobody@example.gov.uk")
+    run_the_worker()
 
     assert mail.outbox == []
+    assert not DBTaskResult.objects.exists()
     assert "If the address belongs to an account" in response.content.decode()
 
 
