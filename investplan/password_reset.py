@@ -24,9 +24,9 @@ class PasswordResetByWorker(PasswordResetForm):
     """Django's form, its email handed to the worker (`send_reset_link`)."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        account, site = context["user"].pk, (context["domain"], context["site_name"])
+        account, domain, site_name = context["user"].pk, context["domain"], context["site_name"]
         https = context["protocol"] == "https"
-        transaction.on_commit(lambda: send_reset_link.enqueue(account, *site, https))
+        transaction.on_commit(lambda: send_reset_link.enqueue(account, domain, site_name, https))
 
 
 @task()

@@ -17,6 +17,13 @@ def add_council_argument(parser, help: str = "") -> None:
     )
 
 
+# For the commands that take every plan when none is named (`recost`, `check_figures`).
+EVERY_PLAN_OF_THE_COUNCIL = (
+    "the council (its slug) whose plan it is, when several councils have one at the "
+    "address; with no plan named, every plan of the council"
+)
+
+
 def council_named(slug: str) -> Organisation:
     council = Organisation.objects.filter(slug=slug).first()
     if council is None:
@@ -43,3 +50,17 @@ def several_councils(slug: str, plans: list[Plan]) -> str:
         f"{len(plans)} councils have a plan at “{slug}”: {councils}. Say whose with "
         f"--council, e.g. --council {plans[0].organisation.slug}."
     )
+
+
+def plans_named(slug: str | None, *, council: str | None = None):
+    """The plans a command that takes every plan when none is named works on, in order:
+    the one at the address (`plan_at`), else every plan of the council named, else all."""
+    plans = Plan.objects.order_by("pk")
+    if slug:
+        found = plan_at(slug, council=council)
+        if found is None:
+            raise CommandError(f"There is no plan at {slug!r}.")
+        return plans.filter(pk=found.pk)
+    if council:
+        return plans.filter(organisation=council_named(council))
+    return plans

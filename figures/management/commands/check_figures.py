@@ -4,8 +4,11 @@ fresh costing of it; any line that differs is named, and the command fails."""
 from django.core.management.base import BaseCommand, CommandError
 
 from figures.checks import differences
-from investplan.management.plan_address import add_council_argument, council_named, plan_at
-from investplan.models import Plan
+from investplan.management.plan_address import (
+    EVERY_PLAN_OF_THE_COUNCIL,
+    add_council_argument,
+    plans_named,
+)
 
 
 class Command(BaseCommand):
@@ -13,21 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", nargs="?", help="the plan's address (slug); all if left out")
-        add_council_argument(
-            parser,
-            "the council (its slug) whose plan it is, when several councils have one at the "
-            "address; with no plan named, every plan of the council",
-        )
+        add_council_argument(parser, EVERY_PLAN_OF_THE_COUNCIL)
 
     def handle(self, *args, plan=None, council=None, **options):
-        plans = Plan.objects.order_by("pk")
-        if plan:
-            found = plan_at(plan, council=council)
-            if found is None:
-                raise CommandError(f"There is no plan at {plan!r}.")
-            plans = plans.filter(pk=found.pk)
-        elif council:
-            plans = plans.filter(organisation=council_named(council))
+        plans = plans_named(plan, council=council)
         failed = 0
         for each in plans:
             found = differences(each)

@@ -2,12 +2,15 @@
 are costed, or for plans marked as recalculating (as after `migrate` on an installation
 from before figures were stored)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from figures.models import PlanFigures
 from figures.services import refigure_plan
-from investplan.management.plan_address import add_council_argument, council_named, plan_at
-from investplan.models import Plan
+from investplan.management.plan_address import (
+    EVERY_PLAN_OF_THE_COUNCIL,
+    add_council_argument,
+    plans_named,
+)
 
 
 class Command(BaseCommand):
@@ -15,11 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("plan", nargs="?", help="the plan's address (slug); all if left out")
-        add_council_argument(
-            parser,
-            "the council (its slug) whose plan it is, when several councils have one at the "
-            "address; with no plan named, every plan of the council",
-        )
+        add_council_argument(parser, EVERY_PLAN_OF_THE_COUNCIL)
         parser.add_argument(
             "--waiting",
             action="store_true",
@@ -27,14 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan=None, council=None, waiting=False, **options):
-        plans = Plan.objects.order_by("pk")
-        if plan:
-            found = plan_at(plan, council=council)
-            if found is None:
-                raise CommandError(f"There is no plan at {plan!r}.")
-            plans = plans.filter(pk=found.pk)
-        elif council:
-            plans = plans.filter(organisation=council_named(council))
+        plans = plans_named(plan, council=council)
         if waiting:
             plans = plans.filter(
                 pk__in=[state.plan_id for state in PlanFigures.objects.all() if state.recalculating]

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from investplan.management.plan_address import several_councils
-from investplan.models import Organisation, Plan
+from investplan.management.plan_address import plan_at
+from investplan.models import Organisation
 from posts.appendix.reading import UnreadableFile
 from posts.appendix.years import parse_years
 from posts.importing import import_appendix
@@ -83,16 +83,12 @@ class Command(BaseCommand):
                 slug=slug, defaults={"name": slug.replace("-", " ").title()}
             )
             return organisation
-        # Addresses are unique within a council only: several councils may have this one.
-        existing = list(
-            Plan.objects.filter(slug=plan_slug)
-            .select_related("organisation")
-            .order_by("organisation__name", "organisation__slug")
-        )
-        if len(existing) > 1:
-            raise UnreadableFile(several_councils(plan_slug, existing))
-        if existing:
-            return existing[0].organisation
+        try:  # several councils may have a plan at the address (decision 0047)
+            existing = plan_at(plan_slug)
+        except CommandError as several:  # said in this command's JSON, as its other refusals
+            raise UnreadableFile(str(several)) from None
+        if existing is not None:
+            return existing.organisation
         councils = list(Organisation.objects.all()[:2])
         if len(councils) == 1:  # the only council there is
             return councils[0]
