@@ -102,9 +102,7 @@ def line_funding_remainder(request, plan_slug, line_id):
 @login_required
 def funding_sources(request, organisation_slug):
     """A council's funding sources: name, kind, end date, and what each has each year."""
-    organisation, _ = organisation_for(
-        request.user, organisation_slug, needs="can_keep_funding_sources"
-    )
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_keep_funding_sources")
     Sources = modelformset_factory(
         FundingSource,
         form=FundingSourceForm,

@@ -149,6 +149,17 @@ def current_membership(request):
     return (memberships[0] if memberships else None), memberships
 
 
+def first_council_slug(user) -> str | None:
+    """The council a user works in until they choose or open another: the first by name,
+    as `current_membership` orders them."""
+    return (
+        Membership.objects.filter(user=user)
+        .order_by("organisation__name")
+        .values_list("organisation__slug", flat=True)
+        .first()
+    )
+
+
 def plan_for(request, slug: str) -> Plan:
     """The plan at the address, if the user belongs to its council; otherwise it does not
     exist (404). Two of the user's councils may each have a plan there: the one of the
@@ -160,6 +171,7 @@ def plan_for(request, slug: str) -> Plan:
         .filter(slug=slug)
     )
     if len(plans) == 1:
+        _work_in(request, plans[0].organisation)
         return plans[0]
     if plans:
         working, _ = current_membership(request)
@@ -167,6 +179,15 @@ def plan_for(request, slug: str) -> Plan:
             if working is not None and plan.organisation_id == working.organisation_id:
                 return plan
     raise Http404("No such plan")
+
+
+def _work_in(request, organisation: Organisation) -> None:
+    """Opening a page of one of the user's councils (a link to its plan, say) is working
+    in it: the header names that council and offers its pages, and the plans listed and
+    addresses read next are its own, as if the user had switched to it."""
+    # The session says so (not the memberships: a row answered to htmx reads none).
+    if request.session.get(SESSION_KEY) != organisation.slug:
+        request.session[SESSION_KEY] = organisation.slug
 
 
 def plan_to_edit(request, slug: str) -> tuple[Plan, Powers]:
@@ -193,20 +214,23 @@ def closed_because(plan: Plan) -> str:
 
 
 def organisation_for(
-    user,
+    request,
     slug: str,
     *,
     needs: str = "can_read",
     refusal: str = "Your role in this council may not do this.",
 ) -> tuple[Organisation, Powers]:
     """The council, if the user belongs to it (else 404) and their role has the power
-    `needs` (else 403, saying `refusal`)."""
+    `needs` (else 403, saying `refusal`); the user is then working in it."""
     if read_slug(slug) is None:  # posted, or kept in the session: no council's
         raise Http404("No such council")
-    organisation = get_object_or_404(Organisation.objects.filter(memberships__user=user), slug=slug)
-    powers = Powers(role_in(user, organisation.pk))
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__user=request.user), slug=slug
+    )
+    powers = Powers(role_in(request.user, organisation.pk))
     if not getattr(powers, needs):
         raise PermissionDenied(refusal)
+    _work_in(request, organisation)
     return organisation, powers
 
 

@@ -1,6 +1,6 @@
 """Keep plan and organisation revisions moving with every change that could alter a
 report, so a cached PDF is served only for exactly the facts it was made from; and start a
-signed-in session's working day at sign-in."""
+signed-in session's working day, and the council it works in, at sign-in."""
 
 import time
 
@@ -20,6 +20,7 @@ from investplan.models import (
     Team,
     Workstream,
 )
+from investplan.permissions import SESSION_KEY, first_council_slug
 from investplan.signing_in import RENEWED_AT
 from posts.models import Grade, PayScale, PlanLine, SpinalPoint, SpinalSalary
 
@@ -83,3 +84,9 @@ def _renewed_at_sign_in(sender, request, user, **kwargs):
     # not save it again to move its end on (investplan.signing_in.SessionRenewal).
     if request is not None and hasattr(request, "session"):
         request.session[RENEWED_AT] = int(time.time())
+        # The council they start in (the first, as the header shows it), said now: the
+        # session then changes only when they open another council's page.
+        if SESSION_KEY not in request.session:
+            first = first_council_slug(user)
+            if first is not None:
+                request.session[SESSION_KEY] = first

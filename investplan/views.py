@@ -82,7 +82,7 @@ def _say_lines_outside(request, plan: Plan) -> None:
 @login_required
 def plan_new(request, organisation_slug):
     """Start a plan: empty, or as a copy of another plan of the council."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_start_plans")
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_start_plans")
     plans = Plan.objects.filter(organisation=organisation).order_by("name")
     form = NewPlanForm(request.POST or None, plans=plans)
     status = 200
@@ -172,7 +172,7 @@ def plan_archive(request, plan_slug):
 
 @login_required
 def plans_archived(request, organisation_slug):
-    organisation, powers = organisation_for(request.user, organisation_slug)
+    organisation, powers = organisation_for(request, organisation_slug)
     plans = Plan.objects.filter(organisation=organisation).archived().order_by("name")
     return render(
         request,
@@ -185,7 +185,7 @@ def plans_archived(request, organisation_slug):
 @require_POST
 def switch_organisation(request):
     """Work in another of the user's councils."""
-    organisation, _ = organisation_for(request.user, request.POST.get("organisation", ""))
+    organisation, _ = organisation_for(request, request.POST.get("organisation", ""))
     request.session[SESSION_KEY] = organisation.slug
     messages.success(request, f"You are working in {organisation.name}.")
     return redirect("home")
@@ -272,7 +272,7 @@ def plan_status(request, plan_slug):
 @login_required
 def findings(request, organisation_slug, inspection_id=None):
     """A council's inspections and their findings, which lines are linked to."""
-    organisation, powers = organisation_for(request.user, organisation_slug)
+    organisation, powers = organisation_for(request, organisation_slug)
     inspection = None
     if inspection_id is not None:
         inspection = get_object_or_404(Inspection, pk=inspection_id, organisation=organisation)
@@ -309,7 +309,7 @@ def findings(request, organisation_slug, inspection_id=None):
 @login_required
 def users(request, organisation_slug):
     """An admin's list of the council's people and their roles, and the invitations out."""
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_manage_users")
     form = InvitePersonForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -358,7 +358,7 @@ def users(request, organisation_slug):
 @login_required
 @require_POST
 def invitation_withdraw(request, organisation_slug, invitation_id):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_manage_users")
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=organisation)
     withdraw_invitation(invitation=invitation)
     messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
@@ -411,7 +411,7 @@ def invitation(request, token):
 @login_required
 @require_POST
 def membership(request, organisation_slug, membership_id):
-    organisation, _ = organisation_for(request.user, organisation_slug, needs="can_manage_users")
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_manage_users")
     member = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         if request.POST.get("action") == "remove":
@@ -430,9 +430,7 @@ def membership(request, organisation_slug, membership_id):
 @login_required
 def reference(request, organisation_slug):
     """An admin's way in to the council's reference data."""
-    organisation, _ = organisation_for(
-        request.user, organisation_slug, needs="can_keep_reference_data"
-    )
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_keep_reference_data")
     return render(
         request,
         "investplan/reference.html",

@@ -38,9 +38,7 @@ class AddYearForm(forms.Form):
 
 @login_required
 def pay_scales(request, organisation_slug):
-    organisation, _ = organisation_for(
-        request.user, organisation_slug, needs="can_keep_reference_data"
-    )
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_keep_reference_data")
     form = PayScaleForm(request.POST or None, instance=PayScale(organisation=organisation))
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,9 +61,7 @@ def pay_scales(request, organisation_slug):
 
 @login_required
 def pay_scale(request, organisation_slug, scale_id):
-    organisation, _ = organisation_for(
-        request.user, organisation_slug, needs="can_keep_reference_data"
-    )
+    organisation, _ = organisation_for(request, organisation_slug, needs="can_keep_reference_data")
     scale = get_object_or_404(PayScale, pk=scale_id, organisation=organisation)
     data = request.POST if request.method == "POST" else None
     Points = forms.inlineformset_factory(

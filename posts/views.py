@@ -28,7 +28,7 @@ from posts.uploads import upload_refusal
 def _organisation_to_import_into(request, organisation_slug) -> Organisation:
     """The council, if the user belongs to it (else 404) and may import into it (else 403)."""
     organisation, _ = organisation_for(
-        request.user,
+        request,
         organisation_slug,
         needs="can_import",
         refusal="Only the council's admins import appendices.",

@@ -150,3 +150,18 @@ def test_it_deletes_a_line_and_undoes_the_delete(page, live_server, council_plan
     page.get_by_role("button", name="Undo deleting “Audit Officer”").click()
     expect(page.locator(f"#line-{audit.pk}")).to_be_visible()
     expect(page.locator("#plan-totals")).to_contain_text("283,800")
+
+
+def test_it_keeps_the_workspace_within_a_1280_pixel_screen_while_a_row_is_edited(
+    page, live_server, council_plan
+):
+    # An editing row's own boxes once widened the table past the screen, out of reach of
+    # its Save button and the other rows' Delete.
+    plan, social_worker = council_plan["plan"], council_plan["lines"][0]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server, "fiona")
+    _workspace(page, live_server, plan)
+    _edit_in_place(page, social_worker)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    expect(page.get_by_role("button", name="Save Social Worker")).to_be_in_viewport()

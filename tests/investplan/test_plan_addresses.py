@@ -76,6 +76,34 @@ def test_it_opens_the_only_plan_at_the_address_among_the_persons_councils(client
     assert response.context["plan"].organisation.slug == "southshire"
 
 
+def test_it_names_the_council_of_the_plan_opened_in_the_header(client, person):
+    # A link to the other council's plan: the header must not say the first council
+    # while the page shows the second's figures.
+    PlanFactory(organisation=Plan.objects.get(name="Southshire plan").organisation, slug="only")
+    work_in(client, "northshire")
+
+    response = client.get(reverse("plan-details", args=["only"]))
+
+    assert response.context["current_organisation"].slug == "southshire"
+    assert '<option value="southshire" selected>' in response.content.decode()
+
+
+def test_it_works_in_the_council_of_the_plan_opened_afterwards(client, person):
+    PlanFactory(organisation=Plan.objects.get(name="Southshire plan").organisation, slug="only")
+    work_in(client, "northshire")
+    client.get(reverse("plan-details", args=["only"]))
+
+    assert opened(client) == (200, "Southshire plan")
+
+
+def test_it_works_in_the_council_whose_page_is_opened(client, person):
+    work_in(client, "northshire")
+
+    response = client.get(reverse("findings", args=["southshire"]))
+
+    assert response.context["current_organisation"].slug == "southshire"
+
+
 def test_it_finds_no_plan_where_two_councils_have_one_but_neither_is_worked_in(client, person):
     third = MembershipFactory(user=person, organisation=OrganisationFactory(slug="westshire"))
     work_in(client, third.organisation.slug)
